@@ -1,0 +1,403 @@
+//! Operations → a method on the client and a fluent request builder each (`operations.rs`).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_lines, lines_to_attrs};
+use super::types::{ident, rust_type};
+use crate::model::{Api, Field, Limits, Operation, Param, ParamLocation, PathPart, PathSegment, TypeKind, TypeRef};
+
+/// How named types are reached from `operations.rs`.
+fn types_prefix() -> TokenStream {
+    quote!(crate::types::)
+}
+
+/// A value the builder collects: a parameter or a field of a flattened body.
+struct Input<'a> {
+    setter: String,
+    wire: &'a str,
+    description: Option<&'a str>,
+    ty: &'a TypeRef,
+    required: bool,
+    recursive: bool,
+    limits: &'a Limits,
+}
+
+/// The body of `operations.rs`.
+pub fn emit(api: &Api, client: &str) -> TokenStream {
+    let client = ident(client);
+    let methods = api.operations.iter().map(|op| client_method(op, &client));
+    let builders = api.operations.iter().map(|op| builder(api, op, &client));
+    quote! {
+        //! One request builder per operation of the spec; start one from a client method.
+        impl crate::#client {
+            #(#methods)*
+        }
+        #(#builders)*
+    }
+}
+
+fn operation_docs(op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(summary) = &op.summary {
+        lines.extend(doc_lines(summary));
+    }
+    if let Some(description) = &op.description {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(doc_lines(description));
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("`{} {}` (operation `{}`).", op.method.as_str(), op.path, op.id));
+    lines
+}
+
+fn client_method(op: &Operation, _client: &proc_macro2::Ident) -> TokenStream {
+    let mut lines = operation_docs(op);
+    lines.push(String::new());
+    lines.push(format!("Set the parameters on the returned [`{}`], then call `send()`.", op.builder));
+    let docs = lines_to_attrs(&lines);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated = "deprecated in the API spec"]));
+    let name = ident(&op.name);
+    let builder = ident(&op.builder);
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self) -> #builder {
+            #builder::new(self.clone())
+        }
+    }
+}
+
+fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [Field]>) {
+    let mut inputs: Vec<Input<'a>> = op
+        .params
+        .iter()
+        .map(|p: &'a Param| Input {
+            setter: p.name.clone(),
+            wire: &p.wire_name,
+            description: p.description.as_deref(),
+            ty: &p.ty,
+            required: p.required,
+            recursive: false,
+            limits: &p.limits,
+        })
+        .collect();
+    let mut body_fields = None;
+    if let Some(body) = &op.body {
+        match (&body.flattened, &body.ty) {
+            (Some(setters), TypeRef::Named(name)) => {
+                let fields = api
+                    .types
+                    .iter()
+                    .find(|t| &t.name == name)
+                    .and_then(|t| match &t.kind {
+                        TypeKind::Struct(fields) => Some(fields.as_slice()),
+                        _ => None,
+                    })
+                    .expect("flattened body is a struct");
+                for (field, setter) in fields.iter().zip(setters) {
+                    inputs.push(Input {
+                        setter: setter.clone(),
+                        wire: &field.wire_name,
+                        description: field.description.as_deref(),
+                        ty: &field.ty,
+                        required: field.required && !field.nullable,
+                        recursive: field.recursive,
+                        limits: &field.limits,
+                    });
+                }
+                body_fields = Some(fields);
+            }
+            _ => inputs.push(Input {
+                setter: "body".to_owned(),
+                wire: "body",
+                description: body.description.as_deref(),
+                ty: &body.ty,
+                required: body.required,
+                recursive: false,
+                limits: &Limits::EMPTY,
+            }),
+        }
+    }
+    (inputs, body_fields)
+}
+
+fn setter(input: &Input) -> TokenStream {
+    let name = ident(&input.setter);
+    let prefix = types_prefix();
+    let mut lines = doc_lines(input.description.unwrap_or(""));
+    if lines.is_empty() {
+        lines.push(format!("Sets `{}`.", input.wire));
+    }
+    if input.required {
+        lines.push(String::new());
+        lines.push("Required.".to_owned());
+    }
+    let docs = lines_to_attrs(&lines);
+    let (arg, value) = match input.ty {
+        TypeRef::String { .. } | TypeRef::Named(_) | TypeRef::Any => {
+            let ty = rust_type(input.ty, &prefix);
+            (quote!(impl Into<#ty>), quote!(value.into()))
+        }
+        TypeRef::Array(item) => {
+            let item = rust_type(item, &prefix);
+            (quote!(impl IntoIterator<Item = impl Into<#item>>), quote!(value.into_iter().map(Into::into).collect()))
+        }
+        other => (rust_type(other, &prefix), quote!(value)),
+    };
+    let value = if input.recursive { quote!(Box::new(#value)) } else { value };
+    quote! {
+        #docs
+        pub fn #name(mut self, value: #arg) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// Checks of declared bounds, run before anything is sent.
+fn limit_checks(input: &Input) -> TokenStream {
+    let name = ident(&input.setter);
+    let wire = input.wire;
+    let opt_usize = |v: Option<usize>| match v {
+        Some(v) => {
+            let v = Literal::usize_unsuffixed(v);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    };
+    let opt_f64 = |v: Option<f64>| match v {
+        Some(v) => {
+            let v = Literal::f64_unsuffixed(v);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    };
+    let mut checks = TokenStream::new();
+    if input.limits.min_items.is_some() || input.limits.max_items.is_some() {
+        let (min, max) = (opt_usize(input.limits.min_items), opt_usize(input.limits.max_items));
+        checks.extend(quote!(crate::client::check_len(OPERATION, #wire, value.len(), #min, #max)?;));
+    }
+    if input.limits.minimum.is_some() || input.limits.maximum.is_some() {
+        let (min, max) = (opt_f64(input.limits.minimum), opt_f64(input.limits.maximum));
+        checks.extend(quote!(crate::client::check_range(OPERATION, #wire, *value as f64, #min, #max)?;));
+    }
+    if checks.is_empty() {
+        checks
+    } else if input.required {
+        quote!({ let value = &#name; #checks })
+    } else {
+        quote!(if let Some(value) = &#name { #checks })
+    }
+}
+
+fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStream {
+    let prefix = types_prefix();
+    let name = ident(&op.builder);
+    let op_id = &op.id;
+    let (inputs, body_fields) = inputs(api, op);
+    let method_name = &op.name;
+
+    let field_names: Vec<_> = inputs.iter().map(|i| ident(&i.setter)).collect();
+    let field_types = inputs.iter().map(|i| {
+        let ty = rust_type(i.ty, &prefix);
+        if i.recursive { quote!(Option<Box<#ty>>) } else { quote!(Option<#ty>) }
+    });
+    let setters = inputs.iter().map(setter);
+
+    // Required values are unwrapped first, so a missing one fails before anything is sent.
+    let unwrap_required = inputs.iter().filter(|i| i.required).map(|i| {
+        let name = ident(&i.setter);
+        let wire = i.wire;
+        quote! {
+            let #name = #name.ok_or(crate::Error::MissingParameter { operation: OPERATION, parameter: #wire })?;
+        }
+    });
+    let checks = inputs.iter().map(limit_checks);
+
+    // URL.
+    let segments = op.path_segments.iter().map(|PathSegment::Parts(parts)| match parts.as_slice() {
+        [PathPart::Literal(text)] => quote!(#text),
+        [PathPart::Param(i)] => {
+            let name = ident(&op.params[*i].name);
+            quote!(&#name.to_string())
+        }
+        parts => {
+            let mut format = String::new();
+            let mut args = Vec::new();
+            for part in parts {
+                match part {
+                    PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+                    PathPart::Param(i) => {
+                        format.push_str("{}");
+                        let name = ident(&op.params[*i].name);
+                        args.push(quote!(#name));
+                    }
+                }
+            }
+            quote!(&format!(#format, #(#args),*))
+        }
+    });
+
+    // Query string and headers.
+    let query_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let query = query_params.iter().map(|p| {
+        let name = ident(&p.name);
+        let wire = &p.wire_name;
+        let push = match &p.ty {
+            TypeRef::Array(_) if p.explode => quote! {
+                for item in value { query.push((#wire, item.to_string())); }
+            },
+            TypeRef::Array(_) => quote! {
+                query.push((#wire, crate::client::join(value)));
+            },
+            _ => quote!(query.push((#wire, value.to_string()));),
+        };
+        if p.required {
+            quote!({ let value = &#name; #push })
+        } else {
+            quote!(if let Some(value) = &#name { #push })
+        }
+    });
+    let query_setup = if query_params.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let mut query: Vec<(&str, String)> = Vec::new();
+            #(#query)*
+            request = request.query(&query);
+        }
+    };
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let name = ident(&p.name);
+        let wire = &p.wire_name;
+        let value = match &p.ty {
+            TypeRef::Array(_) => quote!(crate::client::join(value)),
+            _ => quote!(value.to_string()),
+        };
+        if p.required {
+            quote!({ let value = &#name; request = request.header(#wire, #value); })
+        } else {
+            quote!(if let Some(value) = &#name { request = request.header(#wire, #value); })
+        }
+    });
+
+    // Body.
+    let body = match (&op.body, body_fields) {
+        (None, _) => quote!(),
+        (Some(body), Some(fields)) => {
+            let TypeRef::Named(type_name) = &body.ty else { unreachable!() };
+            let type_name = ident(type_name);
+            let setters = body.flattened.as_ref().expect("flattened");
+            let assigns = fields.iter().zip(setters).map(|(f, setter)| {
+                let field = ident(&f.name);
+                let setter = ident(setter);
+                // Required fields were unwrapped above; the rest stay `Option`, as in the struct.
+                if field == setter { quote!(#field) } else { quote!(#field: #setter) }
+            });
+            let construct = quote! {
+                let body = #prefix #type_name { #(#assigns,)* };
+                request = request.json(&body);
+            };
+            if body.required || fields.iter().any(|f| f.required && !f.nullable) {
+                construct
+            } else {
+                let any = setters.iter().map(|s| {
+                    let s = ident(s);
+                    quote!(#s.is_some())
+                });
+                quote! {
+                    if #(#any)||* {
+                        #construct
+                    }
+                }
+            }
+        }
+        (Some(body), None) => {
+            if body.required {
+                quote!(request = request.json(&body);)
+            } else {
+                quote!(if let Some(body) = &body { request = request.json(body); })
+            }
+        }
+    };
+
+    let (response_ty, send_call) = match &op.response {
+        Some(ty) => {
+            let ty = rust_type(ty, &prefix);
+            (ty.clone(), quote!(client.send_json::<#ty>(OPERATION, request).await))
+        }
+        None => (quote!(()), quote!(client.send_empty(OPERATION, request).await)),
+    };
+    let method = format_ident!("{}", op.method.as_str());
+    let builder_doc = format!(
+        " Request builder for [`{client}::{method_name}`](crate::{client}::{method_name}): `{} {}`.",
+        op.method.as_str(),
+        op.path
+    );
+    let mut send_lines = vec![
+        "Sends the request and decodes the response.".to_owned(),
+        String::new(),
+        "# Errors".to_owned(),
+        String::new(),
+        "[`Error::MissingParameter`](crate::Error::MissingParameter) or \
+         [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; \
+         otherwise the transport, HTTP or decoding failure."
+            .to_owned(),
+    ];
+    if inputs.iter().all(|i| !i.required) {
+        send_lines.truncate(3);
+        send_lines.push(String::new());
+        send_lines.push("The transport, HTTP or decoding failure.".to_owned());
+    }
+    let send_docs = lines_to_attrs(&send_lines);
+    let destructure = if field_names.is_empty() {
+        quote!(let Self { client } = self;)
+    } else {
+        quote!(let Self { client, #(#field_names),* } = self;)
+    };
+    let mutable_request = if query_params.is_empty() && op.body.is_none() && !op.params.iter().any(|p| p.location == ParamLocation::Header) {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent with `.send().await`"]
+        pub struct #name {
+            client: crate::#client,
+            #(#field_names: #field_types,)*
+        }
+
+        impl #name {
+            fn new(client: crate::#client) -> Self {
+                Self {
+                    client,
+                    #(#field_names: None,)*
+                }
+            }
+
+            #(#setters)*
+
+            #send_docs
+            pub async fn send(self) -> Result<#response_ty, crate::Error> {
+                const OPERATION: &str = #op_id;
+                #destructure
+                #(#unwrap_required)*
+                #(#checks)*
+                let url = client.url(&[#(#segments),*]);
+                let #mutable_request request = client.request(reqwest::Method::#method, url);
+                #query_setup
+                #(#headers)*
+                #body
+                #send_call
+            }
+        }
+    }
+}
+

@@ -1,0 +1,228 @@
+//! Named types → Rust structs, enums and aliases (`types.rs` of the generated crate).
+
+use std::collections::HashMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef};
+
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type for a type reference; named types are written as `prefix::Name`.
+pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String { .. } => quote!(String),
+        TypeRef::Integer { int32: true } => quote!(i32),
+        TypeRef::Integer { int32: false } => quote!(i64),
+        TypeRef::Number { float: true } => quote!(f32),
+        TypeRef::Number { float: false } => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Array(item) => {
+            let item = rust_type(item, prefix);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(value, prefix);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#prefix #name)
+        }
+    }
+}
+
+/// The declared type of a struct field: `Option` unless required, boxed when recursive.
+pub(crate) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
+    let mut ty = rust_type(&field.ty, prefix);
+    if field.recursive {
+        ty = quote!(Box<#ty>);
+    }
+    if !field.required || field.nullable {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+/// Whether `Default` can be derived for each struct (all required fields have a default).
+struct Defaults<'a> {
+    by_name: HashMap<&'a str, &'a TypeDef>,
+    memo: HashMap<&'a str, bool>,
+}
+
+impl<'a> Defaults<'a> {
+    fn new(api: &'a Api) -> Self {
+        Defaults {
+            by_name: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+            memo: HashMap::new(),
+        }
+    }
+
+    fn type_ref(&mut self, ty: &'a TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => self.named(name),
+            _ => true,
+        }
+    }
+
+    fn named(&mut self, name: &'a str) -> bool {
+        if let Some(&known) = self.memo.get(name) {
+            return known;
+        }
+        // Assume "no" while visiting, so cycles terminate conservatively.
+        self.memo.insert(name, false);
+        let result = match self.by_name.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => fields
+                .iter()
+                .filter(|f| f.required && !f.nullable)
+                .all(|f| !f.recursive && self.type_ref(&f.ty)),
+            Some(TypeKind::Alias(ty)) => self.type_ref(ty),
+            _ => false,
+        };
+        self.memo.insert(name, result);
+        result
+    }
+}
+
+/// The body of `types.rs`.
+pub fn emit(api: &Api) -> TokenStream {
+    let mut defaults = Defaults::new(api);
+    let items = api.types.iter().map(|t| match &t.kind {
+        TypeKind::Struct(fields) => emit_struct(t, fields, defaults.named(&t.name)),
+        TypeKind::Enum(_) => emit_enum(t),
+        TypeKind::Alias(target) => {
+            let docs = doc_attrs(t.description.as_deref().or(Some(&format!("`{}` in the spec.", t.name))));
+            let name = ident(&t.name);
+            let target = rust_type(target, &quote!());
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    });
+    quote! {
+        //! The API's data types, one per schema of the spec.
+        #(#items)*
+    }
+}
+
+fn emit_struct(t: &TypeDef, fields: &[Field], default: bool) -> TokenStream {
+    let docs = doc_attrs(t.description.as_deref().or(Some(&format!("The `{}` object.", t.name))));
+    let name = ident(&t.name);
+    let derive_default = default.then(|| quote!(Default,));
+    let fields = fields.iter().map(|f| {
+        let docs = doc_attrs(f.description.as_deref().or(Some(&format!("The `{}` property.", f.wire_name))));
+        let field = ident(&f.name);
+        let ty = field_type(f, &quote!());
+        let wire = &f.wire_name;
+        let rename = (f.name != *wire).then(|| quote!(rename = #wire,));
+        let serde = if f.required && !f.nullable {
+            rename.map(|r| quote!(#[serde(#r)]))
+        } else if f.required {
+            // Required but nullable: always sent, `null` when unset.
+            Some(quote!(#[serde(#rename default)]))
+        } else {
+            Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
+        };
+        quote! {
+            #docs
+            #serde
+            pub #field: #ty,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_enum(t: &TypeDef) -> TokenStream {
+    let TypeKind::Enum(values) = &t.kind else { unreachable!() };
+    let docs = doc_attrs(t.description.as_deref().or(Some(&format!("The `{}` values.", t.name))));
+    let name = ident(&t.name);
+    let variants: Vec<Ident> = values.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    quote! {
+        #docs
+        ///
+        /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
+        /// adds later does not break this client.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            /// A value this version of the client does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// Every value this version of the client knows, as sent on the wire.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#wires => Self::#variants,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! An OpenAPI 3.0 → Rust client generator.
+//!
+//! One way from spec to files: [`load`] parses the document, [`model`] resolves it into types
+//! and operations (names from [`naming`]), and [`emit`] turns the model into the files of a
+//! crate. [`generate`] runs all three.
+
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod naming;
+
+use std::path::Path;
+
+pub use config::Config;
+pub use emit::{GeneratedFile, Provenance};
+pub use error::{Error, Location};
+
+/// What one generation produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The crate's files, in a fixed order.
+    pub files: Vec<GeneratedFile>,
+    /// How many operations the client has.
+    pub operations: usize,
+    /// How many named types it defines.
+    pub types: usize,
+}
+
+/// Reads the spec at `spec` and generates the client crate's files in memory.
+pub fn generate(spec: &Path, config: &Config, provenance: &Provenance) -> Result<Output, Error> {
+    let spec = load::load(spec)?;
+    generate_from(&spec, config, provenance)
+}
+
+/// Generates from an already parsed spec.
+pub fn generate_from(spec: &load::Spec, config: &Config, provenance: &Provenance) -> Result<Output, Error> {
+    config.validate().map_err(|message| Error::Config {
+        path: spec.path.clone(),
+        message,
+    })?;
+    let api = model::build(spec)?;
+    let files = emit::emit(&api, config, provenance)?;
+    Ok(Output {
+        files,
+        operations: api.operations.len(),
+        types: api.types.len(),
+    })
+}

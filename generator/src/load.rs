@@ -1,0 +1,126 @@
+//! Reading a spec file into `openapiv3`'s document, refusing what is not OpenAPI 3.0.
+
+use std::path::{Path, PathBuf};
+
+use openapiv3::OpenAPI;
+
+use crate::error::{escape_pointer_segment, Error, Location};
+
+/// A parsed spec and the name of the file it came from.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file as the caller named it; used in every error message.
+    pub path: PathBuf,
+    /// The document.
+    pub doc: OpenAPI,
+}
+
+/// Reads and parses the spec at `path` (YAML or JSON).
+pub fn load(path: &Path) -> Result<Spec, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse(path, &text)
+}
+
+/// Parses spec text; `path` is only used to name the file in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
+    let at = |pointer: &str, line: Option<(usize, usize)>| Location {
+        file: path.to_owned(),
+        pointer: pointer.to_owned(),
+        line,
+    };
+    let is_json = text.trim_start().starts_with('{');
+
+    // First a generic tree, so the version check can speak before openapiv3 fails on
+    // 3.1-only constructs with a less helpful message.
+    let tree: serde_json::Value = if is_json {
+        serde_json::from_str(text).map_err(|e| Error::Parse {
+            location: at("", Some((e.line(), e.column()))),
+            message: format!("invalid JSON: {e}"),
+        })?
+    } else {
+        serde_yaml::from_str(text).map_err(|e| Error::Parse {
+            location: at("", e.location().map(|l| (l.line(), l.column()))),
+            message: format!("invalid YAML: {e}"),
+        })?
+    };
+    check_version(&tree).map_err(|(pointer, message)| Error::Parse {
+        location: at(pointer, None),
+        message,
+    })?;
+
+    // Then the typed document, straight from the text so errors keep their line.
+    let result = if is_json {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let line = Some((e.inner().line(), e.inner().column()));
+            (pointer_of(e.path()), line, e.into_inner().to_string())
+        })
+    } else {
+        let de = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let line = e.inner().location().map(|l| (l.line(), l.column()));
+            (pointer_of(e.path()), line, e.into_inner().to_string())
+        })
+    };
+    let doc: OpenAPI = result.map_err(|(pointer, line, message)| Error::Parse {
+        location: at(&pointer, line),
+        message: format!("not a valid OpenAPI 3.0 document: {message}"),
+    })?;
+    Ok(Spec {
+        path: path.to_owned(),
+        doc,
+    })
+}
+
+/// Accepts `openapi: 3.0.x` only, naming what was found otherwise.
+fn check_version(tree: &serde_json::Value) -> Result<(), (&'static str, String)> {
+    if !tree.is_object() {
+        return Err(("", "the document is not a mapping; expected an OpenAPI 3.0 object".into()));
+    }
+    if tree.get("swagger").is_some() {
+        return Err((
+            "/swagger",
+            "Swagger 2.0 documents are not supported; convert the spec to OpenAPI 3.0".into(),
+        ));
+    }
+    let version = match tree.get("openapi") {
+        Some(serde_json::Value::String(v)) => v,
+        Some(other) => {
+            return Err(("/openapi", format!("`openapi` must be a version string, found {other}")));
+        }
+        None => return Err(("", "missing `openapi` version field; expected `openapi: 3.0.x`".into())),
+    };
+    if version.starts_with("3.0.") || version == "3.0" {
+        Ok(())
+    } else if version.starts_with("3.1") {
+        Err((
+            "/openapi",
+            format!(
+                "OpenAPI {version} is not supported: this generator reads OpenAPI 3.0 only \
+                 (openapiv3 cannot represent 3.1); declare `openapi: 3.0.3` and use 3.0 constructs"
+            ),
+        ))
+    } else {
+        Err(("/openapi", format!("unsupported OpenAPI version {version:?}; expected 3.0.x")))
+    }
+}
+
+/// Turns a serde path (`paths./pets.get`) into a JSON pointer (`/paths/~1pets/get`).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        let part = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => escape_pointer_segment(key),
+            Segment::Enum { variant } => escape_pointer_segment(variant),
+            Segment::Unknown => continue,
+        };
+        pointer.push('/');
+        pointer.push_str(&part);
+    }
+    pointer
+}

@@ -1,0 +1,1014 @@
+//! A model of the API that the emitters read: types, operations, parameters, responses.
+//!
+//! It knows nothing of Rust syntax. Building it resolves every `$ref`, hoists inline objects and
+//! enums into named types, and refuses what the generator cannot honour, naming the JSON pointer.
+
+use std::borrow::Borrow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter, ParameterData,
+    ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{escape_pointer_segment, Error, Location};
+use crate::load::Spec;
+use crate::naming::{self, Namespace};
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL, used as the client's default base URL.
+    pub default_server: Option<String>,
+    /// Named types: component schemas in spec order, each followed by the types hoisted from it.
+    pub types: Vec<TypeDef>,
+    /// Operations in spec order (paths, then methods in a fixed order).
+    pub operations: Vec<Operation>,
+}
+
+/// One named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The type's identifier, unique among types (allocated by [`naming`]).
+    pub name: String,
+    /// JSON pointer of the schema it comes from.
+    pub source: String,
+    /// The schema's description (or title).
+    pub description: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Vec<Field>),
+    /// A string with a fixed set of known values; unknown values must still decode.
+    Enum(Vec<EnumValue>),
+    /// Another name for a type (a component schema that is a scalar, array or map).
+    Alias(TypeRef),
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub wire: String,
+    /// The variant identifier, unique within the enum.
+    pub name: String,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The field identifier, unique within the struct.
+    pub name: String,
+    /// The property's description.
+    pub description: Option<String>,
+    /// The property's type.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Embeds its own container type without indirection (needs a box to have a finite size).
+    pub recursive: bool,
+    /// Bounds declared on the property.
+    pub limits: Limits,
+    /// The declared default, as JSON.
+    pub default: Option<serde_json::Value>,
+}
+
+/// Bounds a value must respect, as declared in the spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limits {
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+}
+
+impl Limits {
+    /// No bounds.
+    pub const EMPTY: Limits = Limits {
+        min_items: None,
+        max_items: None,
+        minimum: None,
+        maximum: None,
+    };
+
+    /// Whether any bound is declared.
+    pub fn is_empty(&self) -> bool {
+        *self == Limits::default()
+    }
+}
+
+/// A reference to a type, as a field, parameter, body or response uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// A string (`format` kept for documentation: `date`, `date-time`, …).
+    String {
+        /// The declared format, if any.
+        format: Option<String>,
+    },
+    /// A whole number.
+    Integer {
+        /// `format: int32`.
+        int32: bool,
+    },
+    /// A floating-point number.
+    Number {
+        /// `format: float`.
+        float: bool,
+    },
+    /// `true` or `false`.
+    Boolean,
+    /// A list.
+    Array(Box<TypeRef>),
+    /// An object with arbitrary keys, all values of one type.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+    /// A free-form JSON object.
+    Object,
+    /// A named type (its identifier).
+    Named(String),
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The method as HTTP spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId` (or one derived from method and path when the spec has none).
+    pub id: String,
+    /// The method identifier on the client, unique among operations.
+    pub name: String,
+    /// The builder type identifier, unique among operations.
+    pub builder: String,
+    /// HTTP method.
+    pub method: Method,
+    /// The path template (`/pets/{id}`).
+    pub path: String,
+    /// The path split into literal and parameter pieces.
+    pub path_segments: Vec<PathSegment>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Path, query and header parameters, in declaration order.
+    pub params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// The type of a successful JSON response; `None` when it has no JSON body.
+    pub response: Option<TypeRef>,
+    /// JSON pointer of the operation.
+    pub source: String,
+}
+
+/// One `/`-separated piece of a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathSegment {
+    /// Literal text and `{param}` references, concatenated.
+    Parts(Vec<PathPart>),
+}
+
+/// Literal text or a parameter reference inside a path segment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    /// Literal text.
+    Literal(String),
+    /// The index into [`Operation::params`] of a path parameter.
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+}
+
+/// One parameter (or, for a flattened body, see [`Body`]).
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The setter identifier, unique within the operation.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Must be set before sending.
+    pub required: bool,
+    /// The description.
+    pub description: Option<String>,
+    /// Its type: a scalar, an enum, or an array of those.
+    pub ty: TypeRef,
+    /// For arrays in a query: repeat the key per item (`true`) or join with commas (`false`).
+    pub explode: bool,
+    /// Declared bounds.
+    pub limits: Limits,
+    /// The declared default.
+    pub default: Option<serde_json::Value>,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// Must be sent.
+    pub required: bool,
+    /// The description.
+    pub description: Option<String>,
+    /// When the body is a named object: its fields become setters on the builder, each with the
+    /// setter identifier given here (unique among the operation's parameters and fields).
+    pub flattened: Option<Vec<String>>,
+}
+
+/// Builds the model of a loaded spec.
+pub fn build(spec: &Spec) -> Result<Api, Error> {
+    let mut builder = Builder::new(spec);
+    builder.components()?;
+    let operations = builder.operations()?;
+    builder.mark_recursive();
+    let doc = &spec.doc;
+    Ok(Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        default_server: doc.servers.first().map(|s| s.url.clone()),
+        types: builder.types,
+        operations,
+    })
+}
+
+/// A schema reached through a `$ref` or given inline.
+enum Node<'a> {
+    Ref(&'a str),
+    Inline(&'a Schema),
+}
+
+fn node<S: Borrow<Schema>>(r: &ReferenceOr<S>) -> Node<'_> {
+    match r {
+        ReferenceOr::Reference { reference } => Node::Ref(reference),
+        ReferenceOr::Item(s) => Node::Inline(s.borrow()),
+    }
+}
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+struct Builder<'a> {
+    spec: &'a Spec,
+    doc: &'a OpenAPI,
+    /// Component schema name → type identifier.
+    component_names: HashMap<String, String>,
+    namespace: Namespace,
+    types: Vec<TypeDef>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(spec: &'a Spec) -> Self {
+        Builder {
+            spec,
+            doc: &spec.doc,
+            component_names: HashMap::new(),
+            namespace: Namespace::default(),
+            types: Vec::new(),
+        }
+    }
+
+    fn unsupported(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::Unsupported {
+            location: Location {
+                file: self.spec.path.clone(),
+                pointer: pointer.to_owned(),
+                line: None,
+            },
+            message: message.into(),
+        }
+    }
+
+    fn schemas(&self) -> Option<&'a openapiv3::Components> {
+        self.doc.components.as_ref()
+    }
+
+    /// Resolves `#/components/schemas/X` to X's schema, following chains of refs.
+    fn resolve_schema(&self, reference: &str, pointer: &str) -> Result<(&'a str, &'a Schema), Error> {
+        let mut reference = reference;
+        for _ in 0..32 {
+            let name = self.schema_ref_name(reference, pointer)?;
+            let (key, value) = self
+                .schemas()
+                .and_then(|c| c.schemas.get_key_value(name))
+                .ok_or_else(|| self.unresolved(reference, pointer))?;
+            match value {
+                ReferenceOr::Item(schema) => return Ok((key.as_str(), schema)),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        Err(self.unsupported(pointer, format!("`$ref` chain starting at {reference:?} does not end")))
+    }
+
+    fn schema_ref_name<'r>(&self, reference: &'r str, pointer: &str) -> Result<&'r str, Error> {
+        match reference.strip_prefix(SCHEMA_PREFIX) {
+            Some(name) if !name.contains('/') => Ok(name),
+            _ => Err(self.unsupported(
+                &format!("{pointer}/$ref"),
+                format!(
+                    "unsupported `$ref` {reference:?}: schema references must point to \
+                     `{SCHEMA_PREFIX}<name>` in the same document"
+                ),
+            )),
+        }
+    }
+
+    fn unresolved(&self, reference: &str, pointer: &str) -> Error {
+        self.unsupported(
+            &format!("{pointer}/$ref"),
+            format!("unresolved `$ref` {reference:?}: no such schema in components.schemas"),
+        )
+    }
+
+    /// The type identifier of a referenced component schema.
+    fn named(&self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let name = self.schema_ref_name(reference, pointer)?;
+        match self.component_names.get(name) {
+            Some(ident) => Ok(TypeRef::Named(ident.clone())),
+            None => Err(self.unresolved(reference, pointer)),
+        }
+    }
+
+    fn components(&mut self) -> Result<(), Error> {
+        let Some(components) = self.schemas() else {
+            return Ok(());
+        };
+        // Component names are claimed first so hoisted types never take them.
+        for name in components.schemas.keys() {
+            let ident = self.namespace.claim(naming::type_name(name));
+            self.component_names.insert(name.clone(), ident);
+        }
+        for (name, schema) in &components.schemas {
+            let pointer = format!("/components/schemas/{}", escape_pointer_segment(name));
+            let ident = self.component_names[name].clone();
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.named(reference, &pointer)?;
+                    self.push(ident, pointer, None, TypeKind::Alias(target));
+                }
+                ReferenceOr::Item(schema) => self.define(ident, schema, &pointer)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, name: String, source: String, description: Option<String>, kind: TypeKind) {
+        self.types.push(TypeDef {
+            name,
+            source,
+            description,
+            kind,
+        });
+    }
+
+    /// Defines the named type `ident` from `schema`, as a struct, an enum or an alias.
+    fn define(&mut self, ident: String, schema: &Schema, pointer: &str) -> Result<(), Error> {
+        let description = describe(schema);
+        // Reserve the slot so the type precedes the types hoisted from it.
+        let slot = self.types.len();
+        self.push(ident.clone(), pointer.to_owned(), description, TypeKind::Alias(TypeRef::Any));
+        let kind = if let Some(values) = string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))? {
+            let names = naming::variant_names(values.iter().map(String::as_str), "Unknown");
+            TypeKind::Enum(
+                values
+                    .into_iter()
+                    .zip(names)
+                    .map(|(wire, name)| EnumValue { wire, name })
+                    .collect(),
+            )
+        } else if is_struct(schema) {
+            TypeKind::Struct(self.fields(schema, pointer, &ident)?)
+        } else {
+            TypeKind::Alias(self.ty_of_schema(schema, pointer, &ident)?)
+        };
+        self.types[slot].kind = kind;
+        Ok(())
+    }
+
+    /// Hoists an inline schema into a new named type, named after where it appears.
+    fn hoist(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+        let ident = self.namespace.claim(naming::type_name(hint));
+        self.define(ident.clone(), schema, pointer)?;
+        Ok(TypeRef::Named(ident))
+    }
+
+    /// The type of a schema used at `pointer`; `hint` names any type hoisted from it.
+    fn ty_of<S: Borrow<Schema>>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+        match node(schema) {
+            Node::Ref(reference) => self.named(reference, pointer),
+            Node::Inline(schema) => self.ty_of_schema(schema, pointer, hint),
+        }
+    }
+
+    fn ty_of_schema(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+        if string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))?.is_some() || is_struct(schema) {
+            return self.hoist(schema, pointer, hint);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => Ok(TypeRef::String {
+                format: match &s.format {
+                    VariantOrUnknownOrEmpty::Item(f) => Some(
+                        serde_json::to_value(f)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                    ),
+                    VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                    VariantOrUnknownOrEmpty::Empty => None,
+                },
+            }),
+            SchemaKind::Type(Type::Integer(i)) => Ok(TypeRef::Integer {
+                int32: matches!(i.format, VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)),
+            }),
+            SchemaKind::Type(Type::Number(n)) => Ok(TypeRef::Number {
+                float: matches!(n.format, VariantOrUnknownOrEmpty::Item(NumberFormat::Float)),
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Boolean),
+            SchemaKind::Type(Type::Array(a)) => {
+                let item_pointer = format!("{pointer}/items");
+                match &a.items {
+                    Some(items) => Ok(TypeRef::Array(Box::new(self.ty_of(items, &item_pointer, &format!("{hint}Item"))?))),
+                    None => Ok(TypeRef::Array(Box::new(TypeRef::Any))),
+                }
+            }
+            SchemaKind::Type(Type::Object(o)) => self.map_of(o.additional_properties.as_ref(), pointer, hint),
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.ty_of(&all_of[0], &format!("{pointer}/allOf/0"), hint)
+            }
+            SchemaKind::AllOf { .. } => unreachable!("multi-member allOf is a struct"),
+            SchemaKind::OneOf { .. } => Err(self.unsupported(pointer, "`oneOf` is not supported yet")),
+            SchemaKind::AnyOf { .. } => Err(self.unsupported(pointer, "`anyOf` is not supported yet")),
+            SchemaKind::Not { .. } => Err(self.unsupported(pointer, "`not` is not supported")),
+            SchemaKind::Any(any) => {
+                if !any.one_of.is_empty() {
+                    return Err(self.unsupported(pointer, "`oneOf` is not supported yet"));
+                }
+                if !any.any_of.is_empty() {
+                    return Err(self.unsupported(pointer, "`anyOf` is not supported yet"));
+                }
+                if let Some(typ) = &any.typ {
+                    return Err(self.unsupported(
+                        &format!("{pointer}/type"),
+                        format!("unknown or inconsistent schema `type: {typ}`; expected string, number, integer, boolean, array or object"),
+                    ));
+                }
+                if let Some(items) = &any.items {
+                    let item = self.ty_of(items, &format!("{pointer}/items"), &format!("{hint}Item"))?;
+                    return Ok(TypeRef::Array(Box::new(item)));
+                }
+                if any.additional_properties.is_some() {
+                    return self.map_of(any.additional_properties.as_ref(), pointer, hint);
+                }
+                Ok(TypeRef::Any)
+            }
+        }
+    }
+
+    fn map_of(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value = self.ty_of(schema, &format!("{pointer}/additionalProperties"), &format!("{hint}Value"))?;
+                Ok(if value == TypeRef::Any { TypeRef::Object } else { TypeRef::Map(Box::new(value)) })
+            }
+            _ => Ok(TypeRef::Object),
+        }
+    }
+
+    /// The fields of an object schema, merging the members of an `allOf`.
+    fn fields(&mut self, schema: &Schema, pointer: &str, owner: &str) -> Result<Vec<Field>, Error> {
+        let mut raw = Vec::new();
+        self.collect_fields(schema, pointer, owner, &mut raw, 0)?;
+        let names = naming::unique_snake(raw.iter().map(|f: &Field| f.wire_name.as_str()), &[]);
+        Ok(raw
+            .into_iter()
+            .zip(names)
+            .map(|(mut f, name)| {
+                f.name = name;
+                f
+            })
+            .collect())
+    }
+
+    fn collect_fields(&mut self, schema: &Schema, pointer: &str, owner: &str, out: &mut Vec<Field>, depth: usize) -> Result<(), Error> {
+        if depth > 16 {
+            return Err(self.unsupported(pointer, "`allOf` nesting too deep (a cycle?)"));
+        }
+        let (properties, required) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+            SchemaKind::Any(a) if a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => (&a.properties, &a.required),
+            SchemaKind::AllOf { all_of } => {
+                for (i, member) in all_of.iter().enumerate() {
+                    let member_pointer = format!("{pointer}/allOf/{i}");
+                    let member_schema = match node(member) {
+                        Node::Ref(reference) => self.resolve_schema(reference, &member_pointer)?.1,
+                        Node::Inline(s) => s,
+                    };
+                    if !is_struct(member_schema) && !is_empty_object(member_schema) {
+                        return Err(self.unsupported(&member_pointer, "`allOf` members must all be objects"));
+                    }
+                    self.collect_fields(member_schema, &member_pointer, owner, out, depth + 1)?;
+                }
+                return Ok(());
+            }
+            _ => return Err(self.unsupported(pointer, "expected an object schema")),
+        };
+        for (wire, prop) in properties {
+            let prop_pointer = format!("{pointer}/properties/{}", escape_pointer_segment(wire));
+            let hint = format!("{owner}{}", naming::pascal(wire));
+            let ty = self.ty_of(prop, &prop_pointer, &hint)?;
+            let (description, nullable, default, limits) = match node(prop) {
+                Node::Inline(s) => (describe(s), s.schema_data.nullable, s.schema_data.default.clone(), limits(s)),
+                // A bare `$ref` cannot carry a description in 3.0: borrow the target's.
+                Node::Ref(reference) => {
+                    let target = self.resolve_schema(reference, &prop_pointer)?.1;
+                    (describe(target), false, None, Limits::default())
+                }
+            };
+            let field = Field {
+                wire_name: wire.clone(),
+                name: String::new(),
+                description,
+                ty,
+                required: required.contains(wire),
+                nullable,
+                recursive: false,
+                limits,
+                default,
+            };
+            // A later allOf member may restate a property: the last statement wins.
+            match out.iter_mut().find(|f| f.wire_name == *wire) {
+                Some(existing) => {
+                    let required = existing.required || field.required;
+                    *existing = Field { required, ..field };
+                }
+                None => out.push(field),
+            }
+        }
+        for name in required {
+            if let Some(field) = out.iter_mut().find(|f| f.wire_name == *name) {
+                field.required = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks fields that embed their own struct without a list or map in between.
+    fn mark_recursive(&mut self) {
+        let index: HashMap<String, usize> = self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        let direct = |t: &TypeDef| -> Vec<(usize, String)> {
+            match &t.kind {
+                TypeKind::Struct(fields) => fields
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, f)| match &f.ty {
+                        TypeRef::Named(n) => Some((i, n.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                TypeKind::Alias(TypeRef::Named(n)) => vec![(usize::MAX, n.clone())],
+                _ => Vec::new(),
+            }
+        };
+        let edges: Vec<Vec<(usize, String)>> = self.types.iter().map(direct).collect();
+        for start in 0..self.types.len() {
+            for (field, target) in &edges[start] {
+                if *field == usize::MAX {
+                    continue;
+                }
+                // Does `target` lead back to `start` through direct embeddings?
+                let mut seen = HashSet::new();
+                let mut stack = vec![target.clone()];
+                let mut cyclic = false;
+                while let Some(name) = stack.pop() {
+                    let Some(&i) = index.get(&name) else { continue };
+                    if i == start {
+                        cyclic = true;
+                        break;
+                    }
+                    if seen.insert(i) {
+                        stack.extend(edges[i].iter().map(|(_, n)| n.clone()));
+                    }
+                }
+                if cyclic && let TypeKind::Struct(fields) = &mut self.types[start].kind {
+                    fields[*field].recursive = true;
+                }
+            }
+        }
+    }
+
+    fn operations(&mut self) -> Result<Vec<Operation>, Error> {
+        let mut operations = Vec::new();
+        let mut seen_ids: HashMap<String, String> = HashMap::new();
+        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url", "http_client"]);
+        let mut builder_names = Namespace::default();
+        for (path, item) in &self.doc.paths.paths {
+            let path_pointer = format!("/paths/{}", escape_pointer_segment(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    return Err(self.unsupported(&path_pointer, "path item `$ref` is not supported"));
+                }
+            };
+            let methods = [
+                ("get", Method::Get, &item.get),
+                ("put", Method::Put, &item.put),
+                ("post", Method::Post, &item.post),
+                ("delete", Method::Delete, &item.delete),
+                ("options", Method::Options, &item.options),
+                ("head", Method::Head, &item.head),
+                ("patch", Method::Patch, &item.patch),
+                ("trace", Method::Trace, &item.trace),
+            ];
+            for (key, method, op) in methods {
+                let Some(op) = op else { continue };
+                let pointer = format!("{path_pointer}/{key}");
+                let id = match &op.operation_id {
+                    Some(id) => {
+                        if let Some(first) = seen_ids.get(id) {
+                            return Err(self.unsupported(
+                                &format!("{pointer}/operationId"),
+                                format!("duplicate operationId {id:?}: already used at {first}"),
+                            ));
+                        }
+                        id.clone()
+                    }
+                    None => naming::snake(&format!("{key} {path}")),
+                };
+                seen_ids.insert(id.clone(), format!("{pointer}/operationId"));
+                let name = method_names.claim(naming::snake(&id));
+                let builder = builder_names.claim(naming::type_name(&format!("{id}Request")));
+                operations.push(self.operation(op, &item.parameters, id, name, builder, method, path, pointer)?);
+            }
+        }
+        Ok(operations)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        op: &openapiv3::Operation,
+        shared: &[ReferenceOr<Parameter>],
+        id: String,
+        name: String,
+        builder: String,
+        method: Method,
+        path: &str,
+        pointer: String,
+    ) -> Result<Operation, Error> {
+        let hint = naming::pascal(&id);
+        // Path-level parameters apply unless the operation redefines them.
+        let mut declared: Vec<(String, &Parameter)> = Vec::new();
+        let path_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+        for (i, p) in shared.iter().enumerate() {
+            let at = format!("{path_pointer}/parameters/{i}");
+            declared.push((at.clone(), self.resolve_parameter(p, &at)?));
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            let at = format!("{pointer}/parameters/{i}");
+            let param = self.resolve_parameter(p, &at)?;
+            let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
+            declared.retain(|(_, d)| key(d) != key(param));
+            declared.push((at, param));
+        }
+        let mut params = Vec::new();
+        for (at, p) in declared {
+            params.push(self.param(p, &at, &hint)?);
+        }
+
+        let body = match &op.request_body {
+            None => None,
+            Some(body) => Some(self.body(body, &format!("{pointer}/requestBody"), &hint)?),
+        };
+        let response = self.response(&op.responses, &format!("{pointer}/responses"), &hint)?;
+
+        // Setter names: parameters first, then flattened body fields.
+        let mut setters = Namespace::with_reserved(&["send", "new", "client"]);
+        for p in &mut params {
+            p.name = setters.claim(naming::snake(&p.wire_name));
+        }
+        let body = match body {
+            Some(mut body) => {
+                if let TypeRef::Named(type_name) = &body.ty
+                    && let Some(fields) = self.struct_fields(type_name)
+                {
+                    let names = fields.iter().map(|f| setters.claim(f.name.clone())).collect();
+                    body.flattened = Some(names);
+                }
+                if body.flattened.is_none() {
+                    setters.claim("body".to_owned());
+                }
+                Some(body)
+            }
+            None => None,
+        };
+        let path_segments = self.path_segments(path, &params, &pointer)?;
+        Ok(Operation {
+            id,
+            name,
+            builder,
+            method,
+            path: path.to_owned(),
+            path_segments,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            response,
+            source: pointer,
+        })
+    }
+
+    fn struct_fields(&self, type_name: &str) -> Option<&[Field]> {
+        self.types.iter().find(|t| t.name == type_name).and_then(|t| match &t.kind {
+            TypeKind::Struct(fields) => Some(fields.as_slice()),
+            _ => None,
+        })
+    }
+
+    fn resolve_parameter(&self, p: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter, Error> {
+        match p {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/");
+                name.and_then(|n| self.schemas()?.parameters.get(n))
+                    .and_then(|p| p.as_item())
+                    .ok_or_else(|| {
+                        self.unsupported(
+                            &format!("{pointer}/$ref"),
+                            format!("unresolved parameter `$ref` {reference:?}: expected #/components/parameters/<name>"),
+                        )
+                    })
+            }
+        }
+    }
+
+    fn param(&mut self, p: &Parameter, pointer: &str, hint: &str) -> Result<Param, Error> {
+        let (data, location, explode): (&ParameterData, _, bool) = match p {
+            Parameter::Query { parameter_data, style, .. } => {
+                if *style != QueryStyle::Form {
+                    return Err(self.unsupported(&format!("{pointer}/style"), format!("query style {style:?} is not supported; use `form`")));
+                }
+                (parameter_data, ParamLocation::Query, parameter_data.explode.unwrap_or(true))
+            }
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
+            Parameter::Cookie { .. } => return Err(self.unsupported(&format!("{pointer}/in"), "cookie parameters are not supported")),
+        };
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(self.unsupported(&format!("{pointer}/content"), "parameters with `content` are not supported; use `schema`"));
+        };
+        let schema_pointer = format!("{pointer}/schema");
+        let ty = self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?;
+        let scalar = |t: &TypeRef, this: &Self| match t {
+            TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => true,
+            TypeRef::Named(n) => this.types.iter().any(|d| &d.name == n && matches!(d.kind, TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean))),
+            _ => false,
+        };
+        let ok = match &ty {
+            TypeRef::Array(item) => location != ParamLocation::Path && scalar(item, self),
+            other => scalar(other, self),
+        };
+        if !ok {
+            return Err(self.unsupported(&schema_pointer, format!("parameter {:?}: only scalars, string enums and arrays of those are supported", data.name)));
+        }
+        let (description, limits, default) = match node(schema) {
+            Node::Inline(s) => (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone()),
+            Node::Ref(r) => {
+                let (_, s) = self.resolve_schema(r, &schema_pointer)?;
+                (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone())
+            }
+        };
+        Ok(Param {
+            wire_name: data.name.clone(),
+            name: String::new(),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            description,
+            ty,
+            explode,
+            limits,
+            default,
+        })
+    }
+
+    fn body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &str, hint: &str) -> Result<Body, Error> {
+        let body = match body {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/requestBodies/")
+                .and_then(|n| self.schemas()?.request_bodies.get(n))
+                .and_then(|b| b.as_item())
+                .ok_or_else(|| self.unsupported(&format!("{pointer}/$ref"), format!("unresolved request body `$ref` {reference:?}")))?,
+        };
+        let Some((media, content)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(self.unsupported(&format!("{pointer}/content"), format!("only JSON request bodies are supported; found {found:?}")));
+        };
+        let ty = match &content.schema {
+            Some(schema) => self.ty_of(schema, &format!("{pointer}/content/{}/schema", escape_pointer_segment(media)), &format!("{hint}Body"))?,
+            None => TypeRef::Any,
+        };
+        Ok(Body {
+            ty,
+            required: body.required,
+            description: body.description.clone(),
+            flattened: None,
+        })
+    }
+
+    fn response(&mut self, responses: &openapiv3::Responses, pointer: &str, hint: &str) -> Result<Option<TypeRef>, Error> {
+        let success = responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(c) => (200..300).contains(c),
+                StatusCode::Range(r) => *r == 2,
+            })
+            .min_by_key(|(code, _)| match code {
+                StatusCode::Code(c) => *c,
+                StatusCode::Range(_) => 299,
+            })
+            .map(|(code, r)| (code.to_string(), r))
+            .or_else(|| responses.default.as_ref().map(|r| ("default".to_owned(), r)));
+        let Some((code, response)) = success else {
+            return Ok(None);
+        };
+        let at = format!("{pointer}/{code}");
+        let response = match response {
+            ReferenceOr::Item(r) => r,
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/responses/")
+                .and_then(|n| self.schemas()?.responses.get(n))
+                .and_then(|r| r.as_item())
+                .ok_or_else(|| self.unsupported(&format!("{at}/$ref"), format!("unresolved response `$ref` {reference:?}")))?,
+        };
+        match response.content.iter().find(|(m, _)| is_json(m)) {
+            Some((media, content)) => match &content.schema {
+                Some(schema) => Ok(Some(self.ty_of(schema, &format!("{at}/content/{}/schema", escape_pointer_segment(media)), &format!("{hint}Response"))?)),
+                None => Ok(Some(TypeRef::Any)),
+            },
+            None => Ok(None),
+        }
+    }
+
+    fn path_segments(&self, path: &str, params: &[Param], pointer: &str) -> Result<Vec<PathSegment>, Error> {
+        let mut used = BTreeSet::new();
+        let mut segments = Vec::new();
+        for raw in path.split('/').filter(|s| !s.is_empty()) {
+            let mut parts = Vec::new();
+            let mut rest = raw;
+            while let Some(open) = rest.find('{') {
+                if open > 0 {
+                    parts.push(PathPart::Literal(rest[..open].to_owned()));
+                }
+                let Some(close) = rest[open..].find('}') else {
+                    return Err(self.unsupported(pointer, format!("unbalanced `{{` in path {path:?}")));
+                };
+                let name = &rest[open + 1..open + close];
+                let index = params
+                    .iter()
+                    .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+                    .ok_or_else(|| self.unsupported(pointer, format!("path {path:?} uses `{{{name}}}` but declares no such path parameter")))?;
+                used.insert(index);
+                parts.push(PathPart::Param(index));
+                rest = &rest[open + close + 1..];
+            }
+            if !rest.is_empty() {
+                parts.push(PathPart::Literal(rest.to_owned()));
+            }
+            segments.push(PathSegment::Parts(parts));
+        }
+        if let Some(p) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
+            return Err(self.unsupported(pointer, format!("path parameter {:?} does not appear in path {path:?}", p.1.wire_name)));
+        }
+        Ok(segments)
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The description of a schema, or its title when it has no description.
+fn describe(schema: &Schema) -> Option<String> {
+    schema
+        .schema_data
+        .description
+        .clone()
+        .or_else(|| schema.schema_data.title.clone())
+        .filter(|d| !d.trim().is_empty())
+}
+
+fn limits(schema: &Schema) -> Limits {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(a)) => Limits {
+            min_items: a.min_items,
+            max_items: a.max_items,
+            ..Limits::default()
+        },
+        SchemaKind::Type(Type::Integer(i)) => Limits {
+            minimum: i.minimum.map(|v| v as f64),
+            maximum: i.maximum.map(|v| v as f64),
+            ..Limits::default()
+        },
+        SchemaKind::Type(Type::Number(n)) => Limits {
+            minimum: n.minimum,
+            maximum: n.maximum,
+            ..Limits::default()
+        },
+        _ => Limits::default(),
+    }
+}
+
+/// The values of a string enum schema, `None` when it is not one.
+fn string_enum(schema: &Schema, _pointer: &str) -> Result<Option<Vec<String>>, String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            let mut values: Vec<String> = Vec::new();
+            for v in s.enumeration.iter().flatten() {
+                if !values.contains(v) {
+                    values.push(v.clone());
+                }
+            }
+            if values.is_empty() {
+                return Err("enum lists no string values".into());
+            }
+            Ok(Some(values))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// An object with declared properties, or an `allOf` of several members: becomes a struct.
+fn is_struct(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::Any(a) => !a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty(),
+        _ => false,
+    }
+}
+
+fn is_empty_object(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(o)) if o.properties.is_empty())
+}

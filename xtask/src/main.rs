@@ -1,0 +1,146 @@
+//! `cargo xtask codegen [--check]` and `cargo xtask generate --spec FILE --out DIR`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use generator::{Config, Provenance};
+use xtask::{apply, diff, render, slash_path, targets, workspace_root, CODEGEN_COMMAND};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check]
+      regenerate generated-client/ (and the test fixtures' golden crates) from their specs;
+      with --check, change nothing and fail naming every stale, missing or extra file
+  cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--client-name NAME] [--config FILE]
+      run the generator on any spec into any directory";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("generate") => generate(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn codegen(args: &[String]) -> Result<ExitCode> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => bail!("unexpected arguments {args:?}\n{USAGE}"),
+    };
+    let root = workspace_root();
+    // Everything is generated and compared before anything is written, so a refused spec
+    // leaves every committed file as it was.
+    let mut plans = Vec::new();
+    for target in targets(&root)? {
+        let output = render(&root, &target)?;
+        let dir = root.join(&target.out);
+        let diff = diff(&dir, &output.files).with_context(|| format!("reading {}", target.out.display()))?;
+        plans.push((target, output, dir, diff));
+    }
+
+    let mut problems = Vec::new();
+    for (target, output, dir, diff) in &plans {
+        let label = slash_path(&target.out);
+        let lines = diff.lines(&label);
+        if check {
+            problems.extend(lines);
+            continue;
+        }
+        if !diff.foreign.is_empty() {
+            problems.extend(diff.lines(&label).into_iter().filter(|l| l.contains("not generated")));
+        }
+        apply(dir, diff).with_context(|| format!("writing {label}"))?;
+        let changed = diff.changed.len() + diff.missing.len() + diff.stale.len();
+        println!(
+            "{label}: {} operations, {} types, {} files, {changed} changed",
+            output.operations,
+            output.types,
+            output.files.len()
+        );
+        for line in lines.iter().filter(|l| !l.contains("not generated")) {
+            println!("  {line}");
+        }
+    }
+    if problems.is_empty() {
+        if check {
+            println!("generated code is up to date ({} crates)", plans.len());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for line in &problems {
+        eprintln!("{line}");
+    }
+    if check {
+        eprintln!("generated code is out of date; run `{CODEGEN_COMMAND}` and commit the result");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+fn generate(args: &[String]) -> Result<ExitCode> {
+    let mut spec = None;
+    let mut out = None;
+    let mut crate_name = None;
+    let mut client_name = None;
+    let mut config_file = None;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{flag} needs a value\n{USAGE}")).cloned();
+        match flag.as_str() {
+            "--spec" => spec = Some(PathBuf::from(value()?)),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--crate-name" => crate_name = Some(value()?),
+            "--client-name" => client_name = Some(value()?),
+            "--config" => config_file = Some(PathBuf::from(value()?)),
+            _ => bail!("unexpected argument {flag:?}\n{USAGE}"),
+        }
+    }
+    let spec = spec.with_context(|| format!("--spec is required\n{USAGE}"))?;
+    let out = out.with_context(|| format!("--out is required\n{USAGE}"))?;
+    let mut config = match &config_file {
+        Some(path) => Config::load(path)?,
+        None => Config::new("generated-client"),
+    };
+    if let Some(name) = crate_name {
+        config.crate_name = name;
+    }
+    if let Some(name) = client_name {
+        config.client_name = name;
+    }
+    let spec_label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let provenance = Provenance {
+        command: "cargo xtask generate".to_owned(),
+        spec_label,
+    };
+    let output = generator::generate(&spec, &config, &provenance)?;
+    let diff = diff(&out, &output.files).with_context(|| format!("reading {}", out.display()))?;
+    apply(&out, &diff).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "{}: {} operations, {} types, {} files, {} changed",
+        out.display(),
+        output.operations,
+        output.types,
+        output.files.len(),
+        diff.changed.len() + diff.missing.len() + diff.stale.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
