@@ -64,6 +64,75 @@ pub fn targets(root: &Path) -> Result<Vec<Target>, generator::Error> {
     Ok(targets)
 }
 
+/// What `codegen` did (or, with `check`, would do) to one target.
+#[derive(Debug, Clone)]
+pub struct TargetReport {
+    /// The crate directory, relative to the root, `/`-separated.
+    pub out: String,
+    /// Operations in the generated client.
+    pub operations: usize,
+    /// Named types in the generated client.
+    pub types: usize,
+    /// Files the generator produces.
+    pub files: usize,
+    /// How the directory differed before this run.
+    pub diff: Diff,
+}
+
+/// `cargo xtask codegen` on the workspace at `root`: generates every target in memory, and only
+/// when all succeeded (and `check` is false) brings the directories in line. A refused spec
+/// therefore leaves every committed file as it was.
+pub fn codegen(root: &Path, check: bool) -> Result<Vec<TargetReport>, CodegenError> {
+    let mut plans = Vec::new();
+    for target in targets(root)? {
+        let output = render(root, &target)?;
+        let dir = root.join(&target.out);
+        let diff = diff(&dir, &output.files).map_err(|e| CodegenError::Io(slash_path(&target.out), e))?;
+        plans.push((target, output, dir, diff));
+    }
+    let mut reports = Vec::new();
+    for (target, output, dir, diff) in plans {
+        let out = slash_path(&target.out);
+        if !check {
+            apply(&dir, &diff).map_err(|e| CodegenError::Io(out.clone(), e))?;
+        }
+        reports.push(TargetReport {
+            out,
+            operations: output.operations,
+            types: output.types,
+            files: output.files.len(),
+            diff,
+        });
+    }
+    Ok(reports)
+}
+
+/// Why `codegen` stopped.
+#[derive(Debug)]
+pub enum CodegenError {
+    /// A spec or config was refused; nothing was written.
+    Generator(generator::Error),
+    /// Reading or writing a target directory failed.
+    Io(String, std::io::Error),
+}
+
+impl std::fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodegenError::Generator(e) => write!(f, "{e}"),
+            CodegenError::Io(dir, e) => write!(f, "{dir}: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
+impl From<generator::Error> for CodegenError {
+    fn from(e: generator::Error) -> Self {
+        CodegenError::Generator(e)
+    }
+}
+
 /// Generates a target's files in memory.
 pub fn render(root: &Path, target: &Target) -> Result<generator::Output, generator::Error> {
     let provenance = Provenance {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use generator::{Config, Provenance};
-use xtask::{apply, diff, render, slash_path, targets, workspace_root, CODEGEN_COMMAND};
+use xtask::{apply, diff, workspace_root, CODEGEN_COMMAND};
 
 const USAGE: &str = "\
 usage:
@@ -47,43 +47,30 @@ fn codegen(args: &[String]) -> Result<ExitCode> {
         [flag] if flag == "--check" => true,
         _ => bail!("unexpected arguments {args:?}\n{USAGE}"),
     };
-    let root = workspace_root();
-    // Everything is generated and compared before anything is written, so a refused spec
-    // leaves every committed file as it was.
-    let mut plans = Vec::new();
-    for target in targets(&root)? {
-        let output = render(&root, &target)?;
-        let dir = root.join(&target.out);
-        let diff = diff(&dir, &output.files).with_context(|| format!("reading {}", target.out.display()))?;
-        plans.push((target, output, dir, diff));
-    }
-
+    let reports = xtask::codegen(&workspace_root(), check)?;
     let mut problems = Vec::new();
-    for (target, output, dir, diff) in &plans {
-        let label = slash_path(&target.out);
-        let lines = diff.lines(&label);
+    for report in &reports {
+        let lines = report.diff.lines(&report.out);
         if check {
             problems.extend(lines);
             continue;
         }
-        if !diff.foreign.is_empty() {
-            problems.extend(diff.lines(&label).into_iter().filter(|l| l.contains("not generated")));
-        }
-        apply(dir, diff).with_context(|| format!("writing {label}"))?;
-        let changed = diff.changed.len() + diff.missing.len() + diff.stale.len();
+        let changed = report.diff.changed.len() + report.diff.missing.len() + report.diff.stale.len();
         println!(
-            "{label}: {} operations, {} types, {} files, {changed} changed",
-            output.operations,
-            output.types,
-            output.files.len()
+            "{}: {} operations, {} types, {} files, {changed} changed",
+            report.out, report.operations, report.types, report.files
         );
-        for line in lines.iter().filter(|l| !l.contains("not generated")) {
-            println!("  {line}");
+        for line in lines {
+            if line.contains("not generated") {
+                problems.push(line);
+            } else {
+                println!("  {line}");
+            }
         }
     }
     if problems.is_empty() {
         if check {
-            println!("generated code is up to date ({} crates)", plans.len());
+            println!("generated code is up to date ({} crates)", reports.len());
         }
         return Ok(ExitCode::SUCCESS);
     }
