@@ -123,31 +123,43 @@ impl GetUserRequest {
         self
     }
     /// User ID type, the default value is user_id. The optional values (user_id, phone, email, username, external_id, identity in the format `<extIdpId>:<userIdInIdp>`, sync_relation in the format `<provider>:<userIdInIdp>`, custom_field) are described in the UserIdType schema.
+    ///
+    /// Default: `"user_id"`. The API applies it when this is not set.
     pub fn user_id_type(mut self, value: impl Into<crate::types::UserIdType>) -> Self {
         self.user_id_type = Some(value.into());
         self
     }
     /// Whether to flatten the extended field
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn flat_custom_data(mut self, value: bool) -> Self {
         self.flat_custom_data = Some(value);
         self
     }
     /// Whether to obtain custom data
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn with_custom_data(mut self, value: bool) -> Self {
         self.with_custom_data = Some(value);
         self
     }
     /// Whether to obtain department information
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn with_post(mut self, value: bool) -> Self {
         self.with_post = Some(value);
         self
     }
     /// Get identities
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn with_identities(mut self, value: bool) -> Self {
         self.with_identities = Some(value);
         self
     }
     /// Get department ID list
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn with_department_ids(mut self, value: bool) -> Self {
         self.with_department_ids = Some(value);
         self
@@ -238,26 +250,36 @@ impl GetUserBatchRequest {
         self
     }
     /// User ID type, the default value is user_id. The optional values (user_id, phone, email, username, external_id, identity in the format `<extIdpId>:<userIdInIdp>`, sync_relation in the format `<provider>:<userIdInIdp>`, custom_field) are described in the UserIdType schema.
+    ///
+    /// Default: `"user_id"`. The API applies it when this is not set.
     pub fn user_id_type(mut self, value: impl Into<crate::types::UserIdType>) -> Self {
         self.user_id_type = Some(value.into());
         self
     }
     /// Whether to obtain custom data
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn with_custom_data(mut self, value: bool) -> Self {
         self.with_custom_data = Some(value);
         self
     }
     /// Whether to flatten the extended field
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn flat_custom_data(mut self, value: bool) -> Self {
         self.flat_custom_data = Some(value);
         self
     }
     /// Get identities
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn with_identities(mut self, value: bool) -> Self {
         self.with_identities = Some(value);
         self
     }
     /// Get department ID list
+    ///
+    /// Default: `false`. The API applies it when this is not set.
     pub fn with_department_ids(mut self, value: bool) -> Self {
         self.with_department_ids = Some(value);
         self
@@ -400,6 +422,8 @@ impl GetUserGroupsRequest {
         self
     }
     /// User ID type, the default value is user_id. The optional values (user_id, phone, email, username, external_id, identity in the format `<extIdpId>:<userIdInIdp>`, sync_relation in the format `<provider>:<userIdInIdp>`, custom_field) are described in the UserIdType schema.
+    ///
+    /// Default: `"user_id"`. The API applies it when this is not set.
     pub fn user_id_type(mut self, value: impl Into<crate::types::UserIdType>) -> Self {
         self.user_id_type = Some(value.into());
         self

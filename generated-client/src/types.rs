@@ -75,7 +75,7 @@ impl std::fmt::Display for UserIdType {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UserIdType {
+impl std::convert::From<&str> for UserIdType {
     fn from(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -90,7 +90,7 @@ impl From<&str> for UserIdType {
         }
     }
 }
-impl From<String> for UserIdType {
+impl std::convert::From<String> for UserIdType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "user_id" => Self::UserId,
@@ -297,6 +297,8 @@ pub struct UserDto {
     )]
     pub password_security_level: Option<i64>,
     /// Require password reset on next login
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "resetPasswordOnNextLogin",
         default,
@@ -383,7 +385,7 @@ impl std::fmt::Display for UserDtoStatus {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UserDtoStatus {
+impl std::convert::From<&str> for UserDtoStatus {
     fn from(value: &str) -> Self {
         match value {
             "Activated" => Self::Activated,
@@ -395,7 +397,7 @@ impl From<&str> for UserDtoStatus {
         }
     }
 }
-impl From<String> for UserDtoStatus {
+impl std::convert::From<String> for UserDtoStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "Activated" => Self::Activated,
@@ -456,7 +458,7 @@ impl std::fmt::Display for UserDtoWorkStatus {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UserDtoWorkStatus {
+impl std::convert::From<&str> for UserDtoWorkStatus {
     fn from(value: &str) -> Self {
         match value {
             "Active" => Self::Active,
@@ -465,7 +467,7 @@ impl From<&str> for UserDtoWorkStatus {
         }
     }
 }
-impl From<String> for UserDtoWorkStatus {
+impl std::convert::From<String> for UserDtoWorkStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "Active" => Self::Active,
@@ -529,7 +531,7 @@ impl std::fmt::Display for UserDtoGender {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UserDtoGender {
+impl std::convert::From<&str> for UserDtoGender {
     fn from(value: &str) -> Self {
         match value {
             "M" => Self::M,
@@ -539,7 +541,7 @@ impl From<&str> for UserDtoGender {
         }
     }
 }
-impl From<String> for UserDtoGender {
+impl std::convert::From<String> for UserDtoGender {
     fn from(value: String) -> Self {
         match value.as_str() {
             "M" => Self::M,
@@ -619,7 +621,7 @@ impl std::fmt::Display for UserDtoUserSourceType {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UserDtoUserSourceType {
+impl std::convert::From<&str> for UserDtoUserSourceType {
     fn from(value: &str) -> Self {
         match value {
             "excel" => Self::Excel,
@@ -631,7 +633,7 @@ impl From<&str> for UserDtoUserSourceType {
         }
     }
 }
-impl From<String> for UserDtoUserSourceType {
+impl std::convert::From<String> for UserDtoUserSourceType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "excel" => Self::Excel,
@@ -879,7 +881,7 @@ impl std::fmt::Display for IdentityDtoProvider {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for IdentityDtoProvider {
+impl std::convert::From<&str> for IdentityDtoProvider {
     fn from(value: &str) -> Self {
         match value {
             "wechat" => Self::Wechat,
@@ -913,7 +915,7 @@ impl From<&str> for IdentityDtoProvider {
         }
     }
 }
-impl From<String> for IdentityDtoProvider {
+impl std::convert::From<String> for IdentityDtoProvider {
     fn from(value: String) -> Self {
         match value.as_str() {
             "wechat" => Self::Wechat,
@@ -1154,7 +1156,7 @@ impl std::fmt::Display for ListUsersAdvancedFilterItemDtoOperator {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for ListUsersAdvancedFilterItemDtoOperator {
+impl std::convert::From<&str> for ListUsersAdvancedFilterItemDtoOperator {
     fn from(value: &str) -> Self {
         match value {
             "EQUAL" => Self::Equal,
@@ -1171,7 +1173,7 @@ impl From<&str> for ListUsersAdvancedFilterItemDtoOperator {
         }
     }
 }
-impl From<String> for ListUsersAdvancedFilterItemDtoOperator {
+impl std::convert::From<String> for ListUsersAdvancedFilterItemDtoOperator {
     fn from(value: String) -> Self {
         match value.as_str() {
             "EQUAL" => Self::Equal,
@@ -1236,18 +1238,28 @@ pub struct ListUsersOptionsDto {
     /// - postalCode: Postal code
     /// - externalId, identityNumber: also accepted (listed in the official spec; the docs'
     ///   own request example uses identityNumber)
+    ///
+    /// Default: `["phone","email","name","username","nickname"]`.
     #[serde(rename = "fuzzySearchOn", default, skip_serializing_if = "Option::is_none")]
     pub fuzzy_search_on: Option<Vec<ListUsersOptionsDtoFuzzySearchOnItem>>,
     /// Whether to get custom data
+    ///
+    /// Default: `false`.
     #[serde(rename = "withCustomData", default, skip_serializing_if = "Option::is_none")]
     pub with_custom_data: Option<bool>,
     /// Whether to get department information
+    ///
+    /// Default: `false`.
     #[serde(rename = "withPost", default, skip_serializing_if = "Option::is_none")]
     pub with_post: Option<bool>,
     /// Whether to get identities
+    ///
+    /// Default: `false`.
     #[serde(rename = "withIdentities", default, skip_serializing_if = "Option::is_none")]
     pub with_identities: Option<bool>,
     /// Whether to get the department ID list
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "withDepartmentIds",
         default,
@@ -1255,6 +1267,8 @@ pub struct ListUsersOptionsDto {
     )]
     pub with_department_ids: Option<bool>,
     /// Whether to flatten extension fields
+    ///
+    /// Default: `false`.
     #[serde(rename = "flatCustomData", default, skip_serializing_if = "Option::is_none")]
     pub flat_custom_data: Option<bool>,
 }
@@ -1360,7 +1374,7 @@ impl std::fmt::Display for ListUsersOptionsDtoFuzzySearchOnItem {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for ListUsersOptionsDtoFuzzySearchOnItem {
+impl std::convert::From<&str> for ListUsersOptionsDtoFuzzySearchOnItem {
     fn from(value: &str) -> Self {
         match value {
             "phone" => Self::Phone,
@@ -1386,7 +1400,7 @@ impl From<&str> for ListUsersOptionsDtoFuzzySearchOnItem {
         }
     }
 }
-impl From<String> for ListUsersOptionsDtoFuzzySearchOnItem {
+impl std::convert::From<String> for ListUsersOptionsDtoFuzzySearchOnItem {
     fn from(value: String) -> Self {
         match value.as_str() {
             "phone" => Self::Phone,
@@ -1434,9 +1448,13 @@ impl<'de> serde::Deserialize<'de> for ListUsersOptionsDtoFuzzySearchOnItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginationDto {
     /// Current page number, starting from 1
+    ///
+    /// Default: `1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// The maximum number of items per page, cannot exceed 50; the default value is 10
+    ///
+    /// Default: `10`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
@@ -1578,7 +1596,7 @@ impl std::fmt::Display for SortingDtoField {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for SortingDtoField {
+impl std::convert::From<&str> for SortingDtoField {
     fn from(value: &str) -> Self {
         match value {
             "createdAt" => Self::CreatedAt,
@@ -1602,7 +1620,7 @@ impl From<&str> for SortingDtoField {
         }
     }
 }
-impl From<String> for SortingDtoField {
+impl std::convert::From<String> for SortingDtoField {
     fn from(value: String) -> Self {
         match value.as_str() {
             "createdAt" => Self::CreatedAt,
@@ -1677,7 +1695,7 @@ impl std::fmt::Display for SortingDtoOrder {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for SortingDtoOrder {
+impl std::convert::From<&str> for SortingDtoOrder {
     fn from(value: &str) -> Self {
         match value {
             "desc" => Self::Desc,
@@ -1686,7 +1704,7 @@ impl From<&str> for SortingDtoOrder {
         }
     }
 }
-impl From<String> for SortingDtoOrder {
+impl std::convert::From<String> for SortingDtoOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
             "desc" => Self::Desc,
@@ -1891,7 +1909,7 @@ impl std::fmt::Display for UpdateUserInfoDtoStatus {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UpdateUserInfoDtoStatus {
+impl std::convert::From<&str> for UpdateUserInfoDtoStatus {
     fn from(value: &str) -> Self {
         match value {
             "Activated" => Self::Activated,
@@ -1903,7 +1921,7 @@ impl From<&str> for UpdateUserInfoDtoStatus {
         }
     }
 }
-impl From<String> for UpdateUserInfoDtoStatus {
+impl std::convert::From<String> for UpdateUserInfoDtoStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "Activated" => Self::Activated,
@@ -1967,7 +1985,7 @@ impl std::fmt::Display for UpdateUserInfoDtoGender {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UpdateUserInfoDtoGender {
+impl std::convert::From<&str> for UpdateUserInfoDtoGender {
     fn from(value: &str) -> Self {
         match value {
             "M" => Self::M,
@@ -1977,7 +1995,7 @@ impl From<&str> for UpdateUserInfoDtoGender {
         }
     }
 }
-impl From<String> for UpdateUserInfoDtoGender {
+impl std::convert::From<String> for UpdateUserInfoDtoGender {
     fn from(value: String) -> Self {
         match value.as_str() {
             "M" => Self::M,
@@ -2009,6 +2027,8 @@ impl<'de> serde::Deserialize<'de> for UpdateUserInfoDtoGender {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateUserBatchOptionsDto {
     /// Require password reset on next login
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "resetPasswordOnNextLogin",
         default,
@@ -2024,6 +2044,8 @@ pub struct UpdateUserBatchOptionsDto {
     /// - sm2: Use SM2 algorithm to encrypt the password, and need to use the SM2 public key
     ///   of GenAuth service for encryption. Please read the Introduction section to learn
     ///   how to obtain the SM2 public key of GenAuth service.
+    ///
+    /// Default: `"none"`.
     #[serde(
         rename = "passwordEncryptType",
         default,
@@ -2031,6 +2053,8 @@ pub struct UpdateUserBatchOptionsDto {
     )]
     pub password_encrypt_type: Option<UpdateUserBatchOptionsDtoPasswordEncryptType>,
     /// Whether to automatically generate a password
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "autoGeneratePassword",
         default,
@@ -2087,7 +2111,7 @@ impl std::fmt::Display for UpdateUserBatchOptionsDtoPasswordEncryptType {
         f.write_str(self.as_str())
     }
 }
-impl From<&str> for UpdateUserBatchOptionsDtoPasswordEncryptType {
+impl std::convert::From<&str> for UpdateUserBatchOptionsDtoPasswordEncryptType {
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -2097,7 +2121,7 @@ impl From<&str> for UpdateUserBatchOptionsDtoPasswordEncryptType {
         }
     }
 }
-impl From<String> for UpdateUserBatchOptionsDtoPasswordEncryptType {
+impl std::convert::From<String> for UpdateUserBatchOptionsDtoPasswordEncryptType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -2129,6 +2153,8 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBatchOptionsDtoPasswordEncryptTy
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SendResetPasswordNotificationDto {
     /// After resetting the password, whether to send the user's default email notification
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "sendDefaultEmailNotification",
         default,
@@ -2136,6 +2162,8 @@ pub struct SendResetPasswordNotificationDto {
     )]
     pub send_default_email_notification: Option<bool>,
     /// After resetting the password, whether to send the user's default SMS notification
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "sendDefaultPhoneNotification",
         default,

@@ -36,18 +36,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
     // First a generic tree, so the version check can speak before openapiv3 fails on
     // 3.1-only constructs with a less helpful message.
     let tree: serde_json::Value = if is_json {
-        serde_json::from_str(text).map_err(|e| Error::Parse {
-            location: at("", Some((e.line(), e.column()))),
-            message: format!("invalid JSON: {e}"),
+        serde_json::from_str(text).map_err(|e| {
+            let line = (e.line(), e.column());
+            Error::Parse {
+                location: at("", Some(line)),
+                message: format!("invalid JSON: {}", without_position(&e.to_string(), line)),
+            }
         })?
     } else {
-        serde_yaml::from_str(text).map_err(|e| Error::Parse {
-            location: at("", e.location().map(|l| (l.line(), l.column()))),
-            message: format!("invalid YAML: {e}"),
+        serde_yaml::from_str(text).map_err(|e| {
+            let line = e.location().map(|l| (l.line(), l.column()));
+            Error::Parse {
+                location: at("", line),
+                message: format!("invalid YAML: {}", line.map_or_else(|| e.to_string(), |l| without_position(&e.to_string(), l))),
+            }
         })?
     };
     check_version(&tree).map_err(|(pointer, message)| Error::Parse {
-        location: at(pointer, None),
+        location: at(pointer, pointer.strip_prefix('/').and_then(|key| top_level_key_line(text, key, is_json))),
         message,
     })?;
 
@@ -55,23 +61,59 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
     let result = if is_json {
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let line = Some((e.inner().line(), e.inner().column()));
-            (pointer_of(e.path()), line, e.into_inner().to_string())
+            let line = (e.inner().line(), e.inner().column());
+            let pointer = pointer_of(e.path());
+            (pointer, Some(line), without_position(&e.into_inner().to_string(), line))
         })
     } else {
         let de = serde_yaml::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let line = e.inner().location().map(|l| (l.line(), l.column()));
-            (pointer_of(e.path()), line, e.into_inner().to_string())
+            let pointer = pointer_of(e.path());
+            let message = e.into_inner().to_string();
+            let message = line.map_or_else(|| message.clone(), |l| without_position(&message, l));
+            (pointer, line, message)
         })
     };
     let doc: OpenAPI = result.map_err(|(pointer, line, message)| Error::Parse {
         location: at(&pointer, line),
-        message: format!("not a valid OpenAPI 3.0 document: {message}"),
+        message: format!("not a valid OpenAPI 3.0 document: {}", plain_expectation(&message)),
     })?;
     Ok(Spec {
         path: path.to_owned(),
         doc,
+    })
+}
+
+/// serde names the Rust type it wanted (`expected struct Paths`); say what the spec needs.
+fn plain_expectation(message: &str) -> String {
+    match message.split_once("expected struct ") {
+        Some((before, name)) => {
+            let end = name.find(|c: char| !c.is_alphanumeric()).unwrap_or(name.len());
+            format!("{before}expected a mapping (an OpenAPI {} object){}", &name[..end], &name[end..])
+        }
+        None => message.to_owned(),
+    }
+}
+
+/// The parser's message without its ` at line L column C`, which the location already shows.
+fn without_position(message: &str, (line, column): (usize, usize)) -> String {
+    message.replacen(&format!(" at line {line} column {column}"), "", 1)
+}
+
+/// The 1-based line and column of a top-level `key` (`openapi`, `swagger`): the first line that
+/// starts with it unindented in YAML, its first quoted occurrence in JSON.
+fn top_level_key_line(text: &str, key: &str, is_json: bool) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        if is_json {
+            let quoted = format!("\"{key}\"");
+            line.find(&quoted).map(|col| (i + 1, col + 1))
+        } else {
+            [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+                .iter()
+                .any(|k| line.strip_prefix(k.as_str()).is_some_and(|rest| rest.trim_start().starts_with(':')))
+                .then_some((i + 1, 1))
+        }
     })
 }
 

@@ -25,7 +25,8 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
-    /// The first server URL, used as the client's default base URL.
+    /// The first server URL with its variables' defaults filled in, used as the client's default
+    /// base URL (may still be relative).
     pub default_server: Option<String>,
     /// Named types: component schemas in spec order, each followed by the types hoisted from it.
     pub types: Vec<TypeDef>,
@@ -147,6 +148,20 @@ pub enum TypeRef {
     Object,
     /// A named type (its identifier).
     Named(String),
+    /// An array item or map value that may be `null` (`nullable: true`); struct fields carry
+    /// nullability in [`Field::nullable`] instead.
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type without `null`: parameters are sent only when set, so their items never are.
+    fn non_null(self) -> TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner.non_null(),
+            TypeRef::Array(item) => TypeRef::Array(Box::new(item.non_null())),
+            other => other,
+        }
+    }
 }
 
 /// An HTTP method.
@@ -269,6 +284,9 @@ pub struct Body {
     pub required: bool,
     /// The description.
     pub description: Option<String>,
+    /// The setter identifier of the whole body, unique among the operation's parameters; empty
+    /// when the body is flattened.
+    pub setter: String,
     /// When the body is a named object: its fields become setters on the builder, each with the
     /// setter identifier given here (unique among the operation's parameters and fields).
     pub flattened: Option<Vec<String>>,
@@ -285,7 +303,7 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
-        default_server: doc.servers.first().map(|s| s.url.clone()),
+        default_server: doc.servers.first().map(server_url),
         types: builder.types,
         operations,
     })
@@ -305,6 +323,10 @@ fn node<S: Borrow<Schema>>(r: &ReferenceOr<S>) -> Node<'_> {
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+const ONE_OF: &str = "`oneOf` is not supported yet: the generator has no union types; use `allOf` or a single schema";
+const ANY_OF: &str = "`anyOf` is not supported yet: the generator has no union types; use `allOf` or a single schema";
+const NOT: &str = "`not` is not supported";
 
 struct Builder<'a> {
     spec: &'a Spec,
@@ -485,7 +507,7 @@ impl<'a> Builder<'a> {
             SchemaKind::Type(Type::Array(a)) => {
                 let item_pointer = format!("{pointer}/items");
                 match &a.items {
-                    Some(items) => Ok(TypeRef::Array(Box::new(self.ty_of(items, &item_pointer, &format!("{hint}Item"))?))),
+                    Some(items) => Ok(TypeRef::Array(Box::new(self.element(items, &item_pointer, &format!("{hint}Item"))?))),
                     None => Ok(TypeRef::Array(Box::new(TypeRef::Any))),
                 }
             }
@@ -494,24 +516,33 @@ impl<'a> Builder<'a> {
                 self.ty_of(&all_of[0], &format!("{pointer}/allOf/0"), hint)
             }
             SchemaKind::AllOf { .. } => unreachable!("multi-member allOf is a struct"),
-            SchemaKind::OneOf { .. } => Err(self.unsupported(pointer, "`oneOf` is not supported yet")),
-            SchemaKind::AnyOf { .. } => Err(self.unsupported(pointer, "`anyOf` is not supported yet")),
-            SchemaKind::Not { .. } => Err(self.unsupported(pointer, "`not` is not supported")),
+            SchemaKind::OneOf { .. } => Err(self.unsupported(&format!("{pointer}/oneOf"), ONE_OF)),
+            SchemaKind::AnyOf { .. } => Err(self.unsupported(&format!("{pointer}/anyOf"), ANY_OF)),
+            SchemaKind::Not { .. } => Err(self.unsupported(&format!("{pointer}/not"), NOT)),
             SchemaKind::Any(any) => {
                 if !any.one_of.is_empty() {
-                    return Err(self.unsupported(pointer, "`oneOf` is not supported yet"));
+                    return Err(self.unsupported(&format!("{pointer}/oneOf"), ONE_OF));
                 }
                 if !any.any_of.is_empty() {
-                    return Err(self.unsupported(pointer, "`anyOf` is not supported yet"));
+                    return Err(self.unsupported(&format!("{pointer}/anyOf"), ANY_OF));
+                }
+                if any.not.is_some() {
+                    return Err(self.unsupported(&format!("{pointer}/not"), NOT));
+                }
+                // `type: object` beside a one-member `allOf` (and nothing else): that member.
+                if any.all_of.len() == 1 && matches!(any.typ.as_deref(), None | Some("object")) {
+                    return self.ty_of(&any.all_of[0], &format!("{pointer}/allOf/0"), hint);
                 }
                 if let Some(typ) = &any.typ {
-                    return Err(self.unsupported(
-                        &format!("{pointer}/type"),
-                        format!("unknown or inconsistent schema `type: {typ}`; expected string, number, integer, boolean, array or object"),
-                    ));
+                    let message = if ["string", "number", "integer", "boolean", "array", "object"].contains(&typ.as_str()) {
+                        format!("schema `type: {typ}` is combined with keywords that belong to another type")
+                    } else {
+                        format!("unknown schema `type: {typ}`; expected string, number, integer, boolean, array or object")
+                    };
+                    return Err(self.unsupported(&format!("{pointer}/type"), message));
                 }
                 if let Some(items) = &any.items {
-                    let item = self.ty_of(items, &format!("{pointer}/items"), &format!("{hint}Item"))?;
+                    let item = self.element(items, &format!("{pointer}/items"), &format!("{hint}Item"))?;
                     return Ok(TypeRef::Array(Box::new(item)));
                 }
                 if any.additional_properties.is_some() {
@@ -522,10 +553,19 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The type of an array item or map value, which may be `nullable`.
+    fn element<S: Borrow<Schema>>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+        let ty = self.ty_of(schema, pointer, hint)?;
+        Ok(match node(schema) {
+            Node::Inline(s) if s.schema_data.nullable && ty != TypeRef::Any => TypeRef::Nullable(Box::new(ty)),
+            _ => ty,
+        })
+    }
+
     fn map_of(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                let value = self.ty_of(schema, &format!("{pointer}/additionalProperties"), &format!("{hint}Value"))?;
+                let value = self.element(schema, &format!("{pointer}/additionalProperties"), &format!("{hint}Value"))?;
                 Ok(if value == TypeRef::Any { TypeRef::Object } else { TypeRef::Map(Box::new(value)) })
             }
             _ => Ok(TypeRef::Object),
@@ -551,24 +591,27 @@ impl<'a> Builder<'a> {
         if depth > 16 {
             return Err(self.unsupported(pointer, "`allOf` nesting too deep (a cycle?)"));
         }
-        let (properties, required) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
-            SchemaKind::Any(a) if a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => (&a.properties, &a.required),
-            SchemaKind::AllOf { all_of } => {
-                for (i, member) in all_of.iter().enumerate() {
-                    let member_pointer = format!("{pointer}/allOf/{i}");
-                    let member_schema = match node(member) {
-                        Node::Ref(reference) => self.resolve_schema(reference, &member_pointer)?.1,
-                        Node::Inline(s) => s,
-                    };
-                    if !is_struct(member_schema) && !is_empty_object(member_schema) {
-                        return Err(self.unsupported(&member_pointer, "`allOf` members must all be objects"));
-                    }
-                    self.collect_fields(member_schema, &member_pointer, owner, out, depth + 1)?;
-                }
-                return Ok(());
-            }
+        // The members of an `allOf` first, then the schema's own properties (an object schema has
+        // no members; an `allOf` beside `type: object` or `properties` has both).
+        let (all_of, own) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&[][..], Some((&o.properties, &o.required))),
+            SchemaKind::Any(a) if is_object_like(schema) => (a.all_of.as_slice(), Some((&a.properties, &a.required))),
+            SchemaKind::AllOf { all_of } => (all_of.as_slice(), None),
             _ => return Err(self.unsupported(pointer, "expected an object schema")),
+        };
+        for (i, member) in all_of.iter().enumerate() {
+            let member_pointer = format!("{pointer}/allOf/{i}");
+            let member_schema = match node(member) {
+                Node::Ref(reference) => self.resolve_schema(reference, &member_pointer)?.1,
+                Node::Inline(s) => s,
+            };
+            if !is_object_like(member_schema) {
+                return Err(self.unsupported(&member_pointer, "`allOf` members must all be objects"));
+            }
+            self.collect_fields(member_schema, &member_pointer, owner, out, depth + 1)?;
+        }
+        let Some((properties, required)) = own else {
+            return Ok(());
         };
         for (wire, prop) in properties {
             let prop_pointer = format!("{pointer}/properties/{}", escape_pointer_segment(wire));
@@ -657,7 +700,7 @@ impl<'a> Builder<'a> {
     fn operations(&mut self) -> Result<Vec<Operation>, Error> {
         let mut operations = Vec::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
-        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url", "http_client"]);
+        let mut method_names = Namespace::with_reserved(naming::CLIENT_METHODS);
         let mut builder_names = Namespace::default();
         for (path, item) in &self.doc.paths.paths {
             let path_pointer = format!("/paths/{}", escape_pointer_segment(path));
@@ -729,8 +772,10 @@ impl<'a> Builder<'a> {
             declared.push((at, param));
         }
         let mut params = Vec::new();
+        let mut param_pointers = Vec::new();
         for (at, p) in declared {
             params.push(self.param(p, &at, &hint)?);
+            param_pointers.push(at);
         }
 
         let body = match &op.request_body {
@@ -740,7 +785,7 @@ impl<'a> Builder<'a> {
         let response = self.response(&op.responses, &format!("{pointer}/responses"), &hint)?;
 
         // Setter names: parameters first, then flattened body fields.
-        let mut setters = Namespace::with_reserved(&["send", "new", "client"]);
+        let mut setters = Namespace::with_reserved(naming::BUILDER_MEMBERS);
         for p in &mut params {
             p.name = setters.claim(naming::snake(&p.wire_name));
         }
@@ -753,13 +798,13 @@ impl<'a> Builder<'a> {
                     body.flattened = Some(names);
                 }
                 if body.flattened.is_none() {
-                    setters.claim("body".to_owned());
+                    body.setter = setters.claim("body".to_owned());
                 }
                 Some(body)
             }
             None => None,
         };
-        let path_segments = self.path_segments(path, &params, &pointer)?;
+        let path_segments = self.path_segments(path, &params, &param_pointers, &pointer)?;
         Ok(Operation {
             id,
             name,
@@ -817,7 +862,7 @@ impl<'a> Builder<'a> {
             return Err(self.unsupported(&format!("{pointer}/content"), "parameters with `content` are not supported; use `schema`"));
         };
         let schema_pointer = format!("{pointer}/schema");
-        let ty = self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?;
+        let ty = self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?.non_null();
         let scalar = |t: &TypeRef, this: &Self| match t {
             TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => true,
             TypeRef::Named(n) => this.types.iter().any(|d| &d.name == n && matches!(d.kind, TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean))),
@@ -871,6 +916,7 @@ impl<'a> Builder<'a> {
             ty,
             required: body.required,
             description: body.description.clone(),
+            setter: String::new(),
             flattened: None,
         })
     }
@@ -910,7 +956,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn path_segments(&self, path: &str, params: &[Param], pointer: &str) -> Result<Vec<PathSegment>, Error> {
+    /// Splits `path` into segments; `param_pointers[i]` is where `params[i]` is declared.
+    fn path_segments(&self, path: &str, params: &[Param], param_pointers: &[String], pointer: &str) -> Result<Vec<PathSegment>, Error> {
         let mut used = BTreeSet::new();
         let mut segments = Vec::new();
         for raw in path.split('/').filter(|s| !s.is_empty()) {
@@ -937,11 +984,24 @@ impl<'a> Builder<'a> {
             }
             segments.push(PathSegment::Parts(parts));
         }
-        if let Some(p) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
-            return Err(self.unsupported(pointer, format!("path parameter {:?} does not appear in path {path:?}", p.1.wire_name)));
+        if let Some((i, p)) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
+            return Err(self.unsupported(
+                &format!("{}/name", param_pointers[i]),
+                format!("path parameter {:?} does not appear in path {path:?}; add `{{{}}}` to the path or declare it `in: query`", p.wire_name, p.wire_name),
+            ));
         }
         Ok(segments)
     }
+}
+
+/// A server's URL with each `{variable}` replaced by its declared default (left as is when the
+/// variable is not declared).
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
 }
 
 fn is_json(media: &str) -> bool {
@@ -999,16 +1059,29 @@ fn string_enum(schema: &Schema, _pointer: &str) -> Result<Option<Vec<String>>, S
     }
 }
 
-/// An object with declared properties, or an `allOf` of several members: becomes a struct.
+/// An object with declared properties, or an `allOf` of several members (or of members and
+/// properties of its own): becomes a struct.
 fn is_struct(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
-        SchemaKind::Any(a) => !a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty(),
+        SchemaKind::Any(a) => is_object_like(schema) && (!a.properties.is_empty() || a.all_of.len() > 1),
         _ => false,
     }
 }
 
-fn is_empty_object(schema: &Schema) -> bool {
-    matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(o)) if o.properties.is_empty())
+/// Whether the schema's fields can be collected: an object (even without properties), an `allOf`,
+/// or properties and/or `allOf` members under `type: object` or no type.
+fn is_object_like(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(a) => {
+            a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.not.is_none()
+                && matches!(a.typ.as_deref(), None | Some("object"))
+                && (!a.properties.is_empty() || !a.all_of.is_empty())
+        }
+        _ => false,
+    }
 }

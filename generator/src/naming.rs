@@ -19,6 +19,16 @@ const KEYWORDS: &[&str] = &[
 /// Type names the emitted code uses itself and schemas must not shadow.
 const RESERVED_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Error", "Value"];
 
+/// Methods the client type already has (see `templates/client.rs.askama`, and `clone`, which the
+/// operation methods call): operation methods must not take these names.
+pub const CLIENT_METHODS: &[&str] = &[
+    "new", "builder", "base_url", "http_client", "url", "request", "send_json", "send_empty", "fetch", "clone",
+];
+
+/// Names a request builder already uses for itself (its `send` and `new` methods, its `client`
+/// field): setters must not take these names.
+pub const BUILDER_MEMBERS: &[&str] = &["send", "new", "client"];
+
 /// Drops characters that cannot appear in an identifier, keeping word boundaries.
 fn clean(raw: &str) -> String {
     raw.chars()
@@ -75,14 +85,16 @@ impl Namespace {
         }
     }
 
-    /// Claims `candidate`, or the first free numbered variant of it.
+    /// Claims `candidate`, or the first free numbered variant of it (`name2`, or `v1_2` when the
+    /// name already ends in a digit, so `V1` and `V12` stay distinguishable).
     pub fn claim(&mut self, candidate: String) -> String {
         if self.used.insert(candidate.clone()) {
             return candidate;
         }
+        let separator = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
         let mut n = 2;
         loop {
-            let next = format!("{candidate}{n}");
+            let next = format!("{candidate}{separator}{n}");
             if self.used.insert(next.clone()) {
                 return next;
             }
@@ -127,5 +139,6 @@ mod tests {
     fn resolves_collisions() {
         assert_eq!(unique_snake(["userId", "user_id", "UserId"], &[]), ["user_id", "user_id2", "user_id3"]);
         assert_eq!(variant_names(["Unknown", "unknown", "a"], "Unknown"), ["Unknown2", "Unknown3", "A"]);
+        assert_eq!(variant_names(["+86", "86", "+1", "1", "12"], "Unknown"), ["V86", "V86_2", "V1", "V1_2", "V12"]);
     }
 }

@@ -20,6 +20,13 @@ pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// The doc line stating a declared default (`Default: `3`.`), the value shown as JSON in code.
+pub fn default_line(value: &serde_json::Value) -> String {
+    let json = value.to_string();
+    // A backtick inside needs a longer fence (CommonMark code spans).
+    if json.contains('`') { format!("Default: `` {json} ``.") } else { format!("Default: `{json}`.") }
+}
+
 /// Sanitized Markdown lines of a description (empty when there is none).
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -137,5 +144,7 @@ mod tests {
         assert_eq!(doc_lines("keep `<code>` as is"), ["keep `<code>` as is"]);
         assert_eq!(doc_lines("a\n\n\n    indented\n```\nx\n```"), ["a", "", "indented", "```text", "x", "```"]);
         assert_eq!(doc_lines("1. one\n   more\n- two\nmore\n\nafter"), ["1. one", "   more", "- two", "  more", "", "after"]);
+        assert_eq!(default_line(&serde_json::json!(3)), "Default: `3`.");
+        assert_eq!(default_line(&serde_json::json!("a`b")), "Default: `` \"a`b\" ``.");
     }
 }

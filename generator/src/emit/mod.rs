@@ -71,7 +71,12 @@ struct ErrorRs;
 /// Emits every file of the crate, in a fixed order.
 pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<GeneratedFile>, Error> {
     let client = config.client_name.as_str();
-    let default_server = api.default_server.as_deref().filter(|s| s.starts_with("http"));
+    // A relative URL, or one with an undeclared `{variable}` (or a character that would need
+    // escaping in the templates' string literals), cannot be a default.
+    let default_server = api
+        .default_server
+        .as_deref()
+        .filter(|s| (s.starts_with("http://") || s.starts_with("https://")) && !s.contains(['{', '}', '"', '\\', ' ']));
     let description = config
         .description
         .clone()

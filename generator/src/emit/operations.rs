@@ -3,9 +3,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{doc_lines, lines_to_attrs};
+use super::docs::{default_line, doc_lines, lines_to_attrs};
 use super::types::{ident, rust_type};
 use crate::model::{Api, Field, Limits, Operation, Param, ParamLocation, PathPart, PathSegment, TypeKind, TypeRef};
+use crate::naming::Namespace;
 
 /// How named types are reached from `operations.rs`.
 fn types_prefix() -> TokenStream {
@@ -21,6 +22,7 @@ struct Input<'a> {
     required: bool,
     recursive: bool,
     limits: &'a Limits,
+    default: Option<&'a serde_json::Value>,
 }
 
 /// The body of `operations.rs`.
@@ -84,6 +86,7 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
             required: p.required,
             recursive: false,
             limits: &p.limits,
+            default: p.default.as_ref(),
         })
         .collect();
     let mut body_fields = None;
@@ -108,18 +111,20 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
                         required: field.required && !field.nullable,
                         recursive: field.recursive,
                         limits: &field.limits,
+                        default: field.default.as_ref(),
                     });
                 }
                 body_fields = Some(fields);
             }
             _ => inputs.push(Input {
-                setter: "body".to_owned(),
+                setter: body.setter.clone(),
                 wire: "body",
                 description: body.description.as_deref(),
                 ty: &body.ty,
                 required: body.required,
                 recursive: false,
                 limits: &Limits::EMPTY,
+                default: None,
             }),
         }
     }
@@ -136,6 +141,10 @@ fn setter(input: &Input) -> TokenStream {
     if input.required {
         lines.push(String::new());
         lines.push("Required.".to_owned());
+    }
+    if let Some(default) = input.default {
+        lines.push(String::new());
+        lines.push(format!("{} The API applies it when this is not set.", default_line(default)));
     }
     let docs = lines_to_attrs(&lines);
     let (arg, value) = match input.ty {
@@ -203,6 +212,11 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
     let method_name = &op.name;
 
     let field_names: Vec<_> = inputs.iter().map(|i| ident(&i.setter)).collect();
+    // `send()` binds every input to a local of its setter's name; its own locals must not
+    // shadow one of those.
+    let mut locals = Namespace::with_reserved(&inputs.iter().map(|i| i.setter.as_str()).collect::<Vec<_>>());
+    let mut local = |name: &str| ident(&locals.claim(name.to_owned()));
+    let (url, request, query, body_local) = (local("url"), local("request"), local("query"), local("body"));
     let field_types = inputs.iter().map(|i| {
         let ty = rust_type(i.ty, &prefix);
         if i.recursive { quote!(Option<Box<#ty>>) } else { quote!(Option<#ty>) }
@@ -245,17 +259,17 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
 
     // Query string and headers.
     let query_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
-    let query = query_params.iter().map(|p| {
+    let query_pushes = query_params.iter().map(|p| {
         let name = ident(&p.name);
         let wire = &p.wire_name;
         let push = match &p.ty {
             TypeRef::Array(_) if p.explode => quote! {
-                for item in value { query.push((#wire, item.to_string())); }
+                for item in value { #query.push((#wire, item.to_string())); }
             },
             TypeRef::Array(_) => quote! {
-                query.push((#wire, crate::client::join(value)));
+                #query.push((#wire, crate::client::join(value)));
             },
-            _ => quote!(query.push((#wire, value.to_string()));),
+            _ => quote!(#query.push((#wire, value.to_string()));),
         };
         if p.required {
             quote!({ let value = &#name; #push })
@@ -267,9 +281,9 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
         quote!()
     } else {
         quote! {
-            let mut query: Vec<(&str, String)> = Vec::new();
-            #(#query)*
-            request = request.query(&query);
+            let mut #query: Vec<(&str, String)> = Vec::new();
+            #(#query_pushes)*
+            #request = #request.query(&#query);
         }
     };
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
@@ -280,9 +294,9 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
             _ => quote!(value.to_string()),
         };
         if p.required {
-            quote!({ let value = &#name; request = request.header(#wire, #value); })
+            quote!({ let value = &#name; #request = #request.header(#wire, #value); })
         } else {
-            quote!(if let Some(value) = &#name { request = request.header(#wire, #value); })
+            quote!(if let Some(value) = &#name { #request = #request.header(#wire, #value); })
         }
     });
 
@@ -300,8 +314,8 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
                 if field == setter { quote!(#field) } else { quote!(#field: #setter) }
             });
             let construct = quote! {
-                let body = #prefix #type_name { #(#assigns,)* };
-                request = request.json(&body);
+                let #body_local = #prefix #type_name { #(#assigns,)* };
+                #request = #request.json(&#body_local);
             };
             if body.required || fields.iter().any(|f| f.required && !f.nullable) {
                 construct
@@ -318,10 +332,11 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
             }
         }
         (Some(body), None) => {
+            let setter = ident(&body.setter);
             if body.required {
-                quote!(request = request.json(&body);)
+                quote!(#request = #request.json(&#setter);)
             } else {
-                quote!(if let Some(body) = &body { request = request.json(body); })
+                quote!(if let Some(value) = &#setter { #request = #request.json(value); })
             }
         }
     };
@@ -329,9 +344,9 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
     let (response_ty, send_call) = match &op.response {
         Some(ty) => {
             let ty = rust_type(ty, &prefix);
-            (ty.clone(), quote!(client.send_json::<#ty>(OPERATION, request).await))
+            (ty.clone(), quote!(client.send_json::<#ty>(OPERATION, #request).await))
         }
-        None => (quote!(()), quote!(client.send_empty(OPERATION, request).await)),
+        None => (quote!(()), quote!(client.send_empty(OPERATION, #request).await)),
     };
     let method = format_ident!("{}", op.method.as_str());
     let builder_doc = format!(
@@ -390,8 +405,8 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
                 #destructure
                 #(#unwrap_required)*
                 #(#checks)*
-                let url = client.url(&[#(#segments),*]);
-                let #mutable_request request = client.request(reqwest::Method::#method, url);
+                let #url = client.url(&[#(#segments),*]);
+                let #mutable_request #request = client.request(reqwest::Method::#method, #url);
                 #query_setup
                 #(#headers)*
                 #body

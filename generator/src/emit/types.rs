@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::{default_line, doc_attrs, doc_lines, lines_to_attrs};
 use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef};
 
 pub(crate) fn ident(name: &str) -> Ident {
@@ -28,6 +28,10 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::Map(value) => {
             let value = rust_type(value, prefix);
             quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, prefix);
+            quote!(Option<#inner>)
         }
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
@@ -90,7 +94,8 @@ impl<'a> Defaults<'a> {
     }
 }
 
-/// The body of `types.rs`.
+/// The body of `types.rs`. Schemas may take any name not in `naming`'s reserved list (`From`,
+/// `Default`, …), so traits are named by their full path here.
 pub fn emit(api: &Api) -> TokenStream {
     let mut defaults = Defaults::new(api);
     let items = api.types.iter().map(|t| match &t.kind {
@@ -117,7 +122,15 @@ fn emit_struct(t: &TypeDef, fields: &[Field], default: bool) -> TokenStream {
     let name = ident(&t.name);
     let derive_default = default.then(|| quote!(Default,));
     let fields = fields.iter().map(|f| {
-        let docs = doc_attrs(f.description.as_deref().or(Some(&format!("The `{}` property.", f.wire_name))));
+        let mut lines = doc_lines(f.description.as_deref().unwrap_or(""));
+        if lines.is_empty() {
+            lines.push(format!("The `{}` property.", f.wire_name));
+        }
+        if let Some(default) = &f.default {
+            lines.push(String::new());
+            lines.push(default_line(default));
+        }
+        let docs = lines_to_attrs(&lines);
         let field = ident(&f.name);
         let ty = field_type(f, &quote!());
         let wire = &f.wire_name;
@@ -187,7 +200,7 @@ fn emit_enum(t: &TypeDef) -> TokenStream {
             }
         }
 
-        impl From<&str> for #name {
+        impl std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
@@ -196,7 +209,7 @@ fn emit_enum(t: &TypeDef) -> TokenStream {
             }
         }
 
-        impl From<String> for #name {
+        impl std::convert::From<String> for #name {
             fn from(value: String) -> Self {
                 match value.as_str() {
                     #(#wires => Self::#variants,)*
