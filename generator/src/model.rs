@@ -56,6 +56,22 @@ pub enum TypeKind {
     Enum(Vec<EnumValue>),
     /// Another name for a type (a component schema that is a scalar, array or map).
     Alias(TypeRef),
+    /// A value of one of several shapes (`oneOf` / `anyOf`): decoded by trying each variant in
+    /// order, first match wins.
+    Union(Vec<Variant>),
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The variant identifier, unique within the union.
+    pub name: String,
+    /// The member's description or title.
+    pub description: Option<String>,
+    /// The member's type.
+    pub ty: TypeRef,
+    /// Embeds its own union without indirection (needs a box to have a finite size).
+    pub recursive: bool,
 }
 
 /// One known value of a string enum.
@@ -324,8 +340,6 @@ fn node<S: Borrow<Schema>>(r: &ReferenceOr<S>) -> Node<'_> {
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-const ONE_OF: &str = "`oneOf` is not supported yet: the generator has no union types; use `allOf` or a single schema";
-const ANY_OF: &str = "`anyOf` is not supported yet: the generator has no union types; use `allOf` or a single schema";
 const NOT: &str = "`not` is not supported";
 
 struct Builder<'a> {
@@ -447,7 +461,9 @@ impl<'a> Builder<'a> {
         // Reserve the slot so the type precedes the types hoisted from it.
         let slot = self.types.len();
         self.push(ident.clone(), pointer.to_owned(), description, TypeKind::Alias(TypeRef::Any));
-        let kind = if let Some(values) = string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))? {
+        let kind = if let Some((keyword, members)) = union_members(schema) {
+            TypeKind::Union(self.variants(schema, keyword, members, pointer, &ident)?)
+        } else if let Some(values) = string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))? {
             let names = naming::variant_names(values.iter().map(String::as_str), "Unknown");
             TypeKind::Enum(
                 values
@@ -481,7 +497,10 @@ impl<'a> Builder<'a> {
     }
 
     fn ty_of_schema(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
-        if string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))?.is_some() || is_struct(schema) {
+        if union_members(schema).is_some()
+            || string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))?.is_some()
+            || is_struct(schema)
+        {
             return self.hoist(schema, pointer, hint);
         }
         match &schema.schema_kind {
@@ -516,15 +535,15 @@ impl<'a> Builder<'a> {
                 self.ty_of(&all_of[0], &format!("{pointer}/allOf/0"), hint)
             }
             SchemaKind::AllOf { .. } => unreachable!("multi-member allOf is a struct"),
-            SchemaKind::OneOf { .. } => Err(self.unsupported(&format!("{pointer}/oneOf"), ONE_OF)),
-            SchemaKind::AnyOf { .. } => Err(self.unsupported(&format!("{pointer}/anyOf"), ANY_OF)),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => unreachable!("unions are hoisted"),
             SchemaKind::Not { .. } => Err(self.unsupported(&format!("{pointer}/not"), NOT)),
             SchemaKind::Any(any) => {
-                if !any.one_of.is_empty() {
-                    return Err(self.unsupported(&format!("{pointer}/oneOf"), ONE_OF));
-                }
-                if !any.any_of.is_empty() {
-                    return Err(self.unsupported(&format!("{pointer}/anyOf"), ANY_OF));
+                if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                    let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                    return Err(self.unsupported(
+                        &format!("{pointer}/{keyword}"),
+                        format!("`{keyword}` combined with other keywords (`properties`, `allOf`, …) is not supported; move them into the members"),
+                    ));
                 }
                 if any.not.is_some() {
                     return Err(self.unsupported(&format!("{pointer}/not"), NOT));
@@ -551,6 +570,37 @@ impl<'a> Builder<'a> {
                 Ok(TypeRef::Any)
             }
         }
+    }
+
+    /// The alternatives of a `oneOf`/`anyOf`, named after the member's schema name, title or type.
+    fn variants(&mut self, _schema: &Schema, keyword: &str, members: &[ReferenceOr<Schema>], pointer: &str, owner: &str) -> Result<Vec<Variant>, Error> {
+        if members.is_empty() {
+            return Err(self.unsupported(&format!("{pointer}/{keyword}"), format!("`{keyword}` lists no schemas")));
+        }
+        let mut raw = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = format!("{pointer}/{keyword}/{i}");
+            let (label, description) = match node(member) {
+                Node::Ref(reference) => {
+                    let (name, target) = self.resolve_schema(reference, &at)?;
+                    (name.to_owned(), describe(target))
+                }
+                Node::Inline(s) => (s.schema_data.title.clone().unwrap_or_else(|| kind_label(s).to_owned()), describe(s)),
+            };
+            let ty = self.ty_of(member, &at, &format!("{owner}{}", naming::pascal(&label)))?;
+            raw.push((label, description, ty));
+        }
+        let names = naming::variant_names(raw.iter().map(|(label, _, _)| label.as_str()), "");
+        Ok(raw
+            .into_iter()
+            .zip(names)
+            .map(|((_, description, ty), name)| Variant {
+                name,
+                description,
+                ty,
+                recursive: false,
+            })
+            .collect())
     }
 
     /// The type of an array item or map value, which may be `nullable`.
@@ -666,6 +716,14 @@ impl<'a> Builder<'a> {
                         _ => None,
                     })
                     .collect(),
+                TypeKind::Union(variants) => variants
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| match &v.ty {
+                        TypeRef::Named(n) => Some((i, n.clone())),
+                        _ => None,
+                    })
+                    .collect(),
                 TypeKind::Alias(TypeRef::Named(n)) => vec![(usize::MAX, n.clone())],
                 _ => Vec::new(),
             }
@@ -690,8 +748,12 @@ impl<'a> Builder<'a> {
                         stack.extend(edges[i].iter().map(|(_, n)| n.clone()));
                     }
                 }
-                if cyclic && let TypeKind::Struct(fields) = &mut self.types[start].kind {
-                    fields[*field].recursive = true;
+                if cyclic {
+                    match &mut self.types[start].kind {
+                        TypeKind::Struct(fields) => fields[*field].recursive = true,
+                        TypeKind::Union(variants) => variants[*field].recursive = true,
+                        _ => {}
+                    }
                 }
             }
         }
@@ -862,7 +924,11 @@ impl<'a> Builder<'a> {
             return Err(self.unsupported(&format!("{pointer}/content"), "parameters with `content` are not supported; use `schema`"));
         };
         let schema_pointer = format!("{pointer}/schema");
-        let ty = self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?.non_null();
+        let ty = match self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?.non_null() {
+            // An untyped parameter (`schema: {}`) still travels as text.
+            TypeRef::Any => TypeRef::String { format: None },
+            ty => ty,
+        };
         let scalar = |t: &TypeRef, this: &Self| match t {
             TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => true,
             TypeRef::Named(n) => this.types.iter().any(|d| &d.name == n && matches!(d.kind, TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean))),
@@ -1083,5 +1149,27 @@ fn is_object_like(schema: &Schema) -> bool {
                 && (!a.properties.is_empty() || !a.all_of.is_empty())
         }
         _ => false,
+    }
+}
+
+/// The members of a `oneOf`/`anyOf` schema (with the keyword), `None` when it is not one.
+fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        _ => None,
+    }
+}
+
+/// A name for an untitled union member, from its type.
+fn kind_label(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => "Object",
+        _ => "Value",
     }
 }

@@ -94,11 +94,11 @@ const CASES: &[Case] = &[
         message: "duplicate operationId \"listThings\": already used at /paths/~1pets/get/operationId",
     },
     Case {
-        file: "one-of.yaml",
+        file: "not.yaml",
         kind: Kind::Unsupported,
-        pointer: "/components/schemas/Pet/oneOf",
+        pointer: "/components/schemas/NotAString/not",
         line: None,
-        message: "`oneOf` is not supported yet",
+        message: "`not` is not supported",
     },
     Case {
         file: "cookie-parameter.yaml",

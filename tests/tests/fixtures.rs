@@ -154,3 +154,28 @@ fn recursive_struct_decodes() {
     let again: TreeNode = serde_json::from_value(serde_json::to_value(&tree).expect("serializes")).expect("decodes");
     assert_eq!(again, tree);
 }
+
+#[test]
+fn unions_decode_to_the_first_variant_that_fits() {
+    use fixture_unions::types::{Cat, Dog, Nested, Node, Pet, StructureStruct};
+
+    assert_eq!(serde_json::from_value::<Pet>(json!({"meows": true})).expect("cat"), Pet::Cat(Cat { meows: true }));
+    assert_eq!(serde_json::from_value::<Pet>(json!({"barks": false})).expect("dog"), Pet::Dog(Dog { barks: false }));
+    assert!(serde_json::from_value::<Pet>(json!({"quacks": true})).is_err(), "no variant fits");
+    assert_eq!(serde_json::to_value(Pet::Dog(Dog { barks: true })).expect("serializes"), json!({"barks": true}));
+
+    assert_eq!(serde_json::from_value::<StructureStruct>(json!("x")).expect("string"), StructureStruct::Plain("x".into()));
+    assert_eq!(
+        serde_json::from_value::<StructureStruct>(json!(["a", "b"])).expect("list"),
+        StructureStruct::Array(vec!["a".into(), "b".into()])
+    );
+
+    // Recursive through a union, without a list in between.
+    let nested: Nested = serde_json::from_value(json!({"name": "a", "inner": {"name": "b", "inner": "leaf"}})).expect("nested");
+    let Nested::Node(outer) = &nested else { panic!("expected a node, got {nested:?}") };
+    let Some(inner) = outer.inner.as_deref() else { panic!("expected an inner value") };
+    assert_eq!(
+        *inner,
+        Nested::Node(Box::new(Node { name: "b".into(), inner: Some(Box::new(Nested::String("leaf".into()))) }))
+    );
+}

@@ -113,7 +113,8 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
     let files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
-            contents: provenance.preamble("#") + "\n" + &rendered("Cargo.toml", &cargo)?,
+            // askama drops the template's final newline; a text file ends with one.
+            contents: provenance.preamble("#") + "\n" + rendered("Cargo.toml", &cargo)?.trim_end() + "\n",
         },
         rust_file("src/lib.rs", &rendered("src/lib.rs", &lib)?, provenance)?,
         rust_file("src/client.rs", &rendered("src/client.rs", &client_rs)?, provenance)?,

@@ -193,7 +193,13 @@ fn limit_checks(input: &Input) -> TokenStream {
     }
     if input.limits.minimum.is_some() || input.limits.maximum.is_some() {
         let (min, max) = (opt_f64(input.limits.minimum), opt_f64(input.limits.maximum));
-        checks.extend(quote!(crate::client::check_range(OPERATION, #wire, *value as f64, #min, #max)?;));
+        // Bounds are compared as f64; only integers need converting.
+        let number = match input.ty {
+            TypeRef::Number { float: false } => quote!(*value),
+            TypeRef::Number { float: true } => quote!(f64::from(*value)),
+            _ => quote!(*value as f64),
+        };
+        checks.extend(quote!(crate::client::check_range(OPERATION, #wire, #number, #min, #max)?;));
     }
     if checks.is_empty() {
         checks

@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{default_line, doc_attrs, doc_lines, lines_to_attrs};
-use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef};
+use crate::model::{Variant, Api, Field, TypeDef, TypeKind, TypeRef};
 
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -101,6 +101,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|t| match &t.kind {
         TypeKind::Struct(fields) => emit_struct(t, fields, defaults.named(&t.name)),
         TypeKind::Enum(_) => emit_enum(t),
+        TypeKind::Union(variants) => emit_union(api, t, variants),
         TypeKind::Alias(target) => {
             let docs = doc_attrs(t.description.as_deref().or(Some(&format!("`{}` in the spec.", t.name))));
             let name = ident(&t.name);
@@ -114,6 +115,84 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         //! The API's data types, one per schema of the spec.
         #(#items)*
+    }
+}
+
+/// The `serde_json::Value` test for the JSON kinds a type can decode from; `None` for any kind.
+fn json_kind(api: &Api, ty: &TypeRef, depth: usize) -> Option<&'static str> {
+    match ty {
+        TypeRef::String { .. } => Some("is_string"),
+        TypeRef::Integer { .. } => Some("is_i64"),
+        TypeRef::Number { .. } => Some("is_number"),
+        TypeRef::Boolean => Some("is_boolean"),
+        TypeRef::Array(_) => Some("is_array"),
+        TypeRef::Map(_) | TypeRef::Object => Some("is_object"),
+        TypeRef::Any | TypeRef::Nullable(_) => None,
+        TypeRef::Named(name) if depth < 8 => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(_)) => Some("is_object"),
+            Some(TypeKind::Enum(_)) => Some("is_string"),
+            Some(TypeKind::Alias(target)) => json_kind(api, target, depth + 1),
+            _ => None,
+        },
+        TypeRef::Named(_) => None,
+    }
+}
+
+fn emit_union(api: &Api, t: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let docs = doc_attrs(t.description.as_deref().or(Some(&format!("One of several shapes of `{}`.", t.name))));
+    let name = ident(&t.name);
+    let wire_name = &t.name;
+    let mut declarations = Vec::new();
+    let mut attempts = Vec::new();
+    for v in variants {
+        let docs = doc_attrs(v.description.as_deref().or(Some(&format!("The `{}` shape.", v.name))));
+        let variant = ident(&v.name);
+        let inner = rust_type(&v.ty, &quote!());
+        let (ty, wrap) = if v.recursive {
+            (quote!(Box<#inner>), quote!(Box::new(decoded)))
+        } else {
+            (inner.clone(), quote!(decoded))
+        };
+        declarations.push(quote! {
+            #docs
+            #variant(#ty),
+        });
+        // A variant is only tried on JSON of a kind it can hold: serde's derived structs would
+        // otherwise also accept a JSON array as their fields in order.
+        let decode = quote!(let Ok(decoded) = <#inner as serde::Deserialize>::deserialize(&value));
+        let condition = match json_kind(api, &v.ty, 0) {
+            Some(test) => {
+                let test = ident(test);
+                quote!(value.#test() && #decode)
+            }
+            None => decode,
+        };
+        attempts.push(quote! {
+            if #condition {
+                return Ok(Self::#variant(#wrap));
+            }
+        });
+    }
+    quote! {
+        #docs
+        ///
+        /// Decoding tries each variant that can hold the JSON value's kind, in order, and keeps
+        /// the first that fits.
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#declarations)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                Err(<D::Error as serde::de::Error>::custom(format!(
+                    "no variant of {} matches {}", #wire_name, value
+                )))
+            }
+        }
     }
 }
 
