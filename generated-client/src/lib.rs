@@ -29,7 +29,10 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), genauth_client::Error> {
-//! let client = genauth_client::ManagementClient::builder().build()?; // https://api.genauth.ai
+//! let client = genauth_client::ManagementClient::builder()
+//!     .access_key_id("<access key id>")
+//!     .access_key_secret("<access key secret>")
+//!     .build()?;
 //! # let _ = client;
 //! # Ok(())
 //! # }
@@ -37,11 +40,17 @@
 //!
 //! Each operation is a method on [`ManagementClient`] returning a request builder: set its
 //! parameters, then `.send().await`. Every failure is an [`Error`] naming the operation.
+//! The client fetches and refreshes the access token itself, once for all concurrent calls.
+//! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
+//! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
 mod error;
 pub mod operations;
 pub mod types;
-pub use client::{ManagementClient, ManagementClientBuilder};
+pub use client::{
+    ManagementClient, ManagementClientBuilder, RetryPolicy, ApiResponse, HeaderFamily,
+    DEFAULT_HOST,
+};
 pub use error::Error;

@@ -164,13 +164,28 @@ impl GetUserRequest {
         self.with_department_ids = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the answer's payload.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::UserSingleRespDto, crate::Error> {
-        const OPERATION: &str = "getUser";
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::UserDto, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the answer's payload with the service's message and request id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::ApiResponse<crate::types::UserDto>, crate::Error> {
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getUser",
+            read_only: true,
+            authenticated: true,
+            sensitive: false,
+        };
         let Self {
             client,
             user_id,
@@ -183,7 +198,7 @@ impl GetUserRequest {
         } = self;
         let user_id = user_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "userId",
             })?;
         let url = client.url(&["api", "v3", "get-user"]);
@@ -212,7 +227,7 @@ impl GetUserRequest {
             query.push(("withDepartmentIds", value.to_string()));
         }
         request = request.query(&query);
-        client.send_json::<crate::types::UserSingleRespDto>(OPERATION, request).await
+        client.execute_enveloped::<crate::types::UserDto>(CALL, request).await
     }
 }
 /// Request builder for [`ManagementClient::get_user_batch`](crate::ManagementClient::get_user_batch): `GET /api/v3/get-user-batch`.
@@ -284,13 +299,28 @@ impl GetUserBatchRequest {
         self.with_department_ids = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the answer's payload.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::UserListRespDto, crate::Error> {
-        const OPERATION: &str = "getUserBatch";
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<Vec<crate::types::UserDto>, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the answer's payload with the service's message and request id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getUserBatch",
+            read_only: true,
+            authenticated: true,
+            sensitive: false,
+        };
         let Self {
             client,
             user_ids,
@@ -302,13 +332,13 @@ impl GetUserBatchRequest {
         } = self;
         let user_ids = user_ids
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "userIds",
             })?;
         {
             let value = &user_ids;
             crate::client::check_len(
-                OPERATION,
+                CALL.operation,
                 "userIds",
                 value.len(),
                 Some(1),
@@ -338,7 +368,7 @@ impl GetUserBatchRequest {
             query.push(("withDepartmentIds", value.to_string()));
         }
         request = request.query(&query);
-        client.send_json::<crate::types::UserListRespDto>(OPERATION, request).await
+        client.execute_enveloped::<Vec<crate::types::UserDto>>(CALL, request).await
     }
 }
 /// Request builder for [`ManagementClient::update_user_batch`](crate::ManagementClient::update_user_batch): `POST /api/v3/update-user-batch`.
@@ -375,17 +405,32 @@ impl UpdateUserBatchRequest {
         self.options = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the answer's payload.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::UserListRespDto, crate::Error> {
-        const OPERATION: &str = "updateUserBatch";
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<Vec<crate::types::UserDto>, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the answer's payload with the service's message and request id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "updateUserBatch",
+            read_only: false,
+            authenticated: true,
+            sensitive: false,
+        };
         let Self { client, list, options } = self;
         let list = list
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "list",
             })?;
         let url = client.url(&["api", "v3", "update-user-batch"]);
@@ -395,7 +440,7 @@ impl UpdateUserBatchRequest {
             options,
         };
         request = request.json(&body);
-        client.send_json::<crate::types::UserListRespDto>(OPERATION, request).await
+        client.execute_enveloped::<Vec<crate::types::UserDto>>(CALL, request).await
     }
 }
 /// Request builder for [`ManagementClient::get_user_groups`](crate::ManagementClient::get_user_groups): `GET /api/v3/get-user-groups`.
@@ -428,19 +473,32 @@ impl GetUserGroupsRequest {
         self.user_id_type = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the answer's payload.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::GroupPagingDto, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the answer's payload with the service's message and request id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
         self,
-    ) -> Result<crate::types::GroupPaginatedRespDto, crate::Error> {
-        const OPERATION: &str = "getUserGroups";
+    ) -> Result<crate::ApiResponse<crate::types::GroupPagingDto>, crate::Error> {
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getUserGroups",
+            read_only: true,
+            authenticated: true,
+            sensitive: false,
+        };
         let Self { client, user_id, user_id_type } = self;
         let user_id = user_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "userId",
             })?;
         let url = client.url(&["api", "v3", "get-user-groups"]);
@@ -454,7 +512,7 @@ impl GetUserGroupsRequest {
             query.push(("userIdType", value.to_string()));
         }
         request = request.query(&query);
-        client.send_json::<crate::types::GroupPaginatedRespDto>(OPERATION, request).await
+        client.execute_enveloped::<crate::types::GroupPagingDto>(CALL, request).await
     }
 }
 /// Request builder for [`ManagementClient::list_users`](crate::ManagementClient::list_users): `POST /api/v3/list-users`.
@@ -508,13 +566,28 @@ impl ListUsersRequest {
         self.options = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the answer's payload.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::UserPaginatedRespDto, crate::Error> {
-        const OPERATION: &str = "listUsers";
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::UserPagingDto, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the answer's payload with the service's message and request id.
+    ///
+    /// # Errors
+    ///
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "listUsers",
+            read_only: true,
+            authenticated: true,
+            sensitive: false,
+        };
         let Self { client, keywords, advanced_filter, search_query, options } = self;
         let url = client.url(&["api", "v3", "list-users"]);
         let mut request = client.request(reqwest::Method::POST, url);
@@ -525,11 +598,11 @@ impl ListUsersRequest {
             options,
         };
         request = request.json(&body);
-        client.send_json::<crate::types::UserPaginatedRespDto>(OPERATION, request).await
+        client.execute_enveloped::<crate::types::UserPagingDto>(CALL, request).await
     }
 }
 /// Request builder for [`ManagementClient::get_management_token`](crate::ManagementClient::get_management_token): `POST /api/v3/get-management-token`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetManagementTokenRequest {
     client: crate::ManagementClient,
@@ -558,24 +631,37 @@ impl GetManagementTokenRequest {
         self.access_key_secret = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the answer's payload.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::AccessTokenResDto, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the answer's payload with the service's message and request id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
         self,
-    ) -> Result<crate::types::GetManagementTokenRespDto, crate::Error> {
-        const OPERATION: &str = "getManagementToken";
+    ) -> Result<crate::ApiResponse<crate::types::AccessTokenResDto>, crate::Error> {
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getManagementToken",
+            read_only: false,
+            authenticated: false,
+            sensitive: true,
+        };
         let Self { client, access_key_id, access_key_secret } = self;
         let access_key_id = access_key_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "accessKeyId",
             })?;
         let access_key_secret = access_key_secret
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "accessKeySecret",
             })?;
         let url = client.url(&["api", "v3", "get-management-token"]);
@@ -585,8 +671,11 @@ impl GetManagementTokenRequest {
             access_key_secret,
         };
         request = request.json(&body);
-        client
-            .send_json::<crate::types::GetManagementTokenRespDto>(OPERATION, request)
-            .await
+        client.execute_enveloped::<crate::types::AccessTokenResDto>(CALL, request).await
+    }
+}
+impl std::fmt::Debug for GetManagementTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetManagementTokenRequest").finish_non_exhaustive()
     }
 }

@@ -21,6 +21,106 @@ pub struct Config {
     /// The package description; defaults to one naming the API.
     #[serde(default)]
     pub description: Option<String>,
+    /// Operations besides GET/HEAD/OPTIONS that only read, so they may be retried.
+    #[serde(default)]
+    pub read_only_operations: Vec<String>,
+    /// Prefix of the environment variables `from_env()` reads (`GENAUTH` → `GENAUTH_HOST`, …).
+    #[serde(default)]
+    pub env_prefix: Option<String>,
+    /// How every response wraps its payload, when it does.
+    #[serde(default)]
+    pub envelope: Option<Envelope>,
+    /// Token authentication, when the API uses it.
+    #[serde(default)]
+    pub auth: Option<Auth>,
+}
+
+/// A response envelope: `{ <status>: 200, <message>: "...", <data>: ... }`. Success is decided by
+/// the status field, not by the HTTP status.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Envelope {
+    /// The business status field (`statusCode`).
+    pub status_field: String,
+    /// Its value on success (`200`).
+    pub success: i64,
+    /// The payload field (`data`).
+    pub data_field: String,
+    /// The human-readable message field (`message`).
+    pub message_field: String,
+    /// The finer error code field (`apiCode`), if any.
+    #[serde(default)]
+    pub api_code_field: Option<String>,
+    /// The request id field (`requestId`), if any.
+    #[serde(default)]
+    pub request_id_field: Option<String>,
+}
+
+/// Token authentication: an access key pair is exchanged for a token by one operation of the
+/// spec, and the token (plus a tenant id taken from it) is sent with every other request.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Auth {
+    /// The operationId that issues tokens (`getManagementToken`).
+    pub token_operation: String,
+    /// Its body field carrying the key id (`accessKeyId`).
+    pub key_id_field: String,
+    /// Its body field carrying the key secret (`accessKeySecret`).
+    pub key_secret_field: String,
+    /// The token field of its response payload (`access_token`).
+    pub token_field: String,
+    /// The lifetime field of its response payload, in seconds (`expires_in`).
+    pub expires_in_field: String,
+    /// The header carrying the token (`authorization`).
+    pub header: String,
+    /// Text before the token in that header (`"Bearer "`).
+    #[serde(default)]
+    pub scheme: String,
+    /// The business status that means "token invalid or expired" (`401`).
+    pub invalid_token_status: i64,
+    /// The JWT claim holding the tenant id (`scoped_userpool_id`).
+    #[serde(default)]
+    pub tenant_claim: Option<String>,
+    /// What the tenant is called in the builder's setter (`user_pool_id`).
+    pub tenant_name: String,
+    /// Header name suffixes, each after a family's prefix and a `-`.
+    pub headers: AuthHeaders,
+    /// Header families, the first being the default (`x-genauth` for `api.genauth.ai`).
+    pub families: Vec<HeaderFamily>,
+}
+
+/// Header name suffixes (`userpool-id` → `x-genauth-userpool-id`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AuthHeaders {
+    /// The tenant id header suffix.
+    pub tenant: String,
+    /// The language header suffix.
+    pub lang: String,
+    /// The SDK version header suffix.
+    pub sdk_version: String,
+}
+
+/// A family of header names and the host that uses it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HeaderFamily {
+    /// The variant name (`GenAuth`).
+    pub name: String,
+    /// The header prefix (`x-genauth`).
+    pub prefix: String,
+    /// The host that expects this family (`api.genauth.ai`).
+    pub host: String,
+}
+
+/// Names that the templates put into string literals: plain text only.
+fn check_literals<'a>(texts: impl Iterator<Item = &'a String>) -> Result<(), String> {
+    for text in texts {
+        if text.chars().any(|c| c == '"' || c == '\\' || c == '{' || c == '}' || c.is_control()) {
+            return Err(format!("{text:?} may not contain quotes, backslashes, braces or control characters"));
+        }
+    }
+    Ok(())
 }
 
 fn default_version() -> String {
@@ -39,6 +139,10 @@ impl Config {
             crate_version: default_version(),
             client_name: default_client(),
             description: None,
+            read_only_operations: Vec::new(),
+            env_prefix: None,
+            envelope: None,
+            auth: None,
         }
     }
 
@@ -69,6 +173,39 @@ impl Config {
         }
         if crate::naming::type_name(&self.client_name) != self.client_name {
             return Err(format!("client-name {:?} is not an UpperCamelCase identifier", self.client_name));
+        }
+        if let Some(auth) = &self.auth {
+            if auth.families.is_empty() {
+                return Err("auth.families lists no header family".to_owned());
+            }
+            for family in &auth.families {
+                if crate::naming::type_name(&family.name) != family.name {
+                    return Err(format!("header family name {:?} is not an UpperCamelCase identifier", family.name));
+                }
+            }
+            if crate::naming::snake(&auth.tenant_name) != auth.tenant_name {
+                return Err(format!("auth.tenant-name {:?} is not a snake_case identifier", auth.tenant_name));
+            }
+            if self.envelope.is_none() {
+                return Err("auth needs an envelope to read the token operation's answer".to_owned());
+            }
+            let texts = [&auth.header, &auth.scheme, &auth.headers.tenant, &auth.headers.lang, &auth.headers.sdk_version]
+                .into_iter()
+                .chain(auth.tenant_claim.as_ref())
+                .chain(auth.families.iter().flat_map(|f| [&f.prefix, &f.host]));
+            check_literals(texts)?;
+        }
+        if let Some(envelope) = &self.envelope {
+            let texts = [&envelope.status_field, &envelope.data_field, &envelope.message_field]
+                .into_iter()
+                .chain(envelope.api_code_field.as_ref())
+                .chain(envelope.request_id_field.as_ref());
+            check_literals(texts)?;
+        }
+        if let Some(prefix) = &self.env_prefix
+            && (prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        {
+            return Err(format!("env-prefix {prefix:?} must be UPPER_SNAKE_CASE"));
         }
         Ok(())
     }

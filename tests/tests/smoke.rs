@@ -53,8 +53,14 @@ fn envelope(data: Value) -> Reply {
     Reply::json(json!({"statusCode": 200, "message": "Success", "requestId": "req-1", "data": data}))
 }
 
+/// A client with a ready-made token, so each call sends exactly one request.
 fn client(server: &TestServer) -> ManagementClient {
-    ManagementClient::new(&server.base_url).expect("loopback URL is valid")
+    ManagementClient::builder()
+        .host(&server.base_url)
+        .access_token("test-token")
+        .user_pool_id("pool-1")
+        .build()
+        .expect("loopback URL is valid")
 }
 
 #[tokio::test]
@@ -66,7 +72,7 @@ async fn get_user_sends_query_and_decodes_user() {
         .user_id_type(UserIdType::Email)
         .with_custom_data(true)
         .with_identities(false)
-        .send()
+        .send_with_meta()
         .await
         .expect("getUser succeeds");
 
@@ -78,10 +84,14 @@ async fn get_user_sends_query_and_decodes_user() {
         pairs(&[("userId", "u1"), ("userIdType", "email"), ("withCustomData", "true"), ("withIdentities", "false")])
     );
     assert!(request.body.is_empty());
+    assert_eq!(request.header("authorization"), Some("Bearer test-token"));
+    assert_eq!(request.header("x-genauth-userpool-id"), Some("pool-1"));
+    assert!(request.header("user-agent").is_some_and(|ua| ua.starts_with("genauth-client/")), "{request:?}");
 
     assert_eq!(answer.status_code, 200);
+    assert_eq!(answer.message.as_deref(), Some("Success"));
     assert_eq!(answer.request_id.as_deref(), Some("req-1"));
-    let user = answer.data.expect("data");
+    let user = answer.data;
     assert_eq!(user.user_id, "u1");
     assert_eq!(user.status, UserDtoStatus::Activated);
     assert_eq!(user.gender, UserDtoGender::M);
@@ -107,7 +117,7 @@ async fn get_user_batch_joins_ids_with_commas() {
     assert_eq!(request.path, "/api/v3/get-user-batch");
     // One comma-joined value, not a repeated key (the comma is percent-encoded on the wire).
     assert_eq!(request.query_pairs(), pairs(&[("userIds", "a,b"), ("withDepartmentIds", "true")]));
-    let ids: Vec<String> = answer.data.expect("data").into_iter().map(|u| u.user_id).collect();
+    let ids: Vec<String> = answer.into_iter().map(|u| u.user_id).collect();
     assert_eq!(ids, ["a", "b"]);
 }
 
@@ -157,7 +167,7 @@ async fn update_user_batch_posts_json_without_nulls() {
         request.json(),
         json!({"list": [{"userId": "u1", "nickname": "Bob"}], "options": {"resetPasswordOnNextLogin": true}})
     );
-    assert_eq!(answer.data.expect("data")[0].user_id, "u1");
+    assert_eq!(answer[0].user_id, "u1");
 }
 
 #[tokio::test]
@@ -180,7 +190,7 @@ async fn get_user_groups_sends_query_and_decodes_page() {
     assert_eq!(request.method, "GET");
     assert_eq!(request.path, "/api/v3/get-user-groups");
     assert_eq!(request.query_pairs(), pairs(&[("userId", "u1"), ("userIdType", "user_id")]));
-    let page = answer.data.expect("data");
+    let page = answer;
     assert_eq!(page.total_count, 1);
     assert_eq!(page.list[0].code, "admins");
     assert_eq!(page.list[0].members[0].user_id, "u1");
@@ -217,7 +227,7 @@ async fn list_users_posts_filters_and_options() {
             "options": {"pagination": {"page": 2, "limit": 50}, "withCustomData": true}
         })
     );
-    let page = answer.data.expect("data");
+    let page = answer;
     assert_eq!(page.total_count, 2);
     assert_eq!(page.list.len(), 2);
 }
@@ -237,7 +247,7 @@ async fn get_management_token_posts_credentials() {
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, "/api/v3/get-management-token");
     assert_eq!(request.json(), json!({"accessKeyId": "pool-1", "accessKeySecret": "secret"}));
-    let token = answer.data.expect("data");
+    let token = answer;
     assert_eq!((token.access_token.as_str(), token.expires_in), ("tok", 7200));
 }
 
@@ -250,7 +260,7 @@ async fn unknown_enum_values_and_extra_fields_decode() {
         u["brandNewField"] = json!({"nested": true});
         envelope(u)
     });
-    let user = client(&server).get_user().user_id("u1").send().await.expect("decodes").data.expect("data");
+    let user = client(&server).get_user().user_id("u1").send().await.expect("decodes");
     assert_eq!(user.gender, UserDtoGender::Unknown("W".into()));
     assert_eq!(user.gender.to_string(), "W");
 }

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::model::Api;
+use crate::model::{Api, Field, TypeKind, TypeRef};
 
 /// One file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +54,8 @@ struct LibRs<'a> {
     crate_ident: String,
     client: &'a str,
     default_server: Option<&'a str>,
+    has_auth: bool,
+    has_envelope: bool,
 }
 
 #[derive(Template)]
@@ -62,6 +64,32 @@ struct ClientRs<'a> {
     client: &'a str,
     title: &'a str,
     default_server: Option<&'a str>,
+    envelope: Option<&'a crate::config::Envelope>,
+    auth: Option<AuthContext>,
+    env: Option<EnvContext>,
+}
+
+/// What the client template needs to authenticate: names resolved against the model.
+struct AuthContext {
+    token_method: String,
+    key_id_setter: String,
+    key_secret_setter: String,
+    token_field: String,
+    expires_field: String,
+    header: String,
+    scheme: String,
+    invalid_status: i64,
+    tenant_claim: Option<String>,
+    tenant: String,
+    tenant_header: String,
+    lang_header: String,
+    sdk_version_header: String,
+    families: Vec<crate::config::HeaderFamily>,
+}
+
+struct EnvContext {
+    prefix: String,
+    tenant_upper: String,
 }
 
 #[derive(Template)]
@@ -87,16 +115,26 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         crate_docs.push(String::new());
         crate_docs.extend(docs::doc_lines(text));
     }
+    let auth = auth_context(api, config)?;
+    let env = config.env_prefix.as_ref().map(|prefix| EnvContext {
+        prefix: prefix.clone(),
+        tenant_upper: auth.as_ref().map(|a| a.tenant.to_uppercase()).unwrap_or_default(),
+    });
     let lib = LibRs {
         crate_docs,
         crate_ident: config.crate_ident(),
         client,
         default_server,
+        has_auth: auth.is_some(),
+        has_envelope: config.envelope.is_some(),
     };
     let client_rs = ClientRs {
         client,
         title: &api.title,
         default_server,
+        envelope: config.envelope.as_ref(),
+        auth,
+        env,
     };
     let cargo = CargoToml {
         package: &config.crate_name,
@@ -119,10 +157,76 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         rust_file("src/lib.rs", &rendered("src/lib.rs", &lib)?, provenance)?,
         rust_file("src/client.rs", &rendered("src/client.rs", &client_rs)?, provenance)?,
         rust_file("src/error.rs", &rendered("src/error.rs", &ErrorRs)?, provenance)?,
-        rust_tokens("src/operations.rs", operations::emit(api, client), provenance)?,
+        rust_tokens("src/operations.rs", operations::emit(api, config), provenance)?,
         rust_tokens("src/types.rs", types::emit(api), provenance)?,
     ];
     Ok(files)
+}
+
+/// Resolves the config's token operation and field names against the model.
+fn auth_context(api: &Api, config: &Config) -> Result<Option<AuthContext>, Error> {
+    let Some(auth) = &config.auth else { return Ok(None) };
+    let refuse = |message: String| Error::Config {
+        path: "auth".into(),
+        message,
+    };
+    let op = api
+        .operations
+        .iter()
+        .find(|o| o.id == auth.token_operation)
+        .ok_or_else(|| refuse(format!("token-operation {:?} is not an operationId of the spec", auth.token_operation)))?;
+    let fields_of = |ty: &TypeRef| -> Option<&[Field]> {
+        let TypeRef::Named(name) = ty else { return None };
+        api.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
+            TypeKind::Struct(fields) => Some(fields.as_slice()),
+            _ => None,
+        })
+    };
+    // The key goes in through the body's flattened setters.
+    let body = op.body.as_ref().ok_or_else(|| refuse(format!("{:?} has no request body for the access key", op.id)))?;
+    let (Some(setters), Some(body_fields)) = (&body.flattened, fields_of(&body.ty)) else {
+        return Err(refuse(format!("{:?}: its request body is not an object with the access key fields", op.id)));
+    };
+    let setter = |wire: &str| {
+        body_fields
+            .iter()
+            .zip(setters)
+            .find(|(f, _)| f.wire_name == wire)
+            .map(|(_, s)| s.clone())
+            .ok_or_else(|| refuse(format!("{:?}: its request body has no field {wire:?}", op.id)))
+    };
+    // The token comes out of the envelope's payload.
+    let envelope = config.envelope.as_ref().ok_or_else(|| refuse("auth needs an envelope".to_owned()))?;
+    let payload = op
+        .response
+        .as_ref()
+        .and_then(fields_of)
+        .and_then(|fields| fields.iter().find(|f| f.wire_name == envelope.data_field))
+        .and_then(|data| fields_of(&data.ty))
+        .ok_or_else(|| refuse(format!("{:?}: its answer has no object `{}` payload", op.id, envelope.data_field)))?;
+    let field = |wire: &str| {
+        payload
+            .iter()
+            .find(|f| f.wire_name == wire && f.required)
+            .map(|f| f.name.clone())
+            .ok_or_else(|| refuse(format!("{:?}: its answer's payload has no required field {wire:?}", op.id)))
+    };
+    Ok(Some(AuthContext {
+        token_method: op.name.clone(),
+        key_id_setter: setter(&auth.key_id_field)?,
+        key_secret_setter: setter(&auth.key_secret_field)?,
+        token_field: field(&auth.token_field)?,
+        expires_field: field(&auth.expires_in_field)?,
+        header: auth.header.clone(),
+        scheme: auth.scheme.clone(),
+        invalid_status: auth.invalid_token_status,
+        tenant_claim: auth.tenant_claim.clone(),
+        tenant: auth.tenant_name.clone(),
+        tenant_header: auth.headers.tenant.clone(),
+        lang_header: auth.headers.lang.clone(),
+        sdk_version_header: auth.headers.sdk_version.clone(),
+        families: auth.families.clone(),
+    }))
 }
 
 /// Object-safe rendering, so the templates can share one error path.

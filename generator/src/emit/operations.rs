@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use super::docs::{default_line, doc_lines, lines_to_attrs};
 use super::types::{ident, rust_type};
-use crate::model::{Api, Field, Limits, Operation, Param, ParamLocation, PathPart, PathSegment, TypeKind, TypeRef};
+use crate::config::Config;
+use crate::model::{Method, Api, Field, Limits, Operation, Param, ParamLocation, PathPart, PathSegment, TypeKind, TypeRef};
 use crate::naming::Namespace;
 
 /// How named types are reached from `operations.rs`.
@@ -25,11 +26,59 @@ struct Input<'a> {
     default: Option<&'a serde_json::Value>,
 }
 
+/// What a successful call returns.
+enum Shape {
+    /// An envelope around an optional payload type.
+    Enveloped(Option<TypeRef>),
+    /// A JSON body of this type, as is.
+    Plain(TypeRef),
+    /// Nothing worth decoding.
+    Empty,
+}
+
+fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
+    let TypeRef::Named(name) = ty else { return None };
+    api.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
+        TypeKind::Struct(fields) => Some(fields.as_slice()),
+        _ => None,
+    })
+}
+
+fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
+    let Some(ty) = &op.response else { return Shape::Empty };
+    if let Some(envelope) = &config.envelope
+        && let Some(fields) = struct_fields(api, ty)
+        && fields.iter().any(|f| f.wire_name == envelope.status_field)
+    {
+        let data = fields.iter().find(|f| f.wire_name == envelope.data_field).map(|f| f.ty.clone());
+        return Shape::Enveloped(data);
+    }
+    Shape::Plain(ty.clone())
+}
+
+/// How the client treats an operation: retried when it only reads, authenticated unless it is
+/// the one that issues tokens (whose answers are then never kept in errors).
+struct Treatment {
+    read_only: bool,
+    authenticated: bool,
+    sensitive: bool,
+}
+
+fn treatment(config: &Config, op: &Operation) -> Treatment {
+    let read_only = matches!(op.method, Method::Get | Method::Head | Method::Options) || config.read_only_operations.contains(&op.id);
+    let issues_tokens = config.auth.as_ref().is_some_and(|a| a.token_operation == op.id);
+    Treatment {
+        read_only,
+        authenticated: config.auth.is_some() && !issues_tokens,
+        sensitive: issues_tokens,
+    }
+}
+
 /// The body of `operations.rs`.
-pub fn emit(api: &Api, client: &str) -> TokenStream {
-    let client = ident(client);
+pub fn emit(api: &Api, config: &Config) -> TokenStream {
+    let client = ident(&config.client_name);
     let methods = api.operations.iter().map(|op| client_method(op, &client));
-    let builders = api.operations.iter().map(|op| builder(api, op, &client));
+    let builders = api.operations.iter().map(|op| builder(api, config, op, &client));
     quote! {
         //! One request builder per operation of the spec; start one from a client method.
         impl crate::#client {
@@ -189,7 +238,7 @@ fn limit_checks(input: &Input) -> TokenStream {
     let mut checks = TokenStream::new();
     if input.limits.min_items.is_some() || input.limits.max_items.is_some() {
         let (min, max) = (opt_usize(input.limits.min_items), opt_usize(input.limits.max_items));
-        checks.extend(quote!(crate::client::check_len(OPERATION, #wire, value.len(), #min, #max)?;));
+        checks.extend(quote!(crate::client::check_len(CALL.operation, #wire, value.len(), #min, #max)?;));
     }
     if input.limits.minimum.is_some() || input.limits.maximum.is_some() {
         let (min, max) = (opt_f64(input.limits.minimum), opt_f64(input.limits.maximum));
@@ -199,7 +248,7 @@ fn limit_checks(input: &Input) -> TokenStream {
             TypeRef::Number { float: true } => quote!(f64::from(*value)),
             _ => quote!(*value as f64),
         };
-        checks.extend(quote!(crate::client::check_range(OPERATION, #wire, #number, #min, #max)?;));
+        checks.extend(quote!(crate::client::check_range(CALL.operation, #wire, #number, #min, #max)?;));
     }
     if checks.is_empty() {
         checks
@@ -210,7 +259,7 @@ fn limit_checks(input: &Input) -> TokenStream {
     }
 }
 
-fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStream {
+fn builder(api: &Api, config: &Config, op: &Operation, client: &proc_macro2::Ident) -> TokenStream {
     let prefix = types_prefix();
     let name = ident(&op.builder);
     let op_id = &op.id;
@@ -234,7 +283,7 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
         let name = ident(&i.setter);
         let wire = i.wire;
         quote! {
-            let #name = #name.ok_or(crate::Error::MissingParameter { operation: OPERATION, parameter: #wire })?;
+            let #name = #name.ok_or(crate::Error::MissingParameter { operation: CALL.operation, parameter: #wire })?;
         }
     });
     let checks = inputs.iter().map(limit_checks);
@@ -347,33 +396,80 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
         }
     };
 
-    let (response_ty, send_call) = match &op.response {
-        Some(ty) => {
+    let Treatment { read_only, authenticated, sensitive } = treatment(config, op);
+    let shape = shape(api, config, op);
+    // `send_with_meta` (enveloped answers) or `send` holds the request code.
+    let (fn_name, response_ty, send_call) = match &shape {
+        Shape::Enveloped(Some(ty)) => {
             let ty = rust_type(ty, &prefix);
-            (ty.clone(), quote!(client.send_json::<#ty>(OPERATION, #request).await))
+            (quote!(send_with_meta), quote!(crate::ApiResponse<#ty>), quote!(client.execute_enveloped::<#ty>(CALL, #request).await))
         }
-        None => (quote!(()), quote!(client.send_empty(OPERATION, #request).await)),
+        Shape::Enveloped(None) => (quote!(send_with_meta), quote!(crate::ApiResponse<()>), quote!(client.execute_status(CALL, #request).await)),
+        Shape::Plain(ty) => {
+            let ty = rust_type(ty, &prefix);
+            (quote!(send), ty.clone(), quote!(client.execute_json::<#ty>(CALL, #request).await))
+        }
+        Shape::Empty => (quote!(send), quote!(()), quote!(client.execute_empty(CALL, #request).await)),
     };
+    let send_delegate = match &shape {
+        Shape::Enveloped(data) => {
+            let ty = data.as_ref().map_or(quote!(()), |t| rust_type(t, &prefix));
+            quote! {
+                /// Sends the request and returns the answer's payload.
+                ///
+                /// # Errors
+                ///
+                /// As [`Self::send_with_meta`].
+                pub async fn send(self) -> Result<#ty, crate::Error> {
+                    self.send_with_meta().await.map(|answer| answer.data)
+                }
+            }
+        }
+        _ => quote!(),
+    };
+    let debug_impl = if sensitive {
+        // Its inputs are credentials: show none of them.
+        let type_name = op.builder.as_str();
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name).finish_non_exhaustive()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let derive_debug = (!sensitive).then(|| quote!(Debug,));
+    // The field exists only in clients that authenticate.
+    let authenticated = config.auth.is_some().then(|| quote!(authenticated: #authenticated,));
     let method = format_ident!("{}", op.method.as_str());
     let builder_doc = format!(
         " Request builder for [`{client}::{method_name}`](crate::{client}::{method_name}): `{} {}`.",
         op.method.as_str(),
         op.path
     );
+    let first_line = match &shape {
+        Shape::Enveloped(_) => "Sends the request and returns the answer's payload with the service's message and request id.",
+        _ => "Sends the request and decodes the answer.",
+    };
     let mut send_lines = vec![
-        "Sends the request and decodes the response.".to_owned(),
+        first_line.to_owned(),
         String::new(),
         "# Errors".to_owned(),
         String::new(),
         "[`Error::MissingParameter`](crate::Error::MissingParameter) or \
          [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; \
-         otherwise the transport, HTTP or decoding failure."
+         otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, \
+         HTTP or decoding failure."
             .to_owned(),
     ];
     if inputs.iter().all(|i| !i.required) {
         send_lines.truncate(3);
         send_lines.push(String::new());
-        send_lines.push("The transport, HTTP or decoding failure.".to_owned());
+        send_lines.push(
+            "The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.".to_owned(),
+        );
     }
     let send_docs = lines_to_attrs(&send_lines);
     let destructure = if field_names.is_empty() {
@@ -388,7 +484,7 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
     };
     quote! {
         #[doc = #builder_doc]
-        #[derive(Debug, Clone)]
+        #[derive(#derive_debug Clone)]
         #[must_use = "a request does nothing until it is sent with `.send().await`"]
         pub struct #name {
             client: crate::#client,
@@ -405,9 +501,16 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
 
             #(#setters)*
 
+            #send_delegate
+
             #send_docs
-            pub async fn send(self) -> Result<#response_ty, crate::Error> {
-                const OPERATION: &str = #op_id;
+            pub async fn #fn_name(self) -> Result<#response_ty, crate::Error> {
+                const CALL: crate::client::Call = crate::client::Call {
+                    operation: #op_id,
+                    read_only: #read_only,
+                    #authenticated
+                    sensitive: #sensitive,
+                };
                 #destructure
                 #(#unwrap_required)*
                 #(#checks)*
@@ -419,6 +522,8 @@ fn builder(api: &Api, op: &Operation, client: &proc_macro2::Ident) -> TokenStrea
                 #send_call
             }
         }
+
+        #debug_impl
     }
 }
 

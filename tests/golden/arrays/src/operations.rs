@@ -32,17 +32,21 @@ impl GetMatrixRequest {
     fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Matrix, crate::Error> {
-        const OPERATION: &str = "getMatrix";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getMatrix",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client } = self;
         let url = client.url(&["matrix"]);
         let request = client.request(reqwest::Method::GET, url);
-        client.send_json::<crate::types::Matrix>(OPERATION, request).await
+        client.execute_json::<crate::types::Matrix>(CALL, request).await
     }
 }
 /// Request builder for [`Client::list_points`](crate::Client::list_points): `GET /points`.
@@ -61,13 +65,17 @@ impl ListPointsRequest {
         self.near = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<Vec<crate::types::Point>, crate::Error> {
-        const OPERATION: &str = "listPoints";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "listPoints",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client, near } = self;
         let url = client.url(&["points"]);
         let mut request = client.request(reqwest::Method::GET, url);
@@ -78,7 +86,7 @@ impl ListPointsRequest {
             }
         }
         request = request.query(&query);
-        client.send_json::<Vec<crate::types::Point>>(OPERATION, request).await
+        client.execute_json::<Vec<crate::types::Point>>(CALL, request).await
     }
 }
 /// Request builder for [`Client::replace_tags`](crate::Client::replace_tags): `PUT /tags`.
@@ -99,26 +107,30 @@ impl ReplaceTagsRequest {
         self.body = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(
         self,
     ) -> Result<Vec<crate::types::ReplaceTagsResponseItem>, crate::Error> {
-        const OPERATION: &str = "replaceTags";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "replaceTags",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, body } = self;
         let body = body
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "body",
             })?;
         let url = client.url(&["tags"]);
         let mut request = client.request(reqwest::Method::PUT, url);
         request = request.json(&body);
         client
-            .send_json::<Vec<crate::types::ReplaceTagsResponseItem>>(OPERATION, request)
+            .execute_json::<Vec<crate::types::ReplaceTagsResponseItem>>(CALL, request)
             .await
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), fixture_enums::Error> {
-//! let client = fixture_enums::Client::builder().build()?; // https://eu.enums.example.com/v1
+//! let client = fixture_enums::Client::builder().build()?;
 //! # let _ = client;
 //! # Ok(())
 //! # }
@@ -15,11 +15,13 @@
 //!
 //! Each operation is a method on [`Client`] returning a request builder: set its
 //! parameters, then `.send().await`. Every failure is an [`Error`] naming the operation.
+//! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
+//! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
 mod error;
 pub mod operations;
 pub mod types;
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_HOST};
 pub use error::Error;

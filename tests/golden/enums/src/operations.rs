@@ -38,13 +38,17 @@ impl ListAccountsRequest {
         self.sort = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<Vec<crate::types::Account>, crate::Error> {
-        const OPERATION: &str = "listAccounts";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "listAccounts",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client, provider, sort } = self;
         let url = client.url(&["accounts"]);
         let mut request = client.request(reqwest::Method::GET, url);
@@ -56,6 +60,6 @@ impl ListAccountsRequest {
             query.push(("sort", value.to_string()));
         }
         request = request.query(&query);
-        client.send_json::<Vec<crate::types::Account>>(OPERATION, request).await
+        client.execute_json::<Vec<crate::types::Account>>(CALL, request).await
     }
 }

@@ -26,17 +26,21 @@ impl GetSettingsRequest {
     fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Settings, crate::Error> {
-        const OPERATION: &str = "getSettings";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getSettings",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client } = self;
         let url = client.url(&["settings"]);
         let request = client.request(reqwest::Method::GET, url);
-        client.send_json::<crate::types::Settings>(OPERATION, request).await
+        client.execute_json::<crate::types::Settings>(CALL, request).await
     }
 }
 /// Request builder for [`Client::patch_settings`](crate::Client::patch_settings): `PATCH /settings`.
@@ -55,19 +59,23 @@ impl PatchSettingsRequest {
         self.body = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const OPERATION: &str = "patchSettings";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "patchSettings",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, body } = self;
         let url = client.url(&["settings"]);
         let mut request = client.request(reqwest::Method::PATCH, url);
         if let Some(value) = &body {
             request = request.json(value);
         }
-        client.send_empty(OPERATION, request).await
+        client.execute_empty(CALL, request).await
     }
 }

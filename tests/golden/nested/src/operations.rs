@@ -66,27 +66,31 @@ impl CreateOrderRequest {
         self.lines = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::CreateOrderResponse, crate::Error> {
-        const OPERATION: &str = "createOrder";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "createOrder",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, id, created_at, updated_by, customer, lines } = self;
         let id = id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "id",
             })?;
         let customer = customer
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "customer",
             })?;
         let lines = lines
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "lines",
             })?;
         let url = client.url(&["orders"]);
@@ -99,6 +103,6 @@ impl CreateOrderRequest {
             lines,
         };
         request = request.json(&body);
-        client.send_json::<crate::types::CreateOrderResponse>(OPERATION, request).await
+        client.execute_json::<crate::types::CreateOrderResponse>(CALL, request).await
     }
 }

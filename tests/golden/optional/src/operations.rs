@@ -34,22 +34,26 @@ impl GetRecordRequest {
         self.id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Record, crate::Error> {
-        const OPERATION: &str = "getRecord";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getRecord",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client, id } = self;
         let id = id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "id",
             })?;
         let url = client.url(&["records", &id.to_string()]);
         let request = client.request(reqwest::Method::GET, url);
-        client.send_json::<crate::types::Record>(OPERATION, request).await
+        client.execute_json::<crate::types::Record>(CALL, request).await
     }
 }
 /// Request builder for [`Client::create_tree`](crate::Client::create_tree): `POST /trees`.
@@ -107,17 +111,21 @@ impl CreateTreeRequest {
         self.sibling = Some(Box::new(value.into()));
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::TreeNode, crate::Error> {
-        const OPERATION: &str = "createTree";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "createTree",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, label, parent, children, by_name, sibling } = self;
         let label = label
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "label",
             })?;
         let url = client.url(&["trees"]);
@@ -130,6 +138,6 @@ impl CreateTreeRequest {
             sibling,
         };
         request = request.json(&body);
-        client.send_json::<crate::types::TreeNode>(OPERATION, request).await
+        client.execute_json::<crate::types::TreeNode>(CALL, request).await
     }
 }

@@ -128,22 +128,26 @@ impl GetFileRequest {
         self.if_match = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const OPERATION: &str = "getFile";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getFile",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client, name, x_request_id, x_trace, if_match } = self;
         let name = name
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "name",
             })?;
         let x_request_id = x_request_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "X-Request-ID",
             })?;
         let url = client.url(&["files", &format!("{}.json", name)]);
@@ -158,7 +162,7 @@ impl GetFileRequest {
         if let Some(value) = &if_match {
             request = request.header("If-Match", crate::client::join(value));
         }
-        client.send_json::<crate::types::File>(OPERATION, request).await
+        client.execute_json::<crate::types::File>(CALL, request).await
     }
 }
 /// Request builder for [`Client::get_project_file`](crate::Client::get_project_file): `GET /projects/{projectId}/files/{fileId}`.
@@ -266,13 +270,17 @@ impl GetProjectFileRequest {
         self.page_size = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const OPERATION: &str = "getProjectFile";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getProjectFile",
+            read_only: true,
+            sensitive: false,
+        };
         let Self {
             client,
             project_id,
@@ -289,28 +297,28 @@ impl GetProjectFileRequest {
         } = self;
         let project_id = project_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "projectId",
             })?;
         let file_id = file_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "fileId",
             })?;
         let limit = limit
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "limit",
             })?;
         let states = states
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "states",
             })?;
         {
             let value = &limit;
             crate::client::check_range(
-                OPERATION,
+                CALL.operation,
                 "limit",
                 *value as f64,
                 Some(1.0),
@@ -318,7 +326,7 @@ impl GetProjectFileRequest {
             )?;
         }
         if let Some(value) = &ids {
-            crate::client::check_len(OPERATION, "ids", value.len(), Some(1), None)?;
+            crate::client::check_len(CALL.operation, "ids", value.len(), Some(1), None)?;
         }
         let url = client
             .url(&["projects", &project_id.to_string(), "files", &file_id.to_string()]);
@@ -358,7 +366,7 @@ impl GetProjectFileRequest {
             query.push(("pageSize", value.to_string()));
         }
         request = request.query(&query);
-        client.send_json::<crate::types::File>(OPERATION, request).await
+        client.execute_json::<crate::types::File>(CALL, request).await
     }
 }
 /// Request builder for [`Client::update_project_file`](crate::Client::update_project_file): `PUT /projects/{projectId}/files/{fileId}`.
@@ -423,32 +431,36 @@ impl UpdateProjectFileRequest {
         self.comment = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const OPERATION: &str = "updateProjectFile";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "updateProjectFile",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, project_id, file_id, verbose, name, verbose2, comment } = self;
         let project_id = project_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "projectId",
             })?;
         let file_id = file_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "fileId",
             })?;
         let verbose = verbose
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "verbose",
             })?;
         let name = name
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "name",
             })?;
         let url = client
@@ -466,7 +478,7 @@ impl UpdateProjectFileRequest {
             comment,
         };
         request = request.json(&body);
-        client.send_json::<crate::types::File>(OPERATION, request).await
+        client.execute_json::<crate::types::File>(CALL, request).await
     }
 }
 /// Request builder for [`Client::delete_projects_project_id_files_file_id`](crate::Client::delete_projects_project_id_files_file_id): `DELETE /projects/{projectId}/files/{fileId}`.
@@ -506,22 +518,26 @@ impl DeleteProjectsProjectIdFilesFileIdRequest {
         self.file_id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const OPERATION: &str = "delete_projects_project_id_files_file_id";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "delete_projects_project_id_files_file_id",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, project_id, verbose, file_id } = self;
         let project_id = project_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "projectId",
             })?;
         let file_id = file_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "fileId",
             })?;
         let url = client
@@ -532,7 +548,7 @@ impl DeleteProjectsProjectIdFilesFileIdRequest {
             query.push(("verbose", value.to_string()));
         }
         request = request.query(&query);
-        client.send_empty(OPERATION, request).await
+        client.execute_empty(CALL, request).await
     }
 }
 /// Request builder for [`Client::search`](crate::Client::search): `POST /search`.
@@ -563,17 +579,21 @@ impl SearchRequest {
         self.page = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<Vec<crate::types::File>, crate::Error> {
-        const OPERATION: &str = "search";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "search",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, query, page } = self;
         let query = query
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "query",
             })?;
         let url = client.url(&["search"]);
@@ -583,7 +603,7 @@ impl SearchRequest {
             page,
         };
         request = request.json(&body);
-        client.send_json::<Vec<crate::types::File>>(OPERATION, request).await
+        client.execute_json::<Vec<crate::types::File>>(CALL, request).await
     }
 }
 /// Request builder for [`Client::replace_notes`](crate::Client::replace_notes): `PUT /notes`.
@@ -605,20 +625,24 @@ impl ReplaceNotesRequest {
         self.body = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        const OPERATION: &str = "replaceNotes";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "replaceNotes",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, body } = self;
         let url = client.url(&["notes"]);
         let mut request = client.request(reqwest::Method::PUT, url);
         if let Some(value) = &body {
             request = request.json(value);
         }
-        client.send_json::<serde_json::Value>(OPERATION, request).await
+        client.execute_json::<serde_json::Value>(CALL, request).await
     }
 }
 /// Request builder for [`Client::add_note`](crate::Client::add_note): `POST /notes`.
@@ -647,13 +671,17 @@ impl AddNoteRequest {
         self.pinned = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const OPERATION: &str = "addNote";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "addNote",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, text, pinned } = self;
         let url = client.url(&["notes"]);
         let mut request = client.request(reqwest::Method::POST, url);
@@ -661,7 +689,7 @@ impl AddNoteRequest {
             let body = crate::types::Note { text, pinned };
             request = request.json(&body);
         }
-        client.send_empty(OPERATION, request).await
+        client.execute_empty(CALL, request).await
     }
 }
 /// Request builder for [`Client::fetch2`](crate::Client::fetch2): `GET /lookup`.
@@ -692,17 +720,21 @@ impl FetchRequest {
         self.url = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const OPERATION: &str = "fetch";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "fetch",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client, query, url } = self;
         let query = query
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "query",
             })?;
         let url2 = client.url(&["lookup"]);
@@ -716,7 +748,7 @@ impl FetchRequest {
             query2.push(("url", value.to_string()));
         }
         request = request.query(&query2);
-        client.send_json::<crate::types::File>(OPERATION, request).await
+        client.execute_json::<crate::types::File>(CALL, request).await
     }
 }
 /// Request builder for [`Client::request2`](crate::Client::request2): `PUT /lookup`.
@@ -761,17 +793,21 @@ impl RequestRequest {
         self.value = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Link, crate::Error> {
-        const OPERATION: &str = "request";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "request",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, url, request, query, value } = self;
         let url = url
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "url",
             })?;
         let url2 = client.url(&["lookup"]);
@@ -783,7 +819,7 @@ impl RequestRequest {
             value,
         };
         request2 = request2.json(&body);
-        client.send_json::<crate::types::Link>(OPERATION, request2).await
+        client.execute_json::<crate::types::Link>(CALL, request2).await
     }
 }
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `POST /lookup`.
@@ -821,17 +857,21 @@ impl CloneRequest {
         self.body2 = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const OPERATION: &str = "clone";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "clone",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, body, request, body2 } = self;
         let body2 = body2
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "body",
             })?;
         let url = client.url(&["lookup"]);
@@ -845,6 +885,6 @@ impl CloneRequest {
             request2 = request2.header("request", value.to_string());
         }
         request2 = request2.json(&body2);
-        client.send_empty(OPERATION, request2).await
+        client.execute_empty(CALL, request2).await
     }
 }

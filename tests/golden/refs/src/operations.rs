@@ -36,22 +36,26 @@ impl GetOwnerRequest {
         self.owner_id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::OwnerAlias, crate::Error> {
-        const OPERATION: &str = "getOwner";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "getOwner",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client, owner_id } = self;
         let owner_id = owner_id
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "ownerId",
             })?;
         let url = client.url(&["owners", &owner_id.to_string()]);
         let request = client.request(reqwest::Method::GET, url);
-        client.send_json::<crate::types::OwnerAlias>(OPERATION, request).await
+        client.execute_json::<crate::types::OwnerAlias>(CALL, request).await
     }
 }
 /// Request builder for [`Client::list_pets`](crate::Client::list_pets): `GET /pets`.
@@ -64,16 +68,20 @@ impl ListPetsRequest {
     fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// The transport, HTTP or decoding failure.
+    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::PetList, crate::Error> {
-        const OPERATION: &str = "listPets";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "listPets",
+            read_only: true,
+            sensitive: false,
+        };
         let Self { client } = self;
         let url = client.url(&["pets"]);
         let request = client.request(reqwest::Method::GET, url);
-        client.send_json::<crate::types::PetList>(OPERATION, request).await
+        client.execute_json::<crate::types::PetList>(CALL, request).await
     }
 }

@@ -28,22 +28,26 @@ impl AddPetRequest {
         self.body = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the answer.
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::AddPetResponse, crate::Error> {
-        const OPERATION: &str = "addPet";
+        const CALL: crate::client::Call = crate::client::Call {
+            operation: "addPet",
+            read_only: false,
+            sensitive: false,
+        };
         let Self { client, body } = self;
         let body = body
             .ok_or(crate::Error::MissingParameter {
-                operation: OPERATION,
+                operation: CALL.operation,
                 parameter: "body",
             })?;
         let url = client.url(&["pets"]);
         let mut request = client.request(reqwest::Method::POST, url);
         request = request.json(&body);
-        client.send_json::<crate::types::AddPetResponse>(OPERATION, request).await
+        client.execute_json::<crate::types::AddPetResponse>(CALL, request).await
     }
 }
