@@ -231,11 +231,16 @@ impl Client {
 fn decode<T: serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, (String, serde_json::Error)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| {
-            let path = e.path().to_string();
-            (if path == "." { String::new() } else { path }, e.into_inner())
+    serde_json::from_slice(body)
+        .map_err(|plain| {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Err(e) => {
+                    let path = e.path().to_string();
+                    (if path == "." { String::new() } else { path }, e.into_inner())
+                }
+                Ok(_) => (String::new(), plain),
+            }
         })
 }
 fn kept_body(call: Call, body: &[u8]) -> String {
