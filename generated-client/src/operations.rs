@@ -578,7 +578,7 @@ impl ListUsersRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
     ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
@@ -589,6 +589,11 @@ impl ListUsersRequest {
             sensitive: false,
         };
         let Self { client, keywords, advanced_filter, search_query, options } = self;
+        if let Some(value) = &options {
+            value
+                .check_limits()
+                .map_err(|breach| breach.into_error(CALL.operation, "options"))?;
+        }
         let url = client.url(&["api", "v3", "list-users"]);
         let mut request = client.request(reqwest::Method::POST, url);
         let body = crate::types::ListUsersRequestDto {
@@ -649,7 +654,7 @@ impl GetManagementTokenRequest {
     ) -> Result<crate::ApiResponse<crate::types::AccessTokenResDto>, crate::Error> {
         const CALL: crate::client::Call = crate::client::Call {
             operation: "getManagementToken",
-            read_only: false,
+            read_only: true,
             authenticated: false,
             sensitive: true,
         };

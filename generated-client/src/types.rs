@@ -1272,6 +1272,16 @@ pub struct ListUsersOptionsDto {
     #[serde(rename = "flatCustomData", default, skip_serializing_if = "Option::is_none")]
     pub flat_custom_data: Option<bool>,
 }
+impl ListUsersOptionsDto {
+    /// Checks the bounds the API declares on this value's fields, nested ones
+    /// included: the first one broken, with where it is.
+    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+        if let Some(value) = &self.pagination {
+            value.check_limits().map_err(|breach| breach.within("pagination"))?;
+        }
+        Ok(())
+    }
+}
 /// The `ListUsersOptionsDtoFuzzySearchOnItem` values.
 ///
 /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
@@ -1457,6 +1467,21 @@ pub struct PaginationDto {
     /// Default: `10`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+}
+impl PaginationDto {
+    /// Checks the bounds the API declares on this value's fields, nested ones
+    /// included: the first one broken, with where it is.
+    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+        if let Some(value) = &self.page {
+            crate::client::Breach::range(*value as f64, Some(1.0), None)
+                .map_err(|breach| breach.within("page"))?;
+        }
+        if let Some(value) = &self.limit {
+            crate::client::Breach::range(*value as f64, Some(1.0), Some(50.0))
+                .map_err(|breach| breach.within("limit"))?;
+        }
+        Ok(())
+    }
 }
 /// One sorting item
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

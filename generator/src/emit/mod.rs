@@ -1,5 +1,6 @@
 //! The model → the files of a crate: Rust formatted by prettyplease, each under a preamble.
 
+mod checks;
 mod docs;
 mod operations;
 mod types;

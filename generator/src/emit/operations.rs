@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::checks::Checks;
 use super::docs::{default_line, doc_lines, lines_to_attrs};
 use super::types::{ident, rust_type};
 use crate::config::Config;
@@ -56,8 +57,9 @@ fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
     Shape::Plain(ty.clone())
 }
 
-/// How the client treats an operation: retried when it only reads, authenticated unless it is
-/// the one that issues tokens (whose answers are then never kept in errors).
+/// How the client treats an operation: retried when it only reads (or issues tokens),
+/// authenticated unless it is the one that issues tokens (whose answers are then never kept in
+/// errors).
 struct Treatment {
     read_only: bool,
     authenticated: bool,
@@ -65,8 +67,12 @@ struct Treatment {
 }
 
 fn treatment(config: &Config, op: &Operation) -> Treatment {
-    let read_only = matches!(op.method, Method::Get | Method::Head | Method::Options) || config.read_only_operations.contains(&op.id);
     let issues_tokens = config.auth.as_ref().is_some_and(|a| a.token_operation == op.id);
+    // Exchanging an access key for a token changes nothing either: every call needs it, so a
+    // rate-limited or unavailable token endpoint is tried again like a read.
+    let read_only = matches!(op.method, Method::Get | Method::Head | Method::Options)
+        || config.read_only_operations.contains(&op.id)
+        || issues_tokens;
     Treatment {
         read_only,
         authenticated: config.auth.is_some() && !issues_tokens,
@@ -78,7 +84,8 @@ fn treatment(config: &Config, op: &Operation) -> Treatment {
 pub fn emit(api: &Api, config: &Config) -> TokenStream {
     let client = ident(&config.client_name);
     let methods = api.operations.iter().map(|op| client_method(op, &client));
-    let builders = api.operations.iter().map(|op| builder(api, config, op, &client));
+    let checks = Checks::new(api);
+    let builders = api.operations.iter().map(|op| builder(api, config, &checks, op, &client));
     quote! {
         //! One request builder per operation of the spec; start one from a client method.
         impl crate::#client {
@@ -217,8 +224,8 @@ fn setter(input: &Input) -> TokenStream {
     }
 }
 
-/// Checks of declared bounds, run before anything is sent.
-fn limit_checks(input: &Input) -> TokenStream {
+/// Checks of declared bounds, on the input and inside it, run before anything is sent.
+fn limit_checks(input: &Input, nested: &Checks) -> TokenStream {
     let name = ident(&input.setter);
     let wire = input.wire;
     let opt_usize = |v: Option<usize>| match v {
@@ -250,6 +257,8 @@ fn limit_checks(input: &Input) -> TokenStream {
         };
         checks.extend(quote!(crate::client::check_range(CALL.operation, #wire, #number, #min, #max)?;));
     }
+    // Bounds declared inside its type (`options.pagination.limit`).
+    checks.extend(nested.nested(input.ty, quote!(value), &|b| quote!(#b.into_error(CALL.operation, #wire)), 0));
     if checks.is_empty() {
         checks
     } else if input.required {
@@ -259,7 +268,7 @@ fn limit_checks(input: &Input) -> TokenStream {
     }
 }
 
-fn builder(api: &Api, config: &Config, op: &Operation, client: &proc_macro2::Ident) -> TokenStream {
+fn builder(api: &Api, config: &Config, nested: &Checks, op: &Operation, client: &proc_macro2::Ident) -> TokenStream {
     let prefix = types_prefix();
     let name = ident(&op.builder);
     let op_id = &op.id;
@@ -286,7 +295,7 @@ fn builder(api: &Api, config: &Config, op: &Operation, client: &proc_macro2::Ide
             let #name = #name.ok_or(crate::Error::MissingParameter { operation: CALL.operation, parameter: #wire })?;
         }
     });
-    let checks = inputs.iter().map(limit_checks);
+    let checks = inputs.iter().map(|i| limit_checks(i, nested));
 
     // URL.
     let segments = op.path_segments.iter().map(|PathSegment::Parts(parts)| match parts.as_slice() {
@@ -464,7 +473,8 @@ fn builder(api: &Api, config: &Config, op: &Operation, client: &proc_macro2::Ide
          HTTP or decoding failure."
             .to_owned(),
     ];
-    if inputs.iter().all(|i| !i.required) {
+    // Without a required input or a bound to check, nothing is refused before sending.
+    if inputs.iter().all(|i| !i.required && limit_checks(i, nested).is_empty()) {
         send_lines.truncate(3);
         send_lines.push(String::new());
         send_lines.push(

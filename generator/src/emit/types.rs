@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::checks::Checks;
 use super::docs::{default_line, doc_attrs, doc_lines, lines_to_attrs};
 use crate::model::{Variant, Api, Field, TypeDef, TypeKind, TypeRef};
 
@@ -98,10 +99,19 @@ impl<'a> Defaults<'a> {
 /// `Default`, …), so traits are named by their full path here.
 pub fn emit(api: &Api) -> TokenStream {
     let mut defaults = Defaults::new(api);
+    let checks = Checks::new(api);
     let items = api.types.iter().map(|t| match &t.kind {
-        TypeKind::Struct(fields) => emit_struct(t, fields, defaults.named(&t.name)),
+        TypeKind::Struct(fields) => {
+            let item = emit_struct(t, fields, defaults.named(&t.name));
+            let check_limits = checks.method(t);
+            quote!(#item #check_limits)
+        }
         TypeKind::Enum(_) => emit_enum(t),
-        TypeKind::Union(variants) => emit_union(api, t, variants),
+        TypeKind::Union(variants) => {
+            let item = emit_union(api, t, variants);
+            let check_limits = checks.method(t);
+            quote!(#item #check_limits)
+        }
         TypeKind::Alias(target) => {
             let docs = doc_attrs(t.description.as_deref().or(Some(&format!("`{}` in the spec.", t.name))));
             let name = ident(&t.name);

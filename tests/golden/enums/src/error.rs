@@ -19,14 +19,16 @@ pub enum Error {
         /// The parameter's name in the API.
         parameter: &'static str,
     },
-    /// A parameter is outside the bounds the API declares; nothing was sent.
+    /// A parameter, or a value inside it, is outside the bounds the API declares; nothing was
+    /// sent.
     #[error("{operation}: invalid parameter `{parameter}`: {reason}")]
     InvalidParameter {
         /// The operation.
         operation: &'static str,
         /// The parameter's name in the API.
         parameter: &'static str,
-        /// Which bound it breaks.
+        /// Which bound it breaks; for a value inside the parameter, starting with its path
+        /// (`` `options.pagination.limit` is 0, at least 1 required ``).
         reason: String,
     },
     /// The service refused the call: its answer reports a status other than success.

@@ -93,6 +93,16 @@ impl CreateOrderRequest {
                 operation: CALL.operation,
                 parameter: "lines",
             })?;
+        {
+            let value = &lines;
+            for (index0, item0) in value.iter().enumerate() {
+                item0
+                    .check_limits()
+                    .map_err(|breach| {
+                        breach.at_index(index0).into_error(CALL.operation, "lines")
+                    })?;
+            }
+        }
         let url = client.url(&["orders"]);
         let mut request = client.request(reqwest::Method::POST, url);
         let body = crate::types::Order {

@@ -64,6 +64,18 @@ pub struct OrderLinesItem {
     /// The `quantity` property.
     pub quantity: i32,
 }
+impl OrderLinesItem {
+    /// Checks the bounds the API declares on this value's fields, nested ones
+    /// included: the first one broken, with where it is.
+    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+        {
+            let value = &self.quantity;
+            crate::client::Breach::range(*value as f64, Some(1.0), None)
+                .map_err(|breach| breach.within("quantity"))?;
+        }
+        Ok(())
+    }
+}
 /// An allOf with one member is just another name for it.
 pub type SingleMember = Base;
 /// The `Shipment` object.

@@ -46,7 +46,7 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Call {
     /// The spec's operationId.
     pub(crate) operation: &'static str,
-    /// Only reads: a failed attempt may be repeated.
+    /// Only reads (or only fetches a token): a failed attempt may be repeated.
     pub(crate) read_only: bool,
     /// Its answer carries credentials: bodies are never kept in errors.
     pub(crate) sensitive: bool,
@@ -259,9 +259,26 @@ fn decode_error(
     Error::Decode {
         operation: call.operation,
         path,
-        source,
+        source: if call.sensitive { withheld(&source) } else { source },
         body: kept_body(call, body),
     }
+}
+/// A decoding error that says what kind of mismatch and where, but not the text: serde_json
+/// quotes unexpected values (`invalid type: string "<the token>"`).
+fn withheld(source: &serde_json::Error) -> serde_json::Error {
+    use serde_json::error::Category;
+    let kind = match source.classify() {
+        Category::Io => "unreadable answer",
+        Category::Syntax => "invalid JSON",
+        Category::Data => "unexpected value",
+        Category::Eof => "the answer ends early",
+    };
+    serde::de::Error::custom(
+        format!(
+            "{kind} at line {} column {} (details withheld: the answer carries credentials)",
+            source.line(), source.column()
+        ),
+    )
 }
 fn http_error(call: Call, status: u16, body: &[u8]) -> Error {
     Error::Http {
@@ -476,18 +493,16 @@ pub(crate) fn check_len(
     min: Option<usize>,
     max: Option<usize>,
 ) -> Result<(), Error> {
-    let reason = match (min, max) {
-        (Some(min), _) if len < min => {
-            format!("has {len} items, at least {min} required")
+    match len_breach(len, min, max) {
+        Some(reason) => {
+            Err(Error::InvalidParameter {
+                operation,
+                parameter,
+                reason,
+            })
         }
-        (_, Some(max)) if len > max => format!("has {len} items, at most {max} allowed"),
-        _ => return Ok(()),
-    };
-    Err(Error::InvalidParameter {
-        operation,
-        parameter,
-        reason,
-    })
+        None => Ok(()),
+    }
 }
 /// Checks a number against the API's declared bounds.
 #[allow(dead_code)]
@@ -498,14 +513,111 @@ pub(crate) fn check_range(
     min: Option<f64>,
     max: Option<f64>,
 ) -> Result<(), Error> {
-    let reason = match (min, max) {
-        (Some(min), _) if value < min => format!("is {value}, at least {min} required"),
-        (_, Some(max)) if value > max => format!("is {value}, at most {max} allowed"),
-        _ => return Ok(()),
-    };
-    Err(Error::InvalidParameter {
-        operation,
-        parameter,
-        reason,
-    })
+    match range_breach(value, min, max) {
+        Some(reason) => {
+            Err(Error::InvalidParameter {
+                operation,
+                parameter,
+                reason,
+            })
+        }
+        None => Ok(()),
+    }
+}
+/// How a list length breaks its bounds, if it does.
+#[allow(dead_code)]
+fn len_breach(len: usize, min: Option<usize>, max: Option<usize>) -> Option<String> {
+    match (min, max) {
+        (Some(min), _) if len < min => {
+            Some(format!("has {len} items, at least {min} required"))
+        }
+        (_, Some(max)) if len > max => {
+            Some(format!("has {len} items, at most {max} allowed"))
+        }
+        _ => None,
+    }
+}
+/// How a number breaks its bounds, if it does.
+#[allow(dead_code)]
+fn range_breach(value: f64, min: Option<f64>, max: Option<f64>) -> Option<String> {
+    match (min, max) {
+        (Some(min), _) if value < min => {
+            Some(format!("is {value}, at least {min} required"))
+        }
+        (_, Some(max)) if value > max => {
+            Some(format!("is {value}, at most {max} allowed"))
+        }
+        _ => None,
+    }
+}
+/// A bound declared inside a parameter's type and broken by its value: where, from the
+/// parameter (`.pagination.limit`, `[3].ids`), and how. The types' `check_limits` methods find
+/// it; the operation turns it into an [`Error::InvalidParameter`] before anything is sent.
+#[allow(dead_code)]
+#[derive(Debug)]
+pub(crate) struct Breach {
+    path: String,
+    reason: String,
+}
+#[allow(dead_code)]
+impl Breach {
+    /// Checks a list length against its declared bounds.
+    pub(crate) fn len(
+        len: usize,
+        min: Option<usize>,
+        max: Option<usize>,
+    ) -> Result<(), Breach> {
+        match len_breach(len, min, max) {
+            Some(reason) => {
+                Err(Breach {
+                    path: String::new(),
+                    reason,
+                })
+            }
+            None => Ok(()),
+        }
+    }
+    /// Checks a number against its declared bounds.
+    pub(crate) fn range(
+        value: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Result<(), Breach> {
+        match range_breach(value, min, max) {
+            Some(reason) => {
+                Err(Breach {
+                    path: String::new(),
+                    reason,
+                })
+            }
+            None => Ok(()),
+        }
+    }
+    /// The breach, seen from the object holding it as `field`.
+    pub(crate) fn within(mut self, field: &str) -> Self {
+        self.path.insert_str(0, &format!(".{field}"));
+        self
+    }
+    /// The breach, seen from the list holding it at `index`.
+    pub(crate) fn at_index(mut self, index: usize) -> Self {
+        self.path.insert_str(0, &format!("[{index}]"));
+        self
+    }
+    /// The breach, seen from the map holding it under `key`.
+    pub(crate) fn at_key(mut self, key: &str) -> Self {
+        self.path.insert_str(0, &format!("[{key:?}]"));
+        self
+    }
+    /// The error of `operation` whose `parameter` holds the breach.
+    pub(crate) fn into_error(
+        self,
+        operation: &'static str,
+        parameter: &'static str,
+    ) -> Error {
+        Error::InvalidParameter {
+            operation,
+            parameter,
+            reason: format!("`{parameter}{}` {}", self.path, self.reason),
+        }
+    }
 }
