@@ -131,11 +131,14 @@ impl TestServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let log = Arc::clone(&requests);
-        thread::spawn(move || {
+        let _ = thread::Builder::new().name("test-server".into()).spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 let (log, handler) = (Arc::clone(&log), Arc::clone(&handler));
-                thread::spawn(move || serve(stream, &log, &*handler));
+                // Named, so profiles tell the server's work from the client's.
+                let _ = thread::Builder::new()
+                    .name("test-server".into())
+                    .spawn(move || serve(stream, &log, &*handler));
             }
         });
         TestServer { base_url, requests }
