@@ -307,7 +307,8 @@ impl ManagementClient {
             };
             let credentials = if call.authenticated {
                 let credentials = self.credentials().await?;
-                credentials.apply(this_attempt.headers_mut(), self.inner.auth.family);
+                credentials
+                    .apply(this_attempt.headers_mut(), &self.inner.auth.tenant_header);
                 Some(credentials)
             } else {
                 None
@@ -380,20 +381,14 @@ impl ManagementClient {
     async fn credentials(&self) -> Result<Credentials, Error> {
         let auth = &self.inner.auth;
         let Some((key_id, key_secret)) = &auth.key else {
-            let token = auth
-                .fixed_token
+            return auth
+                .fixed
                 .clone()
                 .ok_or_else(|| {
                     Error::InvalidConfig(
                         "no credentials: set an access key or an access token".to_owned(),
                     )
-                })?;
-            let tenant = auth.tenant.clone().or_else(|| token_claim(&token.0));
-            return Ok(Credentials {
-                token,
-                tenant,
-                renewable: false,
-            });
+                });
         };
         let mut cached = auth.cached.lock().await;
         if let Some(current) = cached.as_ref()
@@ -412,13 +407,17 @@ impl ManagementClient {
         let lifetime = Duration::from_secs(u64::try_from(issued.expires_in).unwrap_or(0))
             .min(MAX_TOKEN_LIFETIME);
         let margin = (lifetime / 10).min(Duration::from_secs(300));
-        let token = Secret(issued.access_token);
-        let tenant = auth.tenant.clone().or_else(|| token_claim(&token.0));
-        let credentials = Credentials {
-            token,
-            tenant,
-            renewable: true,
-        };
+        let credentials = Credentials::new(
+                Secret(issued.access_token),
+                auth.tenant.as_deref(),
+                true,
+            )
+            .ok_or_else(|| {
+                Error::InvalidConfig(
+                    "the issued token or tenant id cannot be sent as a header value"
+                        .to_owned(),
+                )
+            })?;
         *cached = Some(CachedToken {
             credentials: credentials.clone(),
             refresh_at: std::time::Instant::now() + lifetime - margin,
@@ -571,8 +570,10 @@ impl HeaderFamily {
 }
 struct Auth {
     family: HeaderFamily,
+    tenant_header: HeaderName,
     key: Option<(String, Secret)>,
-    fixed_token: Option<Secret>,
+    /// From a ready-made token: sent as is, never refreshed.
+    fixed: Option<Credentials>,
     tenant: Option<String>,
     cached: tokio::sync::Mutex<Option<CachedToken>>,
 }
@@ -582,34 +583,43 @@ impl std::fmt::Debug for Auth {
             .field("family", &self.family)
             .field("access_key_id", &self.key.as_ref().map(|(id, _)| id))
             .field("access_key_secret", &self.key.as_ref().map(|(_, secret)| secret))
-            .field("access_token", &self.fixed_token)
+            .field("access_token", &self.fixed.as_ref().map(|c| &c.token))
             .field("user_pool_id", &self.tenant)
             .finish()
     }
 }
-/// What authenticates one request.
+/// What authenticates one request, as header values made once per token.
 #[derive(Debug, Clone)]
 struct Credentials {
     token: Secret,
-    tenant: Option<String>,
+    /// `authorization`, marked sensitive.
+    authorization: HeaderValue,
+    tenant: Option<HeaderValue>,
     /// Fetched with the access key, so a refused token can be replaced.
     renewable: bool,
 }
 impl Credentials {
-    fn apply(&self, headers: &mut HeaderMap, family: HeaderFamily) {
-        if let Ok(mut value) = HeaderValue::from_str(
-            &format!("Bearer {}", self.token.0),
-        ) {
-            value.set_sensitive(true);
-            headers.insert("authorization", value);
-        }
-        if let Some(tenant) = &self.tenant
-            && let (Ok(name), Ok(value)) = (
-                HeaderName::from_bytes(family.header("userpool-id").as_bytes()),
-                HeaderValue::from_str(tenant),
-            )
-        {
-            headers.insert(name, value);
+    /// `None` when the token or tenant cannot be a header value. The tenant is `tenant` if
+    /// configured, else the token's claim.
+    fn new(token: Secret, tenant: Option<&str>, renewable: bool) -> Option<Credentials> {
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.0))
+            .ok()?;
+        authorization.set_sensitive(true);
+        let tenant = match tenant.map(str::to_owned).or_else(|| token_claim(&token.0)) {
+            Some(tenant) => Some(HeaderValue::from_str(&tenant).ok()?),
+            None => None,
+        };
+        Some(Credentials {
+            token,
+            authorization,
+            tenant,
+            renewable,
+        })
+    }
+    fn apply(&self, headers: &mut HeaderMap, tenant_header: &HeaderName) {
+        headers.insert("authorization", self.authorization.clone());
+        if let Some(tenant) = &self.tenant {
+            headers.insert(tenant_header.clone(), tenant.clone());
         }
     }
 }
@@ -894,6 +904,24 @@ impl ManagementClientBuilder {
                 ),
             );
         }
+        let tenant_header = HeaderName::from_bytes(
+                family.header("userpool-id").as_bytes(),
+            )
+            .map_err(|_| Error::InvalidConfig("invalid tenant header name".to_owned()))?;
+        let fixed = match self.access_token {
+            Some(token) => {
+                Some(
+                    Credentials::new(token, self.user_pool_id.as_deref(), false)
+                        .ok_or_else(|| {
+                            Error::InvalidConfig(
+                                "the access token or tenant id cannot be sent as a header value"
+                                    .to_owned(),
+                            )
+                        })?,
+                )
+            }
+            None => None,
+        };
         for (name, value) in self.headers {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::InvalidConfig(
@@ -925,8 +953,9 @@ impl ManagementClientBuilder {
                 retry: self.retry,
                 auth: Auth {
                     family,
+                    tenant_header,
                     key,
-                    fixed_token: self.access_token,
+                    fixed,
                     tenant: self.user_pool_id,
                     cached: tokio::sync::Mutex::new(None),
                 },
