@@ -27,20 +27,58 @@
 //!
 //! # Getting started
 //!
+//! Create one client and share it (clones are cheap); each operation is a method returning a
+//! request builder: set its parameters, then `.send().await`.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), genauth_client::Error> {
 //! let client = genauth_client::ManagementClient::builder()
 //!     .access_key_id("<access key id>")
 //!     .access_key_secret("<access key secret>")
 //!     .build()?;
-//! # let _ = client;
+//! let answer = client
+//!     .get_user()
+//!     .user_id("6229ffaxxxxxxxxcade3e3d9")
+//!     .send()
+//!     .await?;
+//! # let _ = answer;
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Each operation is a method on [`ManagementClient`] returning a request builder: set its
-//! parameters, then `.send().await`. Every failure is an [`Error`] naming the operation.
-//! The client fetches and refreshes the access token itself, once for all concurrent calls.
+//! The client fetches the access token on first use and refreshes it before it expires, once
+//! for all concurrent calls; [`ManagementClient::from_env`] reads the credentials from the environment.
+//!
+//! # Handling errors
+//!
+//! Every call returns `Result<_, `[`Error`]`>`, one type that says what went wrong and names
+//! the operation:
+//! [`Error::Api`] when the service refused the call (with its status, code, message and request
+//! id),
+//! [`Error::MissingParameter`] / [`Error::InvalidParameter`] before anything is sent,
+//! [`Error::Transport`] when the connection failed or timed out, [`Error::Http`] for an HTTP
+//! error outside the API's answers, and [`Error::Decode`] when an answer does not match the spec
+//! (with the path to the field). [`Error::is_retryable`] tells whether trying later may help.
+//!
+//! ```no_run
+//! # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+//! match client
+//!     .get_user()
+//!     .user_id("6229ffaxxxxxxxxcade3e3d9")
+//!     .send()
+//!     .await
+//! {
+//!     Ok(answer) => println!("{answer:?}"),
+//!     Err(genauth_client::Error::Api { status_code, message, .. }) => {
+//!         eprintln!("refused: {status_code} {message}")
+//!     }
+//!     Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
+//!     Err(error) => return Err(error),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
 #![deny(missing_docs)]

@@ -10,6 +10,20 @@ impl crate::ManagementClient {
     /// `GET /api/v3/get-user` (operation `getUser`).
     ///
     /// Set the parameters on the returned [`GetUserRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user(&self) -> GetUserRequest {
         GetUserRequest::new(self.clone())
     }
@@ -20,6 +34,20 @@ impl crate::ManagementClient {
     /// `GET /api/v3/get-user-batch` (operation `getUserBatch`).
     ///
     /// Set the parameters on the returned [`GetUserBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_batch()
+    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9", "6229ffaxxxxxxxxcade3e3d0"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_batch(&self) -> GetUserBatchRequest {
         GetUserBatchRequest::new(self.clone())
     }
@@ -30,6 +58,21 @@ impl crate::ManagementClient {
     /// `POST /api/v3/update-user-batch` (operation `updateUserBatch`).
     ///
     /// Set the parameters on the returned [`UpdateUserBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let list: Vec < genauth_client :: types :: UpdateUserInfoDto > = unimplemented!();
+    /// let answer = client
+    ///     .update_user_batch()
+    ///     .list(list)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_batch(&self) -> UpdateUserBatchRequest {
         UpdateUserBatchRequest::new(self.clone())
     }
@@ -40,6 +83,20 @@ impl crate::ManagementClient {
     /// `GET /api/v3/get-user-groups` (operation `getUserGroups`).
     ///
     /// Set the parameters on the returned [`GetUserGroupsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_groups()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_groups(&self) -> GetUserGroupsRequest {
         GetUserGroupsRequest::new(self.clone())
     }
@@ -75,6 +132,19 @@ impl crate::ManagementClient {
     /// `POST /api/v3/list-users` (operation `listUsers`).
     ///
     /// Set the parameters on the returned [`ListUsersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_users()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users(&self) -> ListUsersRequest {
         ListUsersRequest::new(self.clone())
     }
@@ -85,6 +155,21 @@ impl crate::ManagementClient {
     /// `POST /api/v3/get-management-token` (operation `getManagementToken`).
     ///
     /// Set the parameters on the returned [`GetManagementTokenRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_management_token()
+    ///     .access_key_id("6250f12d5dxxxx9bcfcf784b")
+    ///     .access_key_secret("4ae78d3e579a6dxxxx1aeca7b1e29ec2")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_management_token(&self) -> GetManagementTokenRequest {
         GetManagementTokenRequest::new(self.clone())
     }

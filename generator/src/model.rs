@@ -104,6 +104,8 @@ pub struct Field {
     pub limits: Limits,
     /// The declared default, as JSON.
     pub default: Option<serde_json::Value>,
+    /// The declared example, as JSON (used in generated doc examples).
+    pub example: Option<serde_json::Value>,
 }
 
 /// Bounds a value must respect, as declared in the spec.
@@ -289,6 +291,8 @@ pub struct Param {
     pub limits: Limits,
     /// The declared default.
     pub default: Option<serde_json::Value>,
+    /// The declared example (the parameter's, else its schema's).
+    pub example: Option<serde_json::Value>,
 }
 
 /// A JSON request body.
@@ -667,12 +671,12 @@ impl<'a> Builder<'a> {
             let prop_pointer = format!("{pointer}/properties/{}", escape_pointer_segment(wire));
             let hint = format!("{owner}{}", naming::pascal(wire));
             let ty = self.ty_of(prop, &prop_pointer, &hint)?;
-            let (description, nullable, default, limits) = match node(prop) {
-                Node::Inline(s) => (describe(s), s.schema_data.nullable, s.schema_data.default.clone(), limits(s)),
+            let (description, nullable, default, limits, example) = match node(prop) {
+                Node::Inline(s) => (describe(s), s.schema_data.nullable, s.schema_data.default.clone(), limits(s), s.schema_data.example.clone()),
                 // A bare `$ref` cannot carry a description in 3.0: borrow the target's.
                 Node::Ref(reference) => {
                     let target = self.resolve_schema(reference, &prop_pointer)?.1;
-                    (describe(target), false, None, Limits::default())
+                    (describe(target), false, None, Limits::default(), None)
                 }
             };
             let field = Field {
@@ -685,6 +689,7 @@ impl<'a> Builder<'a> {
                 recursive: false,
                 limits,
                 default,
+                example,
             };
             // A later allOf member may restate a property: the last statement wins.
             match out.iter_mut().find(|f| f.wire_name == *wire) {
@@ -941,11 +946,11 @@ impl<'a> Builder<'a> {
         if !ok {
             return Err(self.unsupported(&schema_pointer, format!("parameter {:?}: only scalars, string enums and arrays of those are supported", data.name)));
         }
-        let (description, limits, default) = match node(schema) {
-            Node::Inline(s) => (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone()),
+        let (description, limits, default, schema_example) = match node(schema) {
+            Node::Inline(s) => (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone(), s.schema_data.example.clone()),
             Node::Ref(r) => {
                 let (_, s) = self.resolve_schema(r, &schema_pointer)?;
-                (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone())
+                (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone(), s.schema_data.example.clone())
             }
         };
         Ok(Param {
@@ -958,6 +963,7 @@ impl<'a> Builder<'a> {
             explode,
             limits,
             default,
+            example: data.example.clone().or(schema_example),
         })
     }
 

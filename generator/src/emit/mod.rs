@@ -2,6 +2,7 @@
 
 mod checks;
 mod docs;
+mod examples;
 mod operations;
 mod types;
 
@@ -57,6 +58,9 @@ struct LibRs<'a> {
     default_server: Option<&'a str>,
     has_auth: bool,
     has_envelope: bool,
+    example_signature: String,
+    example_hidden: Vec<String>,
+    example_chain: Vec<String>,
 }
 
 #[derive(Template)]
@@ -121,7 +125,20 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         prefix: prefix.clone(),
         tenant_upper: auth.as_ref().map(|a| a.tenant.to_uppercase()).unwrap_or_default(),
     });
+    // The crate docs call an operation that needs no set-up, preferring one that is authenticated
+    // like most are (not the token operation).
+    let token_operation = config.auth.as_ref().map(|a| a.token_operation.as_str());
+    let showcase = api
+        .operations
+        .iter()
+        .filter(|op| examples::is_simple(api, config, op))
+        .min_by_key(|op| Some(op.id.as_str()) == token_operation)
+        .or(api.operations.first());
+    let example = showcase.map(|op| examples::call(api, config, op));
     let lib = LibRs {
+        example_signature: example.as_ref().map(examples::Example::signature).unwrap_or_default(),
+        example_hidden: example.as_ref().map(|e| e.hidden().to_vec()).unwrap_or_default(),
+        example_chain: example.as_ref().map(examples::Example::chain).unwrap_or_else(|| vec![format!("Ok::<(), {}::Error>(())", config.crate_ident())]),
         crate_docs,
         crate_ident: config.crate_ident(),
         client,

@@ -16,15 +16,16 @@ fn types_prefix() -> TokenStream {
 }
 
 /// A value the builder collects: a parameter or a field of a flattened body.
-struct Input<'a> {
-    setter: String,
+pub(super) struct Input<'a> {
+    pub(super) setter: String,
     wire: &'a str,
     description: Option<&'a str>,
-    ty: &'a TypeRef,
-    required: bool,
+    pub(super) ty: &'a TypeRef,
+    pub(super) required: bool,
     recursive: bool,
     limits: &'a Limits,
     default: Option<&'a serde_json::Value>,
+    pub(super) example: Option<&'a serde_json::Value>,
 }
 
 /// What a successful call returns.
@@ -83,7 +84,7 @@ fn treatment(config: &Config, op: &Operation) -> Treatment {
 /// The body of `operations.rs`.
 pub fn emit(api: &Api, config: &Config) -> TokenStream {
     let client = ident(&config.client_name);
-    let methods = api.operations.iter().map(|op| client_method(op, &client));
+    let methods = api.operations.iter().map(|op| client_method(api, config, op));
     let checks = Checks::new(api);
     let builders = api.operations.iter().map(|op| builder(api, config, &checks, op, &client));
     quote! {
@@ -113,10 +114,14 @@ fn operation_docs(op: &Operation) -> Vec<String> {
     lines
 }
 
-fn client_method(op: &Operation, _client: &proc_macro2::Ident) -> TokenStream {
+fn client_method(api: &Api, config: &Config, op: &Operation) -> TokenStream {
     let mut lines = operation_docs(op);
     lines.push(String::new());
     lines.push(format!("Set the parameters on the returned [`{}`], then call `send()`.", op.builder));
+    lines.push(String::new());
+    lines.push("# Example".to_owned());
+    lines.push(String::new());
+    lines.extend(super::examples::call(api, config, op).doc_block());
     let docs = lines_to_attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated = "deprecated in the API spec"]));
     let name = ident(&op.name);
@@ -130,7 +135,7 @@ fn client_method(op: &Operation, _client: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
-fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [Field]>) {
+pub(super) fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [Field]>) {
     let mut inputs: Vec<Input<'a>> = op
         .params
         .iter()
@@ -143,6 +148,7 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
             recursive: false,
             limits: &p.limits,
             default: p.default.as_ref(),
+            example: p.example.as_ref(),
         })
         .collect();
     let mut body_fields = None;
@@ -168,6 +174,7 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
                         recursive: field.recursive,
                         limits: &field.limits,
                         default: field.default.as_ref(),
+                        example: field.example.as_ref(),
                     });
                 }
                 body_fields = Some(fields);
@@ -181,6 +188,7 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
                 recursive: false,
                 limits: &Limits::EMPTY,
                 default: None,
+                example: None,
             }),
         }
     }

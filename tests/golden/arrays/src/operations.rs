@@ -6,18 +6,58 @@ impl crate::Client {
     /// `GET /matrix` (operation `getMatrix`).
     ///
     /// Set the parameters on the returned [`GetMatrixRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
+    /// let answer = client
+    ///     .get_matrix()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_matrix(&self) -> GetMatrixRequest {
         GetMatrixRequest::new(self.clone())
     }
     /// `GET /points` (operation `listPoints`).
     ///
     /// Set the parameters on the returned [`ListPointsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
+    /// let answer = client
+    ///     .list_points()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_points(&self) -> ListPointsRequest {
         ListPointsRequest::new(self.clone())
     }
     /// `PUT /tags` (operation `replaceTags`).
     ///
     /// Set the parameters on the returned [`ReplaceTagsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
+    /// let answer = client
+    ///     .replace_tags()
+    ///     .body(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_tags(&self) -> ReplaceTagsRequest {
         ReplaceTagsRequest::new(self.clone())
     }

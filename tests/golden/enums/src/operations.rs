@@ -6,6 +6,19 @@ impl crate::Client {
     /// `GET /accounts` (operation `listAccounts`).
     ///
     /// Set the parameters on the returned [`ListAccountsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_enums::Client) -> Result<(), fixture_enums::Error> {
+    /// let answer = client
+    ///     .list_accounts()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_accounts(&self) -> ListAccountsRequest {
         ListAccountsRequest::new(self.clone())
     }

@@ -7,16 +7,45 @@
 //!
 //! # Getting started
 //!
+//! Create one client and share it (clones are cheap); each operation is a method returning a
+//! request builder: set its parameters, then `.send().await`.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), fixture_limits::Error> {
 //! let client = fixture_limits::Client::builder().build()?;
-//! # let _ = client;
+//! let answer = client
+//!     .create_chain()
+//!     .send()
+//!     .await?;
+//! # let _ = answer;
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Each operation is a method on [`Client`] returning a request builder: set its
-//! parameters, then `.send().await`. Every failure is an [`Error`] naming the operation.
+//! # Handling errors
+//!
+//! Every call returns `Result<_, `[`Error`]`>`, one type that says what went wrong and names
+//! the operation:
+//! [`Error::MissingParameter`] / [`Error::InvalidParameter`] before anything is sent,
+//! [`Error::Transport`] when the connection failed or timed out, [`Error::Http`] for an HTTP
+//! error outside the API's answers, and [`Error::Decode`] when an answer does not match the spec
+//! (with the path to the field). [`Error::is_retryable`] tells whether trying later may help.
+//!
+//! ```no_run
+//! # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
+//! match client
+//!     .create_chain()
+//!     .send()
+//!     .await
+//! {
+//!     Ok(answer) => println!("{answer:?}"),
+//!     Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
+//!     Err(error) => return Err(error),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
 #![deny(missing_docs)]

@@ -8,6 +8,21 @@ impl crate::Client {
     /// `POST /batches` (operation `createBatch`).
     ///
     /// Set the parameters on the returned [`CreateBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
+    /// # let lines: fixture_limits :: types :: Lines = unimplemented!();
+    /// let answer = client
+    ///     .create_batch()
+    ///     .lines(lines)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_batch(&self) -> CreateBatchRequest {
         CreateBatchRequest::new(self.clone())
     }
@@ -16,12 +31,40 @@ impl crate::Client {
     /// `PUT /lines` (operation `putLines`).
     ///
     /// Set the parameters on the returned [`PutLinesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
+    /// # let body: Vec < fixture_limits :: types :: Line > = unimplemented!();
+    /// let answer = client
+    ///     .put_lines()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_lines(&self) -> PutLinesRequest {
         PutLinesRequest::new(self.clone())
     }
     /// `POST /chains` (operation `createChain`).
     ///
     /// Set the parameters on the returned [`CreateChainRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
+    /// let answer = client
+    ///     .create_chain()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_chain(&self) -> CreateChainRequest {
         CreateChainRequest::new(self.clone())
     }

@@ -6,12 +6,38 @@ impl crate::Client {
     /// `GET /settings` (operation `getSettings`).
     ///
     /// Set the parameters on the returned [`GetSettingsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_maps::Client) -> Result<(), fixture_maps::Error> {
+    /// let answer = client
+    ///     .get_settings()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_settings(&self) -> GetSettingsRequest {
         GetSettingsRequest::new(self.clone())
     }
     /// `PATCH /settings` (operation `patchSettings`).
     ///
     /// Set the parameters on the returned [`PatchSettingsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_maps::Client) -> Result<(), fixture_maps::Error> {
+    /// let answer = client
+    ///     .patch_settings()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_settings(&self) -> PatchSettingsRequest {
         PatchSettingsRequest::new(self.clone())
     }

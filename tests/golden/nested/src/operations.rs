@@ -6,6 +6,24 @@ impl crate::Client {
     /// `POST /orders` (operation `createOrder`).
     ///
     /// Set the parameters on the returned [`CreateOrderRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_nested::Client) -> Result<(), fixture_nested::Error> {
+    /// # let customer: fixture_nested :: types :: OrderCustomer = unimplemented!();
+    /// # let lines: Vec < fixture_nested :: types :: OrderLinesItem > = unimplemented!();
+    /// let answer = client
+    ///     .create_order()
+    ///     .id("...")
+    ///     .customer(customer)
+    ///     .lines(lines)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_order(&self) -> CreateOrderRequest {
         CreateOrderRequest::new(self.clone())
     }

@@ -6,12 +6,40 @@ impl crate::Client {
     /// `GET /records/{id}` (operation `getRecord`).
     ///
     /// Set the parameters on the returned [`GetRecordRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_optional::Client) -> Result<(), fixture_optional::Error> {
+    /// let answer = client
+    ///     .get_record()
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_record(&self) -> GetRecordRequest {
         GetRecordRequest::new(self.clone())
     }
     /// `POST /trees` (operation `createTree`).
     ///
     /// Set the parameters on the returned [`CreateTreeRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_optional::Client) -> Result<(), fixture_optional::Error> {
+    /// let answer = client
+    ///     .create_tree()
+    ///     .label("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tree(&self) -> CreateTreeRequest {
         CreateTreeRequest::new(self.clone())
     }

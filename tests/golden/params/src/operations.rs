@@ -8,12 +8,44 @@ impl crate::Client {
     /// `GET /files/{name}.json` (operation `getFile`).
     ///
     /// Set the parameters on the returned [`GetFileRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .get_file()
+    ///     .name("...")
+    ///     .x_request_id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_file(&self) -> GetFileRequest {
         GetFileRequest::new(self.clone())
     }
     /// `GET /projects/{projectId}/files/{fileId}` (operation `getProjectFile`).
     ///
     /// Set the parameters on the returned [`GetProjectFileRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .get_project_file()
+    ///     .project_id(1)
+    ///     .file_id("...")
+    ///     .limit(1)
+    ///     .states([fixture_params::types::SortOrder::Asc])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_project_file(&self) -> GetProjectFileRequest {
         GetProjectFileRequest::new(self.clone())
     }
@@ -22,12 +54,44 @@ impl crate::Client {
     /// `PUT /projects/{projectId}/files/{fileId}` (operation `updateProjectFile`).
     ///
     /// Set the parameters on the returned [`UpdateProjectFileRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .update_project_file()
+    ///     .project_id(1)
+    ///     .file_id("...")
+    ///     .verbose(true)
+    ///     .name("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_project_file(&self) -> UpdateProjectFileRequest {
         UpdateProjectFileRequest::new(self.clone())
     }
     /// `DELETE /projects/{projectId}/files/{fileId}` (operation `delete_projects_project_id_files_file_id`).
     ///
     /// Set the parameters on the returned [`DeleteProjectsProjectIdFilesFileIdRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .delete_projects_project_id_files_file_id()
+    ///     .project_id(1)
+    ///     .file_id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_projects_project_id_files_file_id(
         &self,
     ) -> DeleteProjectsProjectIdFilesFileIdRequest {
@@ -38,6 +102,20 @@ impl crate::Client {
     /// `POST /search` (operation `search`).
     ///
     /// Set the parameters on the returned [`SearchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .search()
+    ///     .query("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(&self) -> SearchRequest {
         SearchRequest::new(self.clone())
     }
@@ -46,6 +124,19 @@ impl crate::Client {
     /// `PUT /notes` (operation `replaceNotes`).
     ///
     /// Set the parameters on the returned [`ReplaceNotesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .replace_notes()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_notes(&self) -> ReplaceNotesRequest {
         ReplaceNotesRequest::new(self.clone())
     }
@@ -54,6 +145,19 @@ impl crate::Client {
     /// `POST /notes` (operation `addNote`).
     ///
     /// Set the parameters on the returned [`AddNoteRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .add_note()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_note(&self) -> AddNoteRequest {
         AddNoteRequest::new(self.clone())
     }
@@ -62,6 +166,20 @@ impl crate::Client {
     /// `GET /lookup` (operation `fetch`).
     ///
     /// Set the parameters on the returned [`FetchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .fetch2()
+    ///     .query("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated = "deprecated in the API spec"]
     pub fn fetch2(&self) -> FetchRequest {
         FetchRequest::new(self.clone())
@@ -69,6 +187,20 @@ impl crate::Client {
     /// `PUT /lookup` (operation `request`).
     ///
     /// Set the parameters on the returned [`RequestRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .request2()
+    ///     .url("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request2(&self) -> RequestRequest {
         RequestRequest::new(self.clone())
     }
@@ -77,6 +209,20 @@ impl crate::Client {
     /// `POST /lookup` (operation `clone`).
     ///
     /// Set the parameters on the returned [`CloneRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .clone2()
+    ///     .body2(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clone2(&self) -> CloneRequest {
         CloneRequest::new(self.clone())
     }

@@ -8,12 +8,39 @@ impl crate::Client {
     /// `GET /owners/{ownerId}` (operation `getOwner`).
     ///
     /// Set the parameters on the returned [`GetOwnerRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_refs::Client) -> Result<(), fixture_refs::Error> {
+    /// let answer = client
+    ///     .get_owner()
+    ///     .owner_id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_owner(&self) -> GetOwnerRequest {
         GetOwnerRequest::new(self.clone())
     }
     /// `GET /pets` (operation `listPets`).
     ///
     /// Set the parameters on the returned [`ListPetsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_refs::Client) -> Result<(), fixture_refs::Error> {
+    /// let answer = client
+    ///     .list_pets()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pets(&self) -> ListPetsRequest {
         ListPetsRequest::new(self.clone())
     }

@@ -6,6 +6,21 @@ impl crate::Client {
     /// `POST /pets` (operation `addPet`).
     ///
     /// Set the parameters on the returned [`AddPetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_unions::Client) -> Result<(), fixture_unions::Error> {
+    /// # let body: fixture_unions :: types :: Pet = unimplemented!();
+    /// let answer = client
+    ///     .add_pet()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_pet(&self) -> AddPetRequest {
         AddPetRequest::new(self.clone())
     }
