@@ -3,6 +3,7 @@
 mod checks;
 mod docs;
 mod operations;
+mod paging;
 mod types;
 
 use askama::Template;
@@ -46,6 +47,8 @@ struct CargoToml<'a> {
     package: &'a str,
     version: &'a str,
     description_toml: String,
+    /// Paged operations' streams need `futures-core` and `futures-util`.
+    has_paging: bool,
 }
 
 #[derive(Template)]
@@ -141,7 +144,11 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         package: &config.crate_name,
         version: &config.crate_version,
         description_toml: serde_json::to_string(&description).expect("a string serializes"),
+        has_paging: !config.paging.is_empty(),
     };
+    // Paged and batched operations' extra builder methods (`emit::paging`) follow the builders.
+    let mut operations_rs = operations::emit(api, config);
+    operations_rs.extend(paging::emit(api, config)?);
 
     let rendered = |path: &str, template: &dyn DynRender| {
         template.render_text().map_err(|e| Error::Internal {
@@ -158,7 +165,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         rust_file("src/lib.rs", &rendered("src/lib.rs", &lib)?, provenance)?,
         rust_file("src/client.rs", &rendered("src/client.rs", &client_rs)?, provenance)?,
         rust_file("src/error.rs", &rendered("src/error.rs", &ErrorRs)?, provenance)?,
-        rust_tokens("src/operations.rs", operations::emit(api, config), provenance)?,
+        rust_tokens("src/operations.rs", operations_rs, provenance)?,
         rust_tokens("src/types.rs", types::emit(api), provenance)?,
     ];
     Ok(files)

@@ -11,24 +11,24 @@ use crate::model::{Method, Api, Field, Limits, Operation, Param, ParamLocation, 
 use crate::naming::Namespace;
 
 /// How named types are reached from `operations.rs`.
-fn types_prefix() -> TokenStream {
+pub(super) fn types_prefix() -> TokenStream {
     quote!(crate::types::)
 }
 
 /// A value the builder collects: a parameter or a field of a flattened body.
-struct Input<'a> {
-    setter: String,
-    wire: &'a str,
+pub(super) struct Input<'a> {
+    pub(super) setter: String,
+    pub(super) wire: &'a str,
     description: Option<&'a str>,
-    ty: &'a TypeRef,
+    pub(super) ty: &'a TypeRef,
     required: bool,
-    recursive: bool,
-    limits: &'a Limits,
+    pub(super) recursive: bool,
+    pub(super) limits: &'a Limits,
     default: Option<&'a serde_json::Value>,
 }
 
 /// What a successful call returns.
-enum Shape {
+pub(super) enum Shape {
     /// An envelope around an optional payload type.
     Enveloped(Option<TypeRef>),
     /// A JSON body of this type, as is.
@@ -37,7 +37,7 @@ enum Shape {
     Empty,
 }
 
-fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
+pub(super) fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
     let TypeRef::Named(name) = ty else { return None };
     api.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
         TypeKind::Struct(fields) => Some(fields.as_slice()),
@@ -45,7 +45,7 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
     })
 }
 
-fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
+pub(super) fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
     let Some(ty) = &op.response else { return Shape::Empty };
     if let Some(envelope) = &config.envelope
         && let Some(fields) = struct_fields(api, ty)
@@ -130,7 +130,7 @@ fn client_method(op: &Operation, _client: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
-fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [Field]>) {
+pub(super) fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [Field]>) {
     let mut inputs: Vec<Input<'a>> = op
         .params
         .iter()
