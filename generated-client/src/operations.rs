@@ -763,41 +763,37 @@ impl ListUsersRequest {
             .unwrap_or(0)
             .saturating_mul(usize::try_from(limit).unwrap_or(0));
         let start = Some((self, first, skipped));
-        Box::pin(
-            futures_util::stream::unfold(
-                start,
-                move |state| async move {
-                    let (request, page, seen) = state?;
-                    let mut next = request.clone();
-                    {
-                        let v = next.options.get_or_insert_with(Default::default);
-                        let v = v.pagination.get_or_insert_with(Default::default);
-                        v.page = Some(page);
-                    }
-                    {
-                        let v = next.options.get_or_insert_with(Default::default);
-                        let v = v.pagination.get_or_insert_with(Default::default);
-                        v.limit = Some(limit);
-                    }
-                    match next.send().await {
-                        Err(error) => Some((Err(error), None)),
-                        Ok(payload) => {
-                            let count = payload.list.len();
-                            if count == 0 {
-                                return None;
-                            }
-                            let seen = seen + count;
-                            let more = usize::try_from(payload.total_count)
-                                .is_ok_and(|total| seen < total);
-                            Some((
-                                Ok(payload),
-                                more.then_some((request, page + 1, seen)),
-                            ))
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                {
+                    let v = next.options.get_or_insert_with(Default::default);
+                    let v = v.pagination.get_or_insert_with(Default::default);
+                    v.page = Some(page);
+                }
+                {
+                    let v = next.options.get_or_insert_with(Default::default);
+                    let v = v.pagination.get_or_insert_with(Default::default);
+                    v.limit = Some(limit);
+                }
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
                         }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
                     }
-                },
-            ),
-        )
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
     }
     /// Every item of every page (`list` of each [`Self::pages`]), in order.
     ///

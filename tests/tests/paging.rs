@@ -316,3 +316,13 @@ fn paging_without_a_page_size_needs_a_declared_maximum() {
     });
     assert!(message.contains(r#"limit "options.pagination.page" declares no maximum: set page-size"#), "{message}");
 }
+
+#[tokio::test]
+async fn a_stream_that_ended_stays_ended() {
+    let server = TestServer::start(|_| refusal(403, "Forbidden"));
+    let mut stream = client(&server).list_users().into_stream();
+    assert!(matches!(stream.next().await, Some(Err(Error::Api { status_code: 403, .. }))));
+    assert!(stream.next().await.is_none());
+    assert!(stream.next().await.is_none(), "polled again after the end");
+    assert_eq!(server.count(LIST_PATH), 1);
+}

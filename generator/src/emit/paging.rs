@@ -400,7 +400,7 @@ fn paged(api: &Api, config: &Config, op: &Operation, paging: &Paging) -> Result<
                 // The request as the caller set it, the next page number, the items so far;
                 // `None` once done.
                 let start = Some((self, first, skipped));
-                Box::pin(futures_util::stream::unfold(start, move |state| async move {
+                let pages = futures_util::stream::unfold(start, move |state| async move {
                     let (request, page, seen) = state?;
                     let mut next = request.clone();
                     #set_page
@@ -416,7 +416,9 @@ fn paged(api: &Api, config: &Config, op: &Operation, paging: &Paging) -> Result<
                             #then
                         }
                     }
-                }))
+                });
+                // Fused: polling again after the end is `None`, not a panic.
+                Box::pin(futures_util::StreamExt::fuse(pages))
             }
 
             #stream_docs

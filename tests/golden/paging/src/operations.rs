@@ -347,38 +347,34 @@ impl ListItemsRequest {
             .unwrap_or(0)
             .saturating_mul(usize::try_from(limit).unwrap_or(0));
         let start = Some((self, first, skipped));
-        Box::pin(
-            futures_util::stream::unfold(
-                start,
-                move |state| async move {
-                    let (request, page, seen) = state?;
-                    let mut next = request.clone();
-                    next.page = Some(page);
-                    next.per_page = Some(limit);
-                    match next.send().await {
-                        Err(error) => Some((Err(error), None)),
-                        Ok(payload) => {
-                            let count = payload.items.len();
-                            if count == 0 {
-                                return None;
-                            }
-                            let seen = seen + count;
-                            let more = payload
-                                .total
-                                .as_ref()
-                                .copied()
-                                .is_none_or(|total| {
-                                    usize::try_from(total).is_ok_and(|total| seen < total)
-                                });
-                            Some((
-                                Ok(payload),
-                                more.then_some((request, page + 1, seen)),
-                            ))
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.per_page = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.items.len();
+                        if count == 0 {
+                            return None;
                         }
+                        let seen = seen + count;
+                        let more = payload
+                            .total
+                            .as_ref()
+                            .copied()
+                            .is_none_or(|total| {
+                                usize::try_from(total).is_ok_and(|total| seen < total)
+                            });
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
                     }
-                },
-            ),
-        )
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
     }
     /// Every item of every page (`items` of each [`Self::pages`]), in order.
     ///
@@ -438,32 +434,31 @@ impl ListEventsRequest {
             .unwrap_or(0)
             .saturating_mul(usize::try_from(limit).unwrap_or(0));
         let start = Some((self, first, skipped));
-        Box::pin(
-            futures_util::stream::unfold(
-                start,
-                move |state| async move {
-                    let (request, page, seen) = state?;
-                    let mut next = request.clone();
-                    next.page_index = Some(page);
-                    next.size = Some(limit);
-                    match next.send().await {
-                        Err(error) => Some((Err(error), None)),
-                        Ok(payload) => {
-                            let count = payload
-                                .result
-                                .as_ref()
-                                .and_then(|v| v.events.as_ref())
-                                .map_or(0, |items| items.len());
-                            if count == 0 {
-                                return None;
-                            }
-                            let seen = seen + count;
-                            Some((Ok(payload), Some((request, page + 1, seen))))
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page_index = Some(page);
+                next.size = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload
+                            .result
+                            .as_ref()
+                            .and_then(|v| v.events.as_ref())
+                            .map_or(0, |items| items.len());
+                        if count == 0 {
+                            return None;
                         }
+                        let seen = seen + count;
+                        Some((Ok(payload), Some((request, page + 1, seen))))
                     }
-                },
-            ),
-        )
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
     }
     /// Every item of every page (`result.events` of each [`Self::pages`]), in order.
     ///
