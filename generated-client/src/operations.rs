@@ -769,3 +769,141 @@ impl std::fmt::Debug for GetManagementTokenRequest {
         f.debug_struct("GetManagementTokenRequest").finish_non_exhaustive()
     }
 }
+impl GetUserBatchRequest {
+    /// Sends the request as several requests of at most 50 `userIds` values each, one after another, and joins their answers' lists in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.get_user_batch().user_ids(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(mut self) -> Result<Vec<crate::types::UserDto>, crate::Error> {
+        match self.user_ids.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::with_capacity(values.len());
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.user_ids = Some(chunk.to_vec());
+                    all.extend(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.user_ids = values;
+                self.send().await
+            }
+        }
+    }
+}
+impl ListUsersRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `options.pagination.page` as set), then the pages after it, with `options.pagination.limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_users().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self
+            .options
+            .as_ref()
+            .and_then(|v| v.pagination.as_ref())
+            .and_then(|v| v.page.as_ref())
+            .copied()
+            .unwrap_or(1);
+        let limit: i64 = self
+            .options
+            .as_ref()
+            .and_then(|v| v.pagination.as_ref())
+            .and_then(|v| v.limit.as_ref())
+            .copied()
+            .unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                {
+                    let v = next.options.get_or_insert_with(Default::default);
+                    let v = v.pagination.get_or_insert_with(Default::default);
+                    v.page = Some(page);
+                }
+                {
+                    let v = next.options.get_or_insert_with(Default::default);
+                    let v = v.pagination.get_or_insert_with(Default::default);
+                    v.limit = Some(limit);
+                }
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_users().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}

@@ -33,6 +33,13 @@ pub struct Config {
     /// Token authentication, when the API uses it.
     #[serde(default)]
     pub auth: Option<Auth>,
+    /// Operations whose answers come in pages: their builders get `pages()` and `into_stream()`.
+    #[serde(default)]
+    pub paging: Vec<Paging>,
+    /// Operations whose list parameter may be longer than the API takes at once: their builders
+    /// get `send_all()`, which splits it into several requests.
+    #[serde(default)]
+    pub batches: Vec<Batch>,
 }
 
 /// A response envelope: `{ <status>: 200, <message>: "...", <data>: ... }`. Success is decided by
@@ -113,6 +120,44 @@ pub struct HeaderFamily {
     pub host: String,
 }
 
+/// A paged operation. Paths are `.`-separated wire names: `page` and `limit` start at a
+/// parameter or (flattened) body field of the operation (`options.pagination.page`), `items` and
+/// `total` at the answer's payload (`list`, `totalCount`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Paging {
+    /// The operationId (`listUsers`).
+    pub operation: String,
+    /// The page number input, an integer; the first page is its declared `minimum`, else 1.
+    pub page: String,
+    /// The page size input, an integer; pages of its declared `maximum` are asked for unless
+    /// the caller sets it.
+    pub limit: String,
+    /// The list of items in the payload.
+    pub items: String,
+    /// The total number of items in the payload, if the API reports one: paging stops once
+    /// that many items came back (and always at an empty page).
+    #[serde(default)]
+    pub total: Option<String>,
+    /// The page size to ask for instead of the limit's declared `maximum`.
+    #[serde(default)]
+    pub page_size: Option<u32>,
+}
+
+/// An operation whose list input is split into requests of at most `maxItems` (or `size`)
+/// values, the answers' lists joined in order.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Batch {
+    /// The operationId (`getUserBatch`).
+    pub operation: String,
+    /// The wire name of the list parameter or body field (`userIds`).
+    pub parameter: String,
+    /// Values per request instead of the parameter's declared `maxItems`.
+    #[serde(default)]
+    pub size: Option<u32>,
+}
+
 /// Names that the templates put into string literals: plain text only.
 fn check_literals<'a>(texts: impl Iterator<Item = &'a String>) -> Result<(), String> {
     for text in texts {
@@ -143,6 +188,8 @@ impl Config {
             env_prefix: None,
             envelope: None,
             auth: None,
+            paging: Vec::new(),
+            batches: Vec::new(),
         }
     }
 
@@ -201,6 +248,22 @@ impl Config {
                 .chain(envelope.api_code_field.as_ref())
                 .chain(envelope.request_id_field.as_ref());
             check_literals(texts)?;
+        }
+        for (i, paging) in self.paging.iter().enumerate() {
+            if self.paging[..i].iter().any(|p| p.operation == paging.operation) {
+                return Err(format!("paging lists operation {:?} twice", paging.operation));
+            }
+            if paging.page_size == Some(0) {
+                return Err(format!("paging of {:?}: page-size must be at least 1", paging.operation));
+            }
+        }
+        for (i, batch) in self.batches.iter().enumerate() {
+            if self.batches[..i].iter().any(|b| b.operation == batch.operation) {
+                return Err(format!("batches lists operation {:?} twice", batch.operation));
+            }
+            if batch.size == Some(0) {
+                return Err(format!("batch of {:?}: size must be at least 1", batch.operation));
+            }
         }
         if let Some(prefix) = &self.env_prefix
             && (prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))

@@ -53,8 +53,16 @@ pub fn targets(root: &Path) -> Result<Vec<Target>, generator::Error> {
         .collect();
     names.sort();
     for name in names {
-        let mut config = Config::new(format!("fixture-{name}"));
-        config.description = Some(format!("Golden output for tests/fixtures/{name}.yaml."));
+        // A fixture may bring settings of its own (paging, batches, ...) in `codegen/<name>.yaml`.
+        let settings = fixtures.join("codegen").join(format!("{name}.yaml"));
+        let mut config = if settings.exists() {
+            Config::load(&settings)?
+        } else {
+            Config::new(format!("fixture-{name}"))
+        };
+        config
+            .description
+            .get_or_insert_with(|| format!("Golden output for tests/fixtures/{name}.yaml."));
         targets.push(Target {
             spec: PathBuf::from(format!("tests/fixtures/{name}.yaml")),
             config,

@@ -4,6 +4,7 @@ mod checks;
 mod docs;
 mod examples;
 mod operations;
+mod paging;
 mod types;
 
 use askama::Template;
@@ -47,6 +48,8 @@ struct CargoToml<'a> {
     package: &'a str,
     version: &'a str,
     description_toml: String,
+    /// Paged operations' streams need `futures-core` and `futures-util`.
+    has_paging: bool,
 }
 
 #[derive(Template)]
@@ -158,7 +161,11 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         package: &config.crate_name,
         version: &config.crate_version,
         description_toml: serde_json::to_string(&description).expect("a string serializes"),
+        has_paging: !config.paging.is_empty(),
     };
+    // Paged and batched operations' extra builder methods (`emit::paging`) follow the builders.
+    let mut operations_rs = operations::emit(api, config);
+    operations_rs.extend(paging::emit(api, config)?);
 
     let rendered = |path: &str, template: &dyn DynRender| {
         template.render_text().map_err(|e| Error::Internal {
@@ -175,7 +182,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         rust_file("src/lib.rs", &rendered("src/lib.rs", &lib)?, provenance)?,
         rust_file("src/client.rs", &rendered("src/client.rs", &client_rs)?, provenance)?,
         rust_file("src/error.rs", &rendered("src/error.rs", &ErrorRs)?, provenance)?,
-        rust_tokens("src/operations.rs", operations::emit(api, config), provenance)?,
+        rust_tokens("src/operations.rs", operations_rs, provenance)?,
         rust_tokens("src/types.rs", types::emit(api), provenance)?,
     ];
     Ok(files)

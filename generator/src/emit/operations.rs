@@ -11,25 +11,25 @@ use crate::model::{Method, Api, Field, Limits, Operation, Param, ParamLocation, 
 use crate::naming::Namespace;
 
 /// How named types are reached from `operations.rs`.
-fn types_prefix() -> TokenStream {
+pub(super) fn types_prefix() -> TokenStream {
     quote!(crate::types::)
 }
 
 /// A value the builder collects: a parameter or a field of a flattened body.
 pub(super) struct Input<'a> {
     pub(super) setter: String,
-    wire: &'a str,
+    pub(super) wire: &'a str,
     description: Option<&'a str>,
     pub(super) ty: &'a TypeRef,
     pub(super) required: bool,
-    recursive: bool,
-    limits: &'a Limits,
+    pub(super) recursive: bool,
+    pub(super) limits: &'a Limits,
     default: Option<&'a serde_json::Value>,
     pub(super) example: Option<&'a serde_json::Value>,
 }
 
 /// What a successful call returns.
-enum Shape {
+pub(super) enum Shape {
     /// An envelope around an optional payload type.
     Enveloped(Option<TypeRef>),
     /// A JSON body of this type, as is.
@@ -38,7 +38,7 @@ enum Shape {
     Empty,
 }
 
-fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
+pub(super) fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
     let TypeRef::Named(name) = ty else { return None };
     api.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
         TypeKind::Struct(fields) => Some(fields.as_slice()),
@@ -46,7 +46,7 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
     })
 }
 
-fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
+pub(super) fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
     let Some(ty) = &op.response else { return Shape::Empty };
     if let Some(envelope) = &config.envelope
         && let Some(fields) = struct_fields(api, ty)

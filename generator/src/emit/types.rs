@@ -95,6 +95,11 @@ impl<'a> Defaults<'a> {
     }
 }
 
+/// Whether `Default` is derived for the named type.
+pub(crate) fn derives_default<'a>(api: &'a Api, name: &'a str) -> bool {
+    Defaults::new(api).named(name)
+}
+
 /// The body of `types.rs`. Schemas may take any name not in `naming`'s reserved list (`From`,
 /// `Default`, …), so traits are named by their full path here.
 pub fn emit(api: &Api) -> TokenStream {
