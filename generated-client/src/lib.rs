@@ -47,6 +47,7 @@
 #![forbid(unsafe_code)]
 mod client;
 mod error;
+pub mod filters;
 pub mod operations;
 pub mod types;
 pub use client::{

@@ -2,6 +2,7 @@
 
 mod checks;
 mod docs;
+mod filters;
 mod operations;
 mod types;
 
@@ -57,6 +58,7 @@ struct LibRs<'a> {
     default_server: Option<&'a str>,
     has_auth: bool,
     has_envelope: bool,
+    has_filters: bool,
 }
 
 #[derive(Template)]
@@ -128,6 +130,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         default_server,
         has_auth: auth.is_some(),
         has_envelope: config.envelope.is_some(),
+        has_filters: config.filters.is_some(),
     };
     let client_rs = ClientRs {
         client,
@@ -149,7 +152,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
             message: e.to_string(),
         })
     };
-    let files = vec![
+    let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
             // askama drops the template's final newline; a text file ends with one.
@@ -161,6 +164,9 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         rust_tokens("src/operations.rs", operations::emit(api, config), provenance)?,
         rust_tokens("src/types.rs", types::emit(api), provenance)?,
     ];
+    if let Some(tokens) = filters::emit(api, config)? {
+        files.push(rust_tokens("src/filters.rs", tokens, provenance)?);
+    }
     Ok(files)
 }
 
