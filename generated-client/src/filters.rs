@@ -2838,6 +2838,15 @@ impl std::convert::From<String> for Timestamp {
         Self::Rfc3339(text)
     }
 }
+impl std::convert::From<Timestamp> for serde_json::Value {
+    /// A JSON string or number, as sent: for conditions that take any JSON value.
+    fn from(time: Timestamp) -> Self {
+        match time {
+            Timestamp::Rfc3339(text) => serde_json::Value::String(text),
+            Timestamp::EpochMillis(millis) => serde_json::Value::from(millis),
+        }
+    }
+}
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
