@@ -43,6 +43,7 @@
 //! The client fetches and refreshes the access token itself, once for all concurrent calls.
 //! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
+//! Search conditions and sort items are built with [`filters`] instead of JSON.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
