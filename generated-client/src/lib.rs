@@ -81,10 +81,12 @@
 //!
 //! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
+//! Search conditions and sort items are built with [`filters`] instead of JSON.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
 mod error;
+pub mod filters;
 pub mod operations;
 pub mod types;
 pub use client::{

@@ -1208,6 +1208,118 @@ impl<'de> serde::Deserialize<'de> for ListUsersAdvancedFilterItemDtoOperator {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+/// One department in a `department` condition of `advancedFilter` (operator `IN`), as the docs' example sends it: users in this department, and with includeChildrenDepartments also those in its sub-departments.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListUsersDepartmentFilterDto {
+    /// Code of the organization the department belongs to
+    #[serde(rename = "organizationCode")]
+    pub organization_code: String,
+    /// Department ID, of the kind departmentIdType names (`root` in the docs' example)
+    #[serde(rename = "departmentId")]
+    pub department_id: String,
+    /// The kind of ID a department is named by: the values of `departmentIdType` in the official spec, which does not describe them further.
+    #[serde(
+        rename = "departmentIdType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub department_id_type: Option<DepartmentIdType>,
+    /// Whether users of its sub-departments match too
+    #[serde(
+        rename = "includeChildrenDepartments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub include_children_departments: Option<bool>,
+}
+/// The kind of ID a department is named by: the values of `departmentIdType` in the official spec, which does not describe them further.
+///
+/// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
+/// adds later does not break this client.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DepartmentIdType {
+    /// `department_id`
+    DepartmentId,
+    /// `open_department_id`
+    OpenDepartmentId,
+    /// `sync_relation`
+    SyncRelation,
+    /// `custom_field`
+    CustomField,
+    /// `code`
+    Code,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl DepartmentIdType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "department_id",
+        "open_department_id",
+        "sync_relation",
+        "custom_field",
+        "code",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DepartmentId => "department_id",
+            Self::OpenDepartmentId => "open_department_id",
+            Self::SyncRelation => "sync_relation",
+            Self::CustomField => "custom_field",
+            Self::Code => "code",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for DepartmentIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::convert::From<&str> for DepartmentIdType {
+    fn from(value: &str) -> Self {
+        match value {
+            "department_id" => Self::DepartmentId,
+            "open_department_id" => Self::OpenDepartmentId,
+            "sync_relation" => Self::SyncRelation,
+            "custom_field" => Self::CustomField,
+            "code" => Self::Code,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::convert::From<String> for DepartmentIdType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "department_id" => Self::DepartmentId,
+            "open_department_id" => Self::OpenDepartmentId,
+            "sync_relation" => Self::SyncRelation,
+            "custom_field" => Self::CustomField,
+            "code" => Self::Code,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl std::str::FromStr for DepartmentIdType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl serde::Serialize for DepartmentIdType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DepartmentIdType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
 /// Optional settings of the list / search users request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUsersOptionsDto {

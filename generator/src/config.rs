@@ -40,6 +40,9 @@ pub struct Config {
     /// get `send_all()`, which splits it into several requests.
     #[serde(default)]
     pub batches: Vec<Batch>,
+    /// Typed search conditions, sort items and fuzzy-search fields (`src/filters.rs`).
+    #[serde(default)]
+    pub filters: Option<Filters>,
 }
 
 /// A response envelope: `{ <status>: 200, <message>: "...", <data>: ... }`. Success is decided by
@@ -190,6 +193,7 @@ impl Config {
             auth: None,
             paging: Vec::new(),
             batches: Vec::new(),
+            filters: None,
         }
     }
 
@@ -265,6 +269,9 @@ impl Config {
                 return Err(format!("batch of {:?}: size must be at least 1", batch.operation));
             }
         }
+        if let Some(filters) = &self.filters {
+            filters.validate()?;
+        }
         if let Some(prefix) = &self.env_prefix
             && (prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
         {
@@ -276,5 +283,195 @@ impl Config {
     /// The library name Rust code uses (`genauth_client`).
     pub fn crate_ident(&self) -> String {
         self.crate_name.replace('-', "_")
+    }
+}
+
+/// Typed helpers for an operation that takes search conditions as
+/// `{ <field>: "name", <operator>: "OP", <value>: any JSON }` objects (GenAuth's `advancedFilter`),
+/// sort items and fuzzy-search fields. Emitted as `src/filters.rs`; resolved against the model in
+/// `emit::filters`, which refuses names the spec does not have.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Filters {
+    /// The operationId whose request body holds the conditions (`listUsers`); its docs examples
+    /// call it.
+    pub operation: String,
+    /// One condition.
+    pub condition: FilterCondition,
+    /// One sort item, when the API sorts.
+    #[serde(default)]
+    pub sort: Option<FilterSort>,
+    /// The options object holding the sort items and fuzzy-search fields.
+    #[serde(default)]
+    pub options: Option<FilterOptions>,
+}
+
+/// The condition schema, its three properties, its operators and its documented fields.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterCondition {
+    /// The schema of one condition (`ListUsersAdvancedFilterItemDto`).
+    pub schema: String,
+    /// The name the generated crate gives it (`Filter`).
+    #[serde(rename = "type", default = "default_filter_type")]
+    pub type_name: String,
+    /// Its property naming the field (`field`).
+    pub field: String,
+    /// Its property naming the operator (`operator`).
+    pub operator: String,
+    /// Its property holding the value (`value`): any JSON, not required.
+    pub value: String,
+    /// Every operator and what it compares with.
+    pub operators: Vec<FilterOperator>,
+    /// The documented fields, in the order the docs list them. Any other field is reached with
+    /// `custom(name)`.
+    pub fields: Vec<FilterField>,
+}
+
+/// One operator (`BETWEEN`) and the value it takes.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterOperator {
+    /// The operator as sent (`BETWEEN`).
+    pub wire: String,
+    /// What it compares with.
+    pub takes: Takes,
+    /// The builder method's name; defaults to the snake-case wire name (`between`).
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+/// The value an operator sends.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Takes {
+    /// No value: the property is left out (`IS_NULL`).
+    Nothing,
+    /// One value (`EQUAL`).
+    One,
+    /// A JSON array of values (`IN`).
+    List,
+    /// A JSON array of two values, lower bound first (`BETWEEN`).
+    Pair,
+}
+
+/// One documented field, its value kind and the operators it allows.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterField {
+    /// The field as sent (`loginsCount`).
+    pub name: String,
+    /// The value kind: `string`, `integer`, `number`, `boolean`, `time` (RFC 3339 text or epoch
+    /// milliseconds), `any` (any JSON), or the name of a schema of the spec (`UserDtoStatus`).
+    pub value: String,
+    /// The operators it allows, each one of `condition.operators`.
+    pub operators: Vec<String>,
+    /// Its documentation; by default the text after `- <name>:` in the field property's
+    /// description.
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// The sort item schema and its two properties.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterSort {
+    /// The schema of one sort item (`SortingDto`).
+    pub schema: String,
+    /// The name the generated crate gives it (`Sort`).
+    #[serde(rename = "type", default = "default_sort_type")]
+    pub type_name: String,
+    /// Its property naming the field (`field`): a string or a string enum.
+    pub field: String,
+    /// Its property naming the order (`order`): a string or a string enum.
+    pub order: String,
+}
+
+/// The options schema and which of its array properties get `with_<property>` setters.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterOptions {
+    /// The options schema (`ListUsersOptionsDto`).
+    pub schema: String,
+    /// Its property holding sort items (`sort`).
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// Its property holding fuzzy-search fields (`fuzzySearchOn`).
+    #[serde(default)]
+    pub fuzzy_search_on: Option<String>,
+    /// The name the generated crate gives the fuzzy-search field type (`FuzzySearchOn`).
+    #[serde(default = "default_fuzzy_type")]
+    pub fuzzy_type: String,
+}
+
+fn default_filter_type() -> String {
+    "Filter".to_owned()
+}
+
+fn default_sort_type() -> String {
+    "Sort".to_owned()
+}
+
+fn default_fuzzy_type() -> String {
+    "FuzzySearchOn".to_owned()
+}
+
+/// Value kinds that are not schema names.
+pub const FILTER_VALUE_KINDS: &[&str] = &["string", "integer", "number", "boolean", "time", "any"];
+
+impl Filters {
+    /// Checks what can be checked without the spec: identifiers, duplicates, known operators.
+    pub fn validate(&self) -> Result<(), String> {
+        let condition = &self.condition;
+        let mut type_names = vec![("filters.condition.type", &condition.type_name)];
+        if let Some(sort) = &self.sort {
+            type_names.push(("filters.sort.type", &sort.type_name));
+        }
+        if let Some(options) = &self.options {
+            type_names.push(("filters.options.fuzzy-type", &options.fuzzy_type));
+        }
+        for (key, name) in type_names {
+            if crate::naming::type_name(name) != *name {
+                return Err(format!("{key} {name:?} is not an UpperCamelCase identifier"));
+            }
+        }
+        if condition.operators.is_empty() {
+            return Err("filters.condition.operators lists no operator".to_owned());
+        }
+        let mut methods = Vec::new();
+        for (i, op) in condition.operators.iter().enumerate() {
+            if condition.operators[..i].iter().any(|o| o.wire == op.wire) {
+                return Err(format!("filters.condition.operators lists {:?} twice", op.wire));
+            }
+            let method = op.method.clone().unwrap_or_else(|| crate::naming::snake(&op.wire));
+            if crate::naming::snake(&method) != method {
+                return Err(format!(
+                    "filters.condition.operators[{i}] ({:?}): method {method:?} is not a snake_case identifier that is not a keyword",
+                    op.wire
+                ));
+            }
+            if methods.contains(&method) {
+                return Err(format!("filters.condition.operators: two operators have the method name {method:?}"));
+            }
+            methods.push(method);
+        }
+        for (i, field) in condition.fields.iter().enumerate() {
+            let at = format!("filters.condition.fields[{i}] ({:?})", field.name);
+            if field.name.is_empty() {
+                return Err(format!("{at}: the name is empty"));
+            }
+            if condition.fields[..i].iter().any(|f| f.name == field.name) {
+                return Err(format!("{at}: the field is listed twice"));
+            }
+            if field.operators.is_empty() {
+                return Err(format!("{at}: lists no operator"));
+            }
+            for op in &field.operators {
+                if !condition.operators.iter().any(|o| &o.wire == op) {
+                    return Err(format!("{at}: operator {op:?} is not one of filters.condition.operators"));
+                }
+            }
+        }
+        Ok(())
     }
 }

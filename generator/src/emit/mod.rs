@@ -3,6 +3,7 @@
 mod checks;
 mod docs;
 mod examples;
+mod filters;
 mod operations;
 mod paging;
 mod types;
@@ -64,6 +65,7 @@ struct LibRs<'a> {
     example_signature: String,
     example_hidden: Vec<String>,
     example_chain: Vec<String>,
+    has_filters: bool,
 }
 
 #[derive(Template)]
@@ -148,6 +150,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         default_server,
         has_auth: auth.is_some(),
         has_envelope: config.envelope.is_some(),
+        has_filters: config.filters.is_some(),
     };
     let client_rs = ClientRs {
         client,
@@ -173,7 +176,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
             message: e.to_string(),
         })
     };
-    let files = vec![
+    let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
             // askama drops the template's final newline; a text file ends with one.
@@ -185,6 +188,9 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         rust_tokens("src/operations.rs", operations_rs, provenance)?,
         rust_tokens("src/types.rs", types::emit(api), provenance)?,
     ];
+    if let Some(tokens) = filters::emit(api, config)? {
+        files.push(rust_tokens("src/filters.rs", tokens, provenance)?);
+    }
     Ok(files)
 }
 
