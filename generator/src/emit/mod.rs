@@ -2,6 +2,7 @@
 
 mod checks;
 mod docs;
+mod mock;
 mod operations;
 mod types;
 
@@ -160,6 +161,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         rust_file("src/error.rs", &rendered("src/error.rs", &ErrorRs)?, provenance)?,
         rust_tokens("src/operations.rs", operations::emit(api, config), provenance)?,
         rust_tokens("src/types.rs", types::emit(api), provenance)?,
+        rust_file("src/mock.rs", &mock::render(api, config)?, provenance)?,
     ];
     Ok(files)
 }

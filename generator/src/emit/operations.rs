@@ -28,7 +28,7 @@ struct Input<'a> {
 }
 
 /// What a successful call returns.
-enum Shape {
+pub(super) enum Shape {
     /// An envelope around an optional payload type.
     Enveloped(Option<TypeRef>),
     /// A JSON body of this type, as is.
@@ -45,7 +45,7 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
     })
 }
 
-fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
+pub(super) fn shape(api: &Api, config: &Config, op: &Operation) -> Shape {
     let Some(ty) = &op.response else { return Shape::Empty };
     if let Some(envelope) = &config.envelope
         && let Some(fields) = struct_fields(api, ty)
