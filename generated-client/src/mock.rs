@@ -618,10 +618,17 @@ impl State {
         let body: serde_json::Value = request.json().unwrap_or_default();
         let key_id = body.get("accessKeyId").and_then(|v| v.as_str());
         let key_secret = body.get("accessKeySecret").and_then(|v| v.as_str());
-        if key_id != Some(ACCESS_KEY_ID) || key_secret != Some(ACCESS_KEY_SECRET) {
+        let wrong = if key_id != Some(ACCESS_KEY_ID) {
+            format!("`accessKeyId` is {key_id:?}")
+        } else if key_secret != Some(ACCESS_KEY_SECRET) {
+            "`accessKeySecret` is not ACCESS_KEY_SECRET".to_owned()
+        } else {
+            String::new()
+        };
+        if !wrong.is_empty() {
             return Err(
                 format!(
-                    "`accessKeyId` is {key_id:?} (or `accessKeySecret` is not ACCESS_KEY_SECRET); the mock issues tokens for {ACCESS_KEY_ID:?} only"
+                    "{wrong}; the mock issues tokens for ACCESS_KEY_ID ({ACCESS_KEY_ID:?}) and ACCESS_KEY_SECRET only"
                 ),
             );
         }
