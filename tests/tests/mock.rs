@@ -197,7 +197,7 @@ async fn unexpected_requests_get_an_error_naming_method_and_path() {
         // A path no operation has.
         let raw = reqwest::Client::builder().no_proxy().build().expect("client");
         let response = raw.delete(format!("{}/nowhere?x=1", server.base_url())).send().await.expect("answered");
-        assert_eq!(response.status().as_u16(), 404);
+        assert_eq!(response.status().as_u16(), 501);
         let body: serde_json::Value = response.json().await.expect("JSON");
         let text = body["message"].as_str().expect("a message");
         assert!(text.contains("DELETE /nowhere?x=1") && text.contains("no operation"), "{text}");
@@ -210,6 +210,22 @@ async fn unexpected_requests_get_an_error_naming_method_and_path() {
         // Every request is recorded, answered or not.
         assert_eq!(server.received(Operation::GetUser).len(), 3);
         assert_eq!(server.requests().iter().filter(|r| r.operation().is_none()).count(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_panicking_expect_closure_does_not_match() {
+    within(async {
+        let server = MockServer::start().await;
+        server.get_user().expect(|request| request.query("absent").expect("present") == "x").respond(user("u1"));
+        server.get_user().expect_query("userId", "u2").respond(user("u2"));
+        let client = server.client();
+        let err = client.get_user().user_id("u1").send().await.expect_err("the closure panicked");
+        assert!(err.to_string().contains("the `expect` closure panicked"), "{err}");
+        // The server goes on answering.
+        assert_eq!(client.get_user().user_id("u2").send().await.expect("getUser").user_id, "u2");
+        assert_eq!(server.problems().len(), 2, "the unanswered request and the unused helper");
     })
     .await;
 }

@@ -17,8 +17,8 @@
 //!   or `respond_raw(http_status, body)` (anything at all).
 //! - **Matching**: a request goes to the operation whose method and path template it fits, then
 //!   to the first helper set up for it, in setup order, whose expectations all hold and that has
-//!   answers left. A request nothing answers gets an error answer (HTTP 501, or 404 for an
-//!   unknown path) naming its method, path and why, and is reported by [`MockServer::verify`].
+//!   answers left. A request nothing answers gets an error answer (HTTP 501) naming its method,
+//!   path and why, and is reported by [`MockServer::verify`].
 //! - **Checking**: [`MockServer::received`] lists the requests of an operation,
 //!   [`MockServer::verify`] panics unless every helper was used as set up (at least once, or
 //!   exactly `times(n)`) and nothing unexpected arrived.
@@ -43,7 +43,7 @@
 //! ```
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -60,6 +60,8 @@ pub struct MockServer {
     base_url: String,
     state: Arc<Mutex<State>>,
     task: tokio::task::JoinHandle<()>,
+    /// Built on first use, then shared by every client of this server.
+    http: OnceLock<reqwest::Client>,
 }
 impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -94,6 +96,7 @@ impl MockServer {
             base_url: format!("http://{address}"),
             state,
             task,
+            http: OnceLock::new(),
         }
     }
     /// The server's base URL (`http://127.0.0.1:<port>`).
@@ -105,24 +108,30 @@ impl MockServer {
         self.address
     }
     /// A client builder set up for this server: its host, an HTTP client that ignores proxy
-    /// settings, and
+    /// settings (one for all clients of this server), and
     /// the default retry policy with short waits (5 to 50 ms). Change anything before `build()`.
     ///
     /// # Panics
     ///
     /// When the HTTP client cannot be built (its TLS backend fails to initialise).
     pub fn client_builder(&self) -> crate::ClientBuilder {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .unwrap_or_else(|e| panic!("mock server: cannot build an HTTP client: {e}"));
+        let http = self
+            .http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .no_proxy()
+                    .connect_timeout(Duration::from_secs(5))
+                    .build()
+                    .unwrap_or_else(|e| {
+                        panic!("mock server: cannot build an HTTP client: {e}")
+                    })
+            });
         let retry = crate::RetryPolicy::default()
             .initial_backoff(Duration::from_millis(5))
             .max_backoff(Duration::from_millis(50));
         crate::Client::builder()
             .host(self.base_url.clone())
-            .http_client(http)
+            .http_client(http.clone())
             .retry_policy(retry)
     }
     /// A client of this server, as [`Self::client_builder`] sets it up.
@@ -388,6 +397,7 @@ impl Answer {
                     status: 204,
                     body: None,
                     delay: None,
+                    head_only: false,
                 }
             }
             Answer::Raw { http_status, body } => {
@@ -395,6 +405,7 @@ impl Answer {
                     status: *http_status,
                     body: Some(body.clone()),
                     delay: None,
+                    head_only: false,
                 }
             }
         }
@@ -500,10 +511,12 @@ impl<'a> Draft<'a> {
                     request,
                     body: request.json().ok(),
                 };
-                if check(&view) {
-                    Ok(())
-                } else {
-                    Err("the `expect` closure returned false".to_owned())
+                match std::panic::catch_unwind(
+                    std::panic::AssertUnwindSafe(|| check(&view)),
+                ) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => Err("the `expect` closure returned false".to_owned()),
+                    Err(_) => Err("the `expect` closure panicked".to_owned()),
                 }
             },
         )
@@ -549,6 +562,8 @@ struct Reply {
     /// A JSON body; `None` for none at all.
     body: Option<String>,
     delay: Option<Duration>,
+    /// Send the head only (the answer to a HEAD request).
+    head_only: bool,
 }
 impl Reply {
     fn json(status: u16, body: &serde_json::Value) -> Reply {
@@ -556,6 +571,7 @@ impl Reply {
             status,
             body: Some(body.to_string()),
             delay: None,
+            head_only: false,
         }
     }
     /// A refusal as `{"message": ...}`.
@@ -582,7 +598,7 @@ fn answer(state: &Mutex<State>, mut request: ReceivedRequest) -> Reply {
         );
         state.requests.push(request);
         state.problems.push(message.clone());
-        return Reply::unexpected(404, &message);
+        return Reply::unexpected(501, &message);
     };
     request.operation = Some(operation);
     request.path_params = params;
@@ -747,9 +763,13 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
                 return;
             }
         };
-        let reply = answer(&state, request);
+        let head_only = request.method == "HEAD";
+        let mut reply = answer(&state, request);
         if let Some(delay) = reply.delay {
             tokio::time::sleep(delay).await;
+        }
+        if head_only {
+            reply.head_only = true;
         }
         if write_reply(stream.get_mut(), &reply).await.is_err() || !keep_alive {
             return;
@@ -876,7 +896,9 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<(
                         body.len()
                     ),
                 );
-            packet.push_str(body);
+            if !reply.head_only {
+                packet.push_str(body);
+            }
         }
         None if matches!(reply.status, 204 | 304) => packet.push_str("\r\n"),
         None => packet.push_str("content-length: 0\r\n\r\n"),
