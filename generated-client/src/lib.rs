@@ -87,6 +87,8 @@
 mod client;
 mod error;
 pub mod filters;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod operations;
 pub mod types;
 pub use client::{

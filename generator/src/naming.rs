@@ -29,6 +29,19 @@ pub const CLIENT_METHODS: &[&str] = &[
 /// field): setters must not take these names.
 pub const BUILDER_MEMBERS: &[&str] = &["send", "new", "client"];
 
+/// Methods `MockServer` has itself (see `templates/mock.rs.askama`, and the traits it
+/// implements): its per-operation helpers, named after the client methods, must not take these.
+pub const MOCK_SERVER_METHODS: &[&str] = &[
+    "start", "base_url", "address", "client", "client_builder", "received", "requests", "problems", "verify",
+    "reset", "revoke_tokens", "lock", "add", "drop", "fmt",
+];
+
+/// Types the mock module defines itself: the per-operation helper types must not take these.
+pub const MOCK_TYPES: &[&str] = &[
+    "MockServer", "Operation", "ReceivedRequest", "TypedRequest", "Draft", "Expectation", "Check", "CheckFn",
+    "Answer", "Reply", "State", "Token",
+];
+
 /// Drops characters that cannot appear in an identifier, keeping word boundaries.
 fn clean(raw: &str) -> String {
     raw.chars()

@@ -4,6 +4,7 @@ mod checks;
 mod docs;
 mod examples;
 mod filters;
+mod mock;
 mod operations;
 mod paging;
 mod types;
@@ -187,6 +188,7 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
         rust_file("src/error.rs", &rendered("src/error.rs", &ErrorRs)?, provenance)?,
         rust_tokens("src/operations.rs", operations_rs, provenance)?,
         rust_tokens("src/types.rs", types::emit(api), provenance)?,
+        rust_file("src/mock.rs", &mock::render(api, config)?, provenance)?,
     ];
     if let Some(tokens) = filters::emit(api, config)? {
         files.push(rust_tokens("src/filters.rs", tokens, provenance)?);

@@ -54,6 +54,8 @@
 #![forbid(unsafe_code)]
 mod client;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod operations;
 pub mod types;
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_HOST};
