@@ -79,6 +79,31 @@
 //! # }
 //! ```
 //!
+//! # Paging
+//!
+//! A paged operation's `into_stream()` yields every item across all pages, asking for the next
+//! page only as the stream is read and holding one page at a time; `pages()` yields whole pages.
+//!
+//! ```no_run
+//! # use futures_util::StreamExt;
+//! # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+//! let items = client
+//!     .list_users()
+//!     .into_stream();
+//! let mut items = std::pin::pin!(items);
+//! while let Some(item) = items.next().await {
+//!     println!("{:?}", item?);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Testing without a network
+//!
+//! With the `mock` feature, `mock::MockServer` serves this API on 127.0.0.1 with typed helpers
+//! per operation (answer this value, fail with that error, expect this request) and hands out a
+//! client pointed at it.
+//!
 //! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
 //! Search conditions and sort items are built with [`filters`] instead of JSON.

@@ -33,6 +33,12 @@ pub struct Config {
     /// Token authentication, when the API uses it.
     #[serde(default)]
     pub auth: Option<Auth>,
+    /// Example programs copied into the crate's `examples/` (paths relative to the config file).
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// The examples' contents, read by [`Config::load`].
+    #[serde(skip)]
+    pub example_sources: Vec<ExampleSource>,
     /// Operations whose answers come in pages: their builders get `pages()` and `into_stream()`.
     #[serde(default)]
     pub paging: Vec<Paging>,
@@ -191,6 +197,8 @@ impl Config {
             env_prefix: None,
             envelope: None,
             auth: None,
+            examples: Vec::new(),
+            example_sources: Vec::new(),
             paging: Vec::new(),
             batches: Vec::new(),
             filters: None,
@@ -211,6 +219,26 @@ impl Config {
             path: path.to_owned(),
             message,
         })?;
+        let mut config = config;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        // Named in preambles by the config's folder and the declared path, never absolutely.
+        let folder = dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        for declared in &config.examples {
+            let name = Path::new(declared)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".rs") && !declared.contains(".."))
+                .ok_or_else(|| Error::Config {
+                    path: path.to_owned(),
+                    message: format!("example {declared:?} must be a `.rs` file inside the config's folder"),
+                })?;
+            let contents = std::fs::read_to_string(dir.join(declared)).map_err(|source| Error::Read {
+                path: dir.join(declared),
+                source,
+            })?;
+            let label = if folder.is_empty() { declared.clone() } else { format!("{folder}/{declared}") };
+            config.example_sources.push(ExampleSource { name, label, contents });
+        }
         Ok(config)
     }
 
@@ -474,4 +502,15 @@ impl Filters {
         }
         Ok(())
     }
+}
+
+/// An example program declared in the config, as read from disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleSource {
+    /// Its file name in `examples/` (`quickstart.rs`).
+    pub name: String,
+    /// Where it comes from, for the preamble (`spec/examples/quickstart.rs`).
+    pub label: String,
+    /// Its text, copied as is.
+    pub contents: String,
 }

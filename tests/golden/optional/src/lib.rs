@@ -46,6 +46,12 @@
 //! # }
 //! ```
 //!
+//! # Testing without a network
+//!
+//! With the `mock` feature, `mock::MockServer` serves this API on 127.0.0.1 with typed helpers
+//! per operation (answer this value, fail with that error, expect this request) and hands out a
+//! client pointed at it.
+//!
 //! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
 #![deny(missing_docs)]
