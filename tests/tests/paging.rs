@@ -57,15 +57,15 @@ fn user_ids(users: &[genauth_client::types::UserDto]) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn stream_yields_every_user_of_three_pages_in_order() {
-    let server = TestServer::start(user_pages(137, 137));
+async fn stream_yields_every_user_of_four_pages_in_order() {
+    let server = TestServer::start(user_pages(187, 187));
     let users: Vec<_> = client(&server).list_users().keywords("a").into_stream().try_collect().await.expect("every page");
-    assert_eq!(user_ids(&users), ids(137));
+    assert_eq!(user_ids(&users), ids(187));
     let requests = server.requests_to(LIST_PATH);
-    assert_eq!(requests.iter().map(pagination).collect::<Vec<_>>(), [(1, 50), (2, 50), (3, 50)]);
+    assert_eq!(requests.iter().map(pagination).collect::<Vec<_>>(), [(1, 50), (2, 50), (3, 50), (4, 50)]);
     // The caller's other inputs go with every page.
     assert!(requests.iter().all(|r| r.json()["keywords"] == "a"));
-    assert_eq!(server.requests().len(), 3, "no other request");
+    assert_eq!(server.requests().len(), 4, "no other request: the 187th user ends it");
 }
 
 #[tokio::test]
