@@ -214,29 +214,42 @@ fn has_limits(field: &Field) -> bool {
     !own_limits(&field.limits, &field.ty).is_empty()
 }
 
-/// An expression of type `Result<(), Breach>` checking `value` (a `&T`) against `limits`; empty
-/// when no bound applies to its type.
-fn own_limits(limits: &Limits, ty: &TypeRef) -> TokenStream {
-    let opt_usize = |v: Option<usize>| match v {
+/// `Some(n)` or `None` as a literal bound.
+pub(crate) fn opt_usize(v: Option<usize>) -> TokenStream {
+    match v {
         Some(v) => {
             let v = Literal::usize_unsuffixed(v);
             quote!(Some(#v))
         }
         None => quote!(None),
-    };
-    let opt_f64 = |v: Option<f64>| match v {
+    }
+}
+
+/// `Some(x)` or `None` as a literal bound.
+pub(crate) fn opt_f64(v: Option<f64>) -> TokenStream {
+    match v {
         Some(v) => {
             let v = Literal::f64_unsuffixed(v);
             quote!(Some(#v))
         }
         None => quote!(None),
-    };
-    let number = match ty {
+    }
+}
+
+/// `value` (a `&T` of a numeric type) as the `f64` bounds are compared with; empty for other types.
+pub(crate) fn as_f64(ty: &TypeRef) -> TokenStream {
+    match ty {
         TypeRef::Integer { .. } => quote!(*value as f64),
         TypeRef::Number { float: true } => quote!(f64::from(*value)),
         TypeRef::Number { float: false } => quote!(*value),
         _ => TokenStream::new(),
-    };
+    }
+}
+
+/// An expression of type `Result<(), Breach>` checking `value` (a `&T`) against `limits`; empty
+/// when no bound applies to its type.
+fn own_limits(limits: &Limits, ty: &TypeRef) -> TokenStream {
+    let number = as_f64(ty);
     let has_len = limits.min_items.is_some() || limits.max_items.is_some();
     let has_range = limits.minimum.is_some() || limits.maximum.is_some();
     match ty {

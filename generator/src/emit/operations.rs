@@ -1,6 +1,6 @@
 //! Operations → a method on the client and a fluent request builder each (`operations.rs`).
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::checks::Checks;
@@ -234,22 +234,9 @@ fn setter(input: &Input) -> TokenStream {
 
 /// Checks of declared bounds, on the input and inside it, run before anything is sent.
 fn limit_checks(input: &Input, nested: &Checks) -> TokenStream {
+    use super::checks::{as_f64, opt_f64, opt_usize};
     let name = ident(&input.setter);
     let wire = input.wire;
-    let opt_usize = |v: Option<usize>| match v {
-        Some(v) => {
-            let v = Literal::usize_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    };
-    let opt_f64 = |v: Option<f64>| match v {
-        Some(v) => {
-            let v = Literal::f64_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    };
     let mut checks = TokenStream::new();
     if input.limits.min_items.is_some() || input.limits.max_items.is_some() {
         let (min, max) = (opt_usize(input.limits.min_items), opt_usize(input.limits.max_items));
@@ -257,12 +244,7 @@ fn limit_checks(input: &Input, nested: &Checks) -> TokenStream {
     }
     if input.limits.minimum.is_some() || input.limits.maximum.is_some() {
         let (min, max) = (opt_f64(input.limits.minimum), opt_f64(input.limits.maximum));
-        // Bounds are compared as f64; only integers need converting.
-        let number = match input.ty {
-            TypeRef::Number { float: false } => quote!(*value),
-            TypeRef::Number { float: true } => quote!(f64::from(*value)),
-            _ => quote!(*value as f64),
-        };
+        let number = as_f64(input.ty);
         checks.extend(quote!(crate::client::check_range(CALL.operation, #wire, #number, #min, #max)?;));
     }
     // Bounds declared inside its type (`options.pagination.limit`).
