@@ -1,0 +1,697 @@
+//! The client: configuration, authentication, retries, and the one place requests are sent.
+//!
+//! Sending is not generic: [`Client::execute`] takes a request, sends it (attempts, credentials,
+//! retries, tracing) and hands each answer to a callback. Only the thin `send_*` wrappers are
+//! generic, and they only decode.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+use tracing::Instrument;
+
+use crate::api::{ApiDescription, TokenAuth};
+use crate::auth::{refresh_at, AuthState, CachedToken, Credentials, Secret};
+use crate::decode::{self, ApiResponse};
+use crate::retry::{retry_after, RetryPolicy};
+use crate::Error;
+
+/// Default limit for a whole request, connection to last byte.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default limit for establishing a connection.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Turns an answer (HTTP status, headers, body) into a call's result; see [`Client::execute`].
+pub type Interpret<'a> = dyn FnMut(u16, &HeaderMap, &[u8]) -> Result<(), Error> + Send + 'a;
+
+/// What the client needs to know about an operation to send it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Call {
+    /// The spec's operationId.
+    pub operation: &'static str,
+    /// Only reads (or only fetches a token): a failed attempt may be repeated.
+    pub read_only: bool,
+    /// Needs the API's token (when the API has token authentication).
+    pub authenticated: bool,
+    /// Its answer carries credentials: bodies are never kept in errors.
+    pub sensitive: bool,
+}
+
+/// One request of an operation, as a generated request builder assembles it.
+#[derive(Debug)]
+pub struct Request {
+    call: Call,
+    method: Method,
+    url: Url,
+    headers: Vec<(&'static str, String)>,
+    body: Option<Vec<u8>>,
+    /// A body that could not be encoded: reported when the request is sent.
+    invalid: Option<String>,
+}
+
+impl Request {
+    /// Adds the query parameter `name` with `value` (form-encoded, in order).
+    pub fn query(&mut self, name: &str, value: &str) {
+        self.url.query_pairs_mut().append_pair(name, value);
+    }
+
+    /// Adds the header `name` (as the spec names it) with `value`.
+    pub fn header(&mut self, name: &'static str, value: String) {
+        self.headers.push((name, value));
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(e) => self.invalid = Some(format!("the body cannot be encoded as JSON: {e}")),
+        }
+    }
+
+    /// The operation it belongs to.
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
+
+    /// The URL, with the query string so far.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+}
+
+/// A client of one API: cheap to clone (clones share one connection pool and one cached token).
+/// Generated crates wrap it in their own client type.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: &'static ApiDescription,
+    http: reqwest::Client,
+    base_url: Url,
+    headers: HeaderMap,
+    timeout: Duration,
+    retry: RetryPolicy,
+    auth: Option<(AuthState, HeaderName)>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header values are left out: callers may put credentials there.
+        let inner = &self.inner;
+        let mut debug = f.debug_struct(inner.api.client_name);
+        debug
+            .field("base_url", &inner.base_url.as_str())
+            .field("headers", &inner.headers.keys().collect::<Vec<_>>())
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry);
+        if let Some((auth, _)) = &inner.auth {
+            debug.field("auth", auth);
+        }
+        debug.finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client of `api`.
+    pub fn builder(api: &'static ApiDescription) -> ClientBuilder {
+        ClientBuilder::new(api)
+    }
+
+    /// A client of `api` configured from environment variables named after its prefix
+    /// (`<PREFIX>_HOST`, and with token auth `<PREFIX>_ACCESS_KEY_ID`,
+    /// `<PREFIX>_ACCESS_KEY_SECRET`, `<PREFIX>_ACCESS_TOKEN`, `<PREFIX>_<TENANT NAME>`,
+    /// `<PREFIX>_LANG`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when they are missing or invalid, naming the variables.
+    pub fn from_env(api: &'static ApiDescription) -> Result<Client, Error> {
+        let Some(prefix) = api.env_prefix else {
+            return Err(Error::InvalidConfig("this API declares no environment variables".to_owned()));
+        };
+        let var = |name: &str| std::env::var(format!("{prefix}_{name}")).ok().filter(|v| !v.is_empty());
+        let mut builder = ClientBuilder::new(api);
+        if let Some(host) = var("HOST") {
+            builder = builder.host(host);
+        }
+        if let Some(auth) = &api.auth {
+            if let Some(id) = var("ACCESS_KEY_ID") {
+                builder = builder.access_key_id(id);
+            }
+            if let Some(secret) = var("ACCESS_KEY_SECRET") {
+                builder = builder.access_key_secret(secret);
+            }
+            if let Some(token) = var("ACCESS_TOKEN") {
+                builder = builder.access_token(token);
+            }
+            if let Some(tenant) = var(&auth.tenant_name.to_uppercase()) {
+                builder = builder.tenant(tenant);
+            }
+            if let Some(lang) = var("LANG") {
+                builder = builder.lang(lang);
+            }
+        }
+        builder.build().map_err(|e| match e {
+            Error::InvalidConfig(message) => Error::InvalidConfig(format!("{message} (from the {prefix}_* environment variables)")),
+            other => other,
+        })
+    }
+
+    /// The API this client calls.
+    pub fn api(&self) -> &'static ApiDescription {
+        self.inner.api
+    }
+
+    /// The URL requests are sent under.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The HTTP client requests go through.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// A request of `call`: `method` on the base URL with `segments` appended, each
+    /// percent-encoded as one path segment.
+    pub fn request(&self, call: Call, method: Method, segments: &[&str]) -> Request {
+        let mut url = self.inner.base_url.clone();
+        // `build()` only accepts http(s) URLs, which always have path segments.
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        Request { call, method, url, headers: Vec::new(), body: None, invalid: None }
+    }
+
+    /// Sends `request` and decodes a JSON answer (HTTP 2xx) as `T`.
+    ///
+    /// # Errors
+    ///
+    /// The transport, HTTP or decoding failure; the request's own problems before sending.
+    pub async fn send_json<T: serde::de::DeserializeOwned + Send>(&self, request: Request) -> Result<T, Error> {
+        let call = request.call;
+        let mut answer = None;
+        self.execute(request, &mut |status, _, body| {
+            answer = Some(decode::json::<T>(&call, status, body)?);
+            Ok(())
+        })
+        .await?;
+        answer.ok_or_else(unanswered)
+    }
+
+    /// Sends `request`, expecting an HTTP 2xx answer whose body, if any, does not matter.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send_json`].
+    pub async fn send_empty(&self, request: Request) -> Result<(), Error> {
+        let call = request.call;
+        self.execute(request, &mut |status, _, body| {
+            if (200..300).contains(&status) { Ok(()) } else { Err(decode::http_error(&call, status, body)) }
+        })
+        .await
+    }
+
+    /// Sends `request`; the answer's envelope must report success and carry a payload `T`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] when the envelope reports a refusal; otherwise as [`Client::send_json`].
+    pub async fn send_enveloped<T: serde::de::DeserializeOwned + Send>(&self, request: Request) -> Result<ApiResponse<T>, Error> {
+        let answer = self.enveloped::<T>(request, true).await?;
+        match answer.data {
+            Some(data) => Ok(ApiResponse {
+                data,
+                status_code: answer.status_code,
+                message: answer.message,
+                request_id: answer.request_id,
+            }),
+            None => Err(unanswered()),
+        }
+    }
+
+    /// Sends `request`; the answer's envelope must report success; any payload is ignored.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send_enveloped`].
+    pub async fn send_enveloped_status(&self, request: Request) -> Result<ApiResponse<()>, Error> {
+        let answer = self.enveloped::<serde::de::IgnoredAny>(request, false).await?;
+        Ok(ApiResponse {
+            data: (),
+            status_code: answer.status_code,
+            message: answer.message,
+            request_id: answer.request_id,
+        })
+    }
+
+    async fn enveloped<T: serde::de::DeserializeOwned + Send>(&self, request: Request, required: bool) -> Result<ApiResponse<Option<T>>, Error> {
+        let Some(format) = &self.inner.api.envelope else {
+            return Err(Error::InvalidConfig("this API describes no response envelope".to_owned()));
+        };
+        let call = request.call;
+        let mut answer = None;
+        self.execute(request, &mut |status, _, body| {
+            answer = Some(decode::enveloped::<T>(&call, format, status, body, required)?);
+            Ok(())
+        })
+        .await?;
+        answer.ok_or_else(unanswered)
+    }
+
+    /// The one place requests are sent: per attempt it adds credentials, sends, repeats after
+    /// connection failures and HTTP 429/502/503/504 (for reads, or for every call with
+    /// [`RetryPolicy::retry_writes`]) and once after the API's "token invalid" status, inside
+    /// the call's `tracing` span. `interpret` turns each final answer (HTTP status, headers,
+    /// body) into the call's result.
+    ///
+    /// # Errors
+    ///
+    /// What `interpret` returns, or the transport failure, or the request's own problems.
+    pub async fn execute(
+        &self,
+        request: Request,
+        interpret: &mut Interpret<'_>,
+    ) -> Result<(), Error> {
+        let call = request.call;
+        let span = tracing::info_span!(
+            "api_call",
+            operation = call.operation,
+            attempt = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let result = self.attempts(request, interpret).instrument(span.clone()).await;
+        let outcome = match &result {
+            Ok(()) => "ok",
+            Err(e) => e.kind(),
+        };
+        span.record("outcome", outcome);
+        tracing::debug!(parent: &span, outcome, "call finished");
+        result
+    }
+
+    async fn attempts(
+        &self,
+        request: Request,
+        interpret: &mut Interpret<'_>,
+    ) -> Result<(), Error> {
+        let call = request.call;
+        let transport = |source| Error::Transport { operation: call.operation, source };
+        let request = self.build(request)?;
+        let policy = &self.inner.retry;
+        let may_repeat = call.read_only || policy.retry_writes;
+        let mut retries = 0;
+        let mut refreshed = false;
+        for attempt in 1.. {
+            tracing::Span::current().record("attempt", attempt);
+            // Bodies are buffered, so a request can always be copied for another attempt.
+            let Some(mut this_attempt) = request.try_clone() else {
+                return Err(Error::InvalidConfig("request body cannot be repeated".to_owned()));
+            };
+            let credentials = match &self.inner.auth {
+                Some((auth, token_header)) if call.authenticated => {
+                    let credentials = self.credentials().await?;
+                    credentials.apply(this_attempt.headers_mut(), token_header, &auth.tenant_header);
+                    Some(credentials)
+                }
+                _ => None,
+            };
+            let (status, headers, body) = match self.inner.http.execute(this_attempt).await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(body) => (status, headers, body),
+                        Err(source) => return Err(transport(source)),
+                    }
+                }
+                Err(source) => {
+                    if may_repeat && source.is_connect() && retries < policy.max_retries {
+                        retries += 1;
+                        let delay = policy.delay(retries, None);
+                        tracing::debug!(attempt, ?delay, error = %source, "connection failed; retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(transport(source));
+                }
+            };
+            if may_repeat && matches!(status, 429 | 502 | 503 | 504) && retries < policy.max_retries {
+                retries += 1;
+                let delay = policy.delay(retries, retry_after(&headers));
+                tracing::debug!(attempt, status, ?delay, "retryable HTTP status; retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            match interpret(status, &headers, &body) {
+                Err(e) if !refreshed && self.is_token_refusal(&e) && credentials.as_ref().is_some_and(|c| c.renewable) => {
+                    // The token was refused: get a new one and repeat this request once.
+                    refreshed = true;
+                    if let Some(credentials) = &credentials {
+                        self.forget_token(&credentials.token).await;
+                    }
+                    tracing::debug!(attempt, "token refused; refreshing it and repeating the request");
+                }
+                result => return result,
+            }
+        }
+        unreachable!("the attempt loop only ends by returning")
+    }
+
+    /// The reqwest request for `request`, with the client's headers and timeout.
+    fn build(&self, request: Request) -> Result<reqwest::Request, Error> {
+        let Request { call, method, url, headers, body, invalid } = request;
+        if let Some(reason) = invalid {
+            return Err(Error::InvalidParameter { operation: call.operation, parameter: "body", reason });
+        }
+        let mut builder = self.inner.http.request(method, url).headers(self.inner.headers.clone()).timeout(self.inner.timeout);
+        for (name, value) in headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::InvalidParameter { operation: call.operation, parameter: name, reason: "not a valid header name".to_owned() })?;
+            let value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidParameter {
+                operation: call.operation,
+                parameter: name,
+                reason: "cannot be sent as a header value".to_owned(),
+            })?;
+            builder = builder.header(header, value);
+        }
+        if let Some(body) = body {
+            builder = builder.header(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
+        }
+        builder.build().map_err(|source| Error::Transport { operation: call.operation, source })
+    }
+
+    /// Whether `error` is the API's answer to a token it does not accept.
+    fn is_token_refusal(&self, error: &Error) -> bool {
+        let Some(auth) = &self.inner.api.auth else { return false };
+        match error {
+            Error::Api { status_code, .. } => *status_code == auth.invalid_token_status,
+            Error::Http { status, .. } => self.inner.api.envelope.is_none() && i64::from(*status) == auth.invalid_token_status,
+            _ => false,
+        }
+    }
+
+    /// The token and tenant to send, fetching (or refreshing) the token when needed. Concurrent
+    /// callers wait for one fetch instead of each sending their own.
+    async fn credentials(&self) -> Result<Credentials, Error> {
+        let Some((auth, _)) = &self.inner.auth else {
+            return Err(Error::InvalidConfig("this API has no token authentication".to_owned()));
+        };
+        let Some((key_id, key_secret)) = &auth.key else {
+            return auth
+                .fixed
+                .clone()
+                .ok_or_else(|| Error::InvalidConfig("no credentials: set an access key or an access token".to_owned()));
+        };
+        let mut cached = auth.cached.lock().await;
+        if let Some(current) = cached.as_ref()
+            && std::time::Instant::now() < current.refresh_at
+        {
+            return Ok(current.credentials.clone());
+        }
+        // Boxed: fetching sends a request through `execute`, which may call this.
+        let (token, expires_in) = Box::pin(self.fetch_token(auth.description, key_id, key_secret)).await?;
+        let credentials = Credentials::new(auth.description, Secret(token), auth.tenant.as_deref(), true)
+            .ok_or_else(|| Error::InvalidConfig("the issued token or tenant id cannot be sent as a header value".to_owned()))?;
+        *cached = Some(CachedToken {
+            credentials: credentials.clone(),
+            refresh_at: refresh_at(std::time::Instant::now(), expires_in),
+        });
+        Ok(credentials)
+    }
+
+    /// Exchanges the access key for a token: `(token, lifetime in seconds)`.
+    async fn fetch_token(&self, description: &'static TokenAuth, key_id: &str, key_secret: &Secret) -> Result<(String, i64), Error> {
+        // Exchanging a key for a token changes nothing: it is repeated like a read.
+        let call = Call { operation: description.operation, read_only: true, authenticated: false, sensitive: true };
+        let method = Method::from_bytes(description.method.as_bytes())
+            .map_err(|_| Error::InvalidConfig(format!("invalid token operation method {:?}", description.method)))?;
+        let segments: Vec<&str> = description.path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut request = self.request(call, method, &segments);
+        let mut body = serde_json::Map::new();
+        body.insert(description.key_id_field.to_owned(), key_id.into());
+        body.insert(description.key_secret_field.to_owned(), key_secret.0.as_str().into());
+        request.json(&body);
+        let (payload, prefix) = match &self.inner.api.envelope {
+            Some(format) => (self.send_enveloped::<serde_json::Value>(request).await?.data, format!("{}.", format.data_field)),
+            None => (self.send_json::<serde_json::Value>(request).await?, String::new()),
+        };
+        let missing = |field: &str, what: &str| Error::Decode {
+            operation: call.operation,
+            path: format!("{prefix}{field}"),
+            source: serde::de::Error::custom(format!("expected {what} (details withheld: the answer carries credentials)")),
+            body: "<redacted: the answer carries credentials>".to_owned(),
+        };
+        let token = payload
+            .get(description.token_field)
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| missing(description.token_field, "the token as a string"))?;
+        let expires_in = payload.get(description.expires_in_field).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
+        let expires_in = expires_in.ok_or_else(|| missing(description.expires_in_field, "the lifetime in seconds as a number"))?;
+        Ok((token.to_owned(), expires_in))
+    }
+
+    /// Drops the cached token if it is still `token`, so the next call fetches a new one.
+    async fn forget_token(&self, token: &Secret) {
+        let Some((auth, _)) = &self.inner.auth else { return };
+        let mut cached = auth.cached.lock().await;
+        if cached.as_ref().is_some_and(|c| &c.credentials.token == token) {
+            *cached = None;
+        }
+    }
+}
+
+/// `execute` returned without calling its callback successfully: cannot happen.
+fn unanswered() -> Error {
+    Error::InvalidConfig("internal error: a call ended without an answer".to_owned())
+}
+
+/// Configures a [`Client`].
+#[must_use]
+pub struct ClientBuilder {
+    api: &'static ApiDescription,
+    host: Option<String>,
+    http: Option<reqwest::Client>,
+    headers: Vec<(String, String)>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    access_key_id: Option<String>,
+    access_key_secret: Option<Secret>,
+    access_token: Option<Secret>,
+    tenant: Option<String>,
+    lang: Option<String>,
+    header_family: Option<String>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(&format!("{}Builder", self.api.client_name))
+            .field("host", &self.host)
+            .field("http", &self.http)
+            .field("headers", &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &self.access_key_secret)
+            .field("access_token", &self.access_token)
+            .field("tenant", &self.tenant)
+            .field("lang", &self.lang)
+            .field("header_family", &self.header_family)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Default settings for a client of `api`.
+    pub fn new(api: &'static ApiDescription) -> Self {
+        ClientBuilder {
+            api,
+            host: None,
+            http: None,
+            headers: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            access_key_id: None,
+            access_key_secret: None,
+            access_token: None,
+            tenant: None,
+            lang: None,
+            header_family: None,
+        }
+    }
+
+    /// The service's base URL (default: the API's own, when it declares one).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// Sends requests through this HTTP client instead of a new one (its own connect timeout
+    /// and TLS settings then apply; the timeout still limits each request).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Adds a header sent with every request.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Limit for each attempt of a request, connection to last byte (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit for establishing a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// When failed attempts are repeated (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Token auth: the access key id.
+    pub fn access_key_id(mut self, id: impl Into<String>) -> Self {
+        self.access_key_id = Some(id.into());
+        self
+    }
+
+    /// Token auth: the access key secret. It never appears in `Debug` output, errors or logs.
+    pub fn access_key_secret(mut self, secret: impl Into<String>) -> Self {
+        self.access_key_secret = Some(Secret(secret.into()));
+        self
+    }
+
+    /// Token auth: a ready-made access token, sent as is and never refreshed.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// Token auth: a fixed tenant id, sent instead of the one the token names.
+    pub fn tenant(mut self, id: impl Into<String>) -> Self {
+        self.tenant = Some(id.into());
+        self
+    }
+
+    /// Token auth: the language of the service's messages (`zh-CN`, `en-US`, …).
+    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Token auth: which header names to send, by the family's prefix (default: the family the
+    /// host expects).
+    pub fn header_family(mut self, prefix: impl Into<String>) -> Self {
+        self.header_family = Some(prefix.into());
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when the host is missing or not an http(s) URL, a header is
+    /// invalid, or (with token auth) no credentials are set.
+    pub fn build(self) -> Result<Client, Error> {
+        let api = self.api;
+        let host = self
+            .host
+            .as_deref()
+            .or(api.default_host)
+            .ok_or_else(|| Error::InvalidConfig("no host set".to_owned()))?;
+        let base_url = Url::parse(host).map_err(|e| Error::InvalidConfig(format!("host {host:?} is not a URL: {e}")))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() || base_url.host_str().is_none() {
+            return Err(Error::InvalidConfig(format!("host {host:?} is not an http(s) URL")));
+        }
+        let mut headers = HeaderMap::new();
+        let agent = HeaderValue::from_str(api.user_agent).map_err(|_| Error::InvalidConfig("invalid user agent".to_owned()))?;
+        headers.insert(reqwest::header::USER_AGENT, agent);
+        let auth = match &api.auth {
+            Some(description) => Some(self.auth(description, &base_url, &mut headers)?),
+            None => None,
+        };
+        for (name, value) in self.headers {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidConfig(format!("invalid header name {name:?}")))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidConfig(format!("invalid value for header {name:?}")))?;
+            headers.append(header, value);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::InvalidConfig(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner { api, http, base_url, headers, timeout: self.timeout, retry: self.retry, auth }),
+        })
+    }
+
+    /// The token auth state, and the headers it adds to every request.
+    fn auth(&self, description: &'static TokenAuth, base_url: &Url, headers: &mut HeaderMap) -> Result<(AuthState, HeaderName), Error> {
+        let invalid = |what: &str| Error::InvalidConfig(format!("invalid {what}"));
+        let family = match &self.header_family {
+            Some(prefix) => description
+                .families
+                .iter()
+                .find(|f| f.prefix == prefix || f.name == prefix)
+                .ok_or_else(|| Error::InvalidConfig(format!("unknown header family {prefix:?}")))?,
+            None => description
+                .family_for_host(base_url.host_str().unwrap_or_default())
+                .ok_or_else(|| Error::InvalidConfig("the API declares no header family".to_owned()))?,
+        };
+        let name = |suffix: &str| HeaderName::from_bytes(format!("{}-{suffix}", family.prefix).as_bytes());
+        headers.insert(
+            name(description.sdk_version_header).map_err(|_| invalid("SDK version header name"))?,
+            HeaderValue::from_str(self.api.version).map_err(|_| invalid("SDK version"))?,
+        );
+        if let Some(lang) = &self.lang {
+            let value = HeaderValue::from_str(lang).map_err(|_| Error::InvalidConfig(format!("invalid lang {lang:?}")))?;
+            headers.insert(name(description.lang_header).map_err(|_| invalid("lang header name"))?, value);
+        }
+        let key = match (&self.access_key_id, &self.access_key_secret) {
+            (Some(id), Some(secret)) if !id.is_empty() && !secret.0.is_empty() => Some((id.clone(), secret.clone())),
+            (None, None) => None,
+            (Some(_), _) => return Err(Error::InvalidConfig("an access key id needs its access key secret".to_owned())),
+            (None, Some(_)) => return Err(Error::InvalidConfig("an access key secret needs its access key id".to_owned())),
+        };
+        if key.is_none() && self.access_token.is_none() {
+            return Err(Error::InvalidConfig(
+                "no credentials: set access_key_id and access_key_secret, or access_token".to_owned(),
+            ));
+        }
+        let tenant_header = name(description.tenant_header).map_err(|_| invalid("tenant header name"))?;
+        let token_header = HeaderName::from_bytes(description.header.as_bytes()).map_err(|_| invalid("token header name"))?;
+        let fixed = match &self.access_token {
+            Some(token) => Some(Credentials::new(description, token.clone(), self.tenant.as_deref(), false).ok_or_else(|| {
+                Error::InvalidConfig("the access token or tenant id cannot be sent as a header value".to_owned())
+            })?),
+            None => None,
+        };
+        let state = AuthState {
+            description,
+            family,
+            tenant_header,
+            key,
+            fixed,
+            tenant: self.tenant.clone(),
+            cached: tokio::sync::Mutex::new(None),
+        };
+        Ok((state, token_header))
+    }
+}

@@ -1,0 +1,38 @@
+//! The runtime of clients generated from OpenAPI 3.0 documents by this repository's generator.
+//!
+//! A generated crate holds what its spec varies (types, operations and their request builders,
+//! paging helpers, typed filters, mock helpers) and one [`ApiDescription`]; this crate does the
+//! rest, the same for every API:
+//!
+//! - [`Client`] / [`ClientBuilder`]: base URL, headers, timeouts, [`RetryPolicy`], token
+//!   authentication (fetch, cache, refresh ahead of expiry, one fetch for concurrent callers,
+//!   one refresh and repeat on the API's "token invalid" answer), and [`Client::execute`], the
+//!   one place requests are sent, inside a `tracing` span `api_call`;
+//! - response envelopes ([`ApiResponse`]) and plain JSON answers, decoded with the path to the
+//!   first value that does not fit;
+//! - [`Error`], the one error type of every call;
+//! - [`checks`]: declared bounds checked before sending;
+//! - [`filters`]: [`filters::Timestamp`] and the JSON of typed search conditions;
+//! - `mock` (feature `mock`): a loopback server that answers a generated crate's operations.
+//!
+//! Nothing here knows any one API: what differs between APIs is data in [`ApiDescription`].
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod api;
+mod auth;
+pub mod checks;
+mod client;
+mod decode;
+mod error;
+pub mod filters;
+mod retry;
+
+pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};
+pub use client::{Call, Client, ClientBuilder, Interpret, Request};
+pub use decode::{locate, ApiResponse};
+pub use error::Error;
+pub use reqwest;
+pub use reqwest::Method;
+pub use retry::RetryPolicy;
