@@ -23,6 +23,7 @@
 //! # Ok(())
 //! # }
 //! ```
+pub use crate::runtime::filters::Timestamp;
 /// One condition: [`ListUsersAdvancedFilterItemDto`](crate::types::ListUsersAdvancedFilterItemDto) under a shorter name, with a constructor per documented field.
 pub type Filter = crate::types::ListUsersAdvancedFilterItemDto;
 /// The operators of a [`Filter`]: [`ListUsersAdvancedFilterItemDtoOperator`](crate::types::ListUsersAdvancedFilterItemDtoOperator).
@@ -31,254 +32,192 @@ impl crate::types::ListUsersAdvancedFilterItemDto {
     /// Conditions on `id`: User ID.
     ///
     /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn id() -> IdFilter {
-        IdFilter { field: "id".to_owned() }
+    pub fn id() -> IdFilter<String> {
+        IdFilter::new("id".to_owned())
     }
     /// Conditions on `phone`: Phone number.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`PhoneFilter`]).
-    pub fn phone() -> PhoneFilter {
-        PhoneFilter {
-            field: "phone".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn phone() -> IdFilter<String> {
+        IdFilter::new("phone".to_owned())
     }
     /// Conditions on `email`: Email address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`EmailFilter`]).
-    pub fn email() -> EmailFilter {
-        EmailFilter {
-            field: "email".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn email() -> IdFilter<String> {
+        IdFilter::new("email".to_owned())
     }
     /// Conditions on `username`: User name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`UsernameFilter`]).
-    pub fn username() -> UsernameFilter {
-        UsernameFilter {
-            field: "username".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn username() -> IdFilter<String> {
+        IdFilter::new("username".to_owned())
     }
     /// Conditions on `externalId`: User ID in the external system.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`ExternalIdFilter`]).
-    pub fn external_id() -> ExternalIdFilter {
-        ExternalIdFilter {
-            field: "externalId".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn external_id() -> IdFilter<String> {
+        IdFilter::new("externalId".to_owned())
     }
     /// Conditions on `name`: Name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`NameFilter`]).
-    pub fn name() -> NameFilter {
-        NameFilter {
-            field: "name".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn name() -> IdFilter<String> {
+        IdFilter::new("name".to_owned())
     }
     /// Conditions on `status`: User status, optional values are Activated and Suspended.
     ///
     /// Values: [`UserDtoStatus`](crate::types::UserDtoStatus). Operators: `EQUAL`, `NOT_EQUAL`, `IN` (see [`StatusFilter`]).
-    pub fn status() -> StatusFilter {
-        StatusFilter {
-            field: "status".to_owned(),
-        }
+    pub fn status() -> StatusFilter<crate::types::UserDtoStatus> {
+        StatusFilter::new("status".to_owned())
     }
     /// Conditions on `gender`: User gender, optional values are M (male), F (female) and U (unknown)
     ///
-    /// Values: [`UserDtoGender`](crate::types::UserDtoGender). Operators: `EQUAL`, `NOT_EQUAL`, `IN` (see [`GenderFilter`]).
-    pub fn gender() -> GenderFilter {
-        GenderFilter {
-            field: "gender".to_owned(),
-        }
+    /// Values: [`UserDtoGender`](crate::types::UserDtoGender). Operators: `EQUAL`, `NOT_EQUAL`, `IN` (see [`StatusFilter`]).
+    pub fn gender() -> StatusFilter<crate::types::UserDtoGender> {
+        StatusFilter::new("gender".to_owned())
     }
     /// Conditions on `birthdate`: Date of birth.
     ///
     /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`BirthdateFilter`]).
-    pub fn birthdate() -> BirthdateFilter {
-        BirthdateFilter {
-            field: "birthdate".to_owned(),
-        }
+    pub fn birthdate() -> BirthdateFilter<String> {
+        BirthdateFilter::new("birthdate".to_owned())
     }
     /// Conditions on `givenName`: First name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`GivenNameFilter`]).
-    pub fn given_name() -> GivenNameFilter {
-        GivenNameFilter {
-            field: "givenName".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn given_name() -> IdFilter<String> {
+        IdFilter::new("givenName".to_owned())
     }
     /// Conditions on `familyName`: Last name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`FamilyNameFilter`]).
-    pub fn family_name() -> FamilyNameFilter {
-        FamilyNameFilter {
-            field: "familyName".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn family_name() -> IdFilter<String> {
+        IdFilter::new("familyName".to_owned())
     }
     /// Conditions on `preferredUsername`: Preferred Username.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`PreferredUsernameFilter`]).
-    pub fn preferred_username() -> PreferredUsernameFilter {
-        PreferredUsernameFilter {
-            field: "preferredUsername".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn preferred_username() -> IdFilter<String> {
+        IdFilter::new("preferredUsername".to_owned())
     }
     /// Conditions on `profile`: Profile.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`ProfileFilter`]).
-    pub fn profile() -> ProfileFilter {
-        ProfileFilter {
-            field: "profile".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn profile() -> IdFilter<String> {
+        IdFilter::new("profile".to_owned())
     }
     /// Conditions on `country`: Country.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`CountryFilter`]).
-    pub fn country() -> CountryFilter {
-        CountryFilter {
-            field: "country".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn country() -> IdFilter<String> {
+        IdFilter::new("country".to_owned())
     }
     /// Conditions on `province`: Province.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`ProvinceFilter`]).
-    pub fn province() -> ProvinceFilter {
-        ProvinceFilter {
-            field: "province".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn province() -> IdFilter<String> {
+        IdFilter::new("province".to_owned())
     }
     /// Conditions on `zoneinfo`: Time zone.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`ZoneinfoFilter`]).
-    pub fn zoneinfo() -> ZoneinfoFilter {
-        ZoneinfoFilter {
-            field: "zoneinfo".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn zoneinfo() -> IdFilter<String> {
+        IdFilter::new("zoneinfo".to_owned())
     }
     /// Conditions on `website`: Personal website.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`WebsiteFilter`]).
-    pub fn website() -> WebsiteFilter {
-        WebsiteFilter {
-            field: "website".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn website() -> IdFilter<String> {
+        IdFilter::new("website".to_owned())
     }
     /// Conditions on `address`: Address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`AddressFilter`]).
-    pub fn address() -> AddressFilter {
-        AddressFilter {
-            field: "address".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn address() -> IdFilter<String> {
+        IdFilter::new("address".to_owned())
     }
     /// Conditions on `streetAddress`: Street address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`StreetAddressFilter`]).
-    pub fn street_address() -> StreetAddressFilter {
-        StreetAddressFilter {
-            field: "streetAddress".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn street_address() -> IdFilter<String> {
+        IdFilter::new("streetAddress".to_owned())
     }
     /// Conditions on `company`: Company.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`CompanyFilter`]).
-    pub fn company() -> CompanyFilter {
-        CompanyFilter {
-            field: "company".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn company() -> IdFilter<String> {
+        IdFilter::new("company".to_owned())
     }
     /// Conditions on `postalCode`: Postal code.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`PostalCodeFilter`]).
-    pub fn postal_code() -> PostalCodeFilter {
-        PostalCodeFilter {
-            field: "postalCode".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn postal_code() -> IdFilter<String> {
+        IdFilter::new("postalCode".to_owned())
     }
     /// Conditions on `formatted`: Formatted address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`FormattedFilter`]).
-    pub fn formatted() -> FormattedFilter {
-        FormattedFilter {
-            field: "formatted".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn formatted() -> IdFilter<String> {
+        IdFilter::new("formatted".to_owned())
     }
     /// Conditions on `signedUp`: Registration time.
     ///
     /// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`). Operators: `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`SignedUpFilter`]).
-    pub fn signed_up() -> SignedUpFilter {
-        SignedUpFilter {
-            field: "signedUp".to_owned(),
-        }
+    pub fn signed_up() -> SignedUpFilter<Timestamp> {
+        SignedUpFilter::new("signedUp".to_owned())
     }
     /// Conditions on `locale`: Language information.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`LocaleFilter`]).
-    pub fn locale() -> LocaleFilter {
-        LocaleFilter {
-            field: "locale".to_owned(),
-        }
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
+    pub fn locale() -> IdFilter<String> {
+        IdFilter::new("locale".to_owned())
     }
     /// Conditions on `lastLogin`: Last login time, as timestamp type.
     ///
-    /// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`). Operators: `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`LastLoginFilter`]).
-    pub fn last_login() -> LastLoginFilter {
-        LastLoginFilter {
-            field: "lastLogin".to_owned(),
-        }
+    /// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`). Operators: `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`SignedUpFilter`]).
+    pub fn last_login() -> SignedUpFilter<Timestamp> {
+        SignedUpFilter::new("lastLogin".to_owned())
     }
     /// Conditions on `loginsCount`: Number of logins, as numeric type.
     ///
     /// Values: whole numbers. Operators: `EQUAL`, `NOT_EQUAL`, `IN`, `GREATER`, `LESSER`, `BETWEEN` (see [`LoginsCountFilter`]).
-    pub fn logins_count() -> LoginsCountFilter {
-        LoginsCountFilter {
-            field: "loginsCount".to_owned(),
-        }
+    pub fn logins_count() -> LoginsCountFilter<i64> {
+        LoginsCountFilter::new("loginsCount".to_owned())
     }
     /// Conditions on `lastLoginApp`: Last logged in application ID.
     ///
     /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`LastLoginAppFilter`]).
-    pub fn last_login_app() -> LastLoginAppFilter {
-        LastLoginAppFilter {
-            field: "lastLoginApp".to_owned(),
-        }
+    pub fn last_login_app() -> LastLoginAppFilter<String> {
+        LastLoginAppFilter::new("lastLoginApp".to_owned())
     }
     /// Conditions on `userSource`: User source, see the example for specific usage.
     ///
-    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`UserSourceFilter`]).
-    pub fn user_source() -> UserSourceFilter {
-        UserSourceFilter {
-            field: "userSource".to_owned(),
-        }
+    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`LastLoginAppFilter`]).
+    pub fn user_source() -> LastLoginAppFilter<serde_json::Value> {
+        LastLoginAppFilter::new("userSource".to_owned())
     }
     /// Conditions on `department`: User department, see the example for specific usage.
     ///
     /// Values: [`ListUsersDepartmentFilterDto`](crate::types::ListUsersDepartmentFilterDto). Operators: `IN` (see [`DepartmentFilter`]).
-    pub fn department() -> DepartmentFilter {
-        DepartmentFilter {
-            field: "department".to_owned(),
-        }
+    pub fn department() -> DepartmentFilter<crate::types::ListUsersDepartmentFilterDto> {
+        DepartmentFilter::new("department".to_owned())
     }
     /// Conditions on `loggedInApps`: Applications that have been logged in, see the example for specific usage.
     ///
-    /// Values: text. Operators: `IN` (see [`LoggedInAppsFilter`]).
-    pub fn logged_in_apps() -> LoggedInAppsFilter {
-        LoggedInAppsFilter {
-            field: "loggedInApps".to_owned(),
-        }
+    /// Values: text. Operators: `IN` (see [`DepartmentFilter`]).
+    pub fn logged_in_apps() -> DepartmentFilter<String> {
+        DepartmentFilter::new("loggedInApps".to_owned())
     }
     /// Conditions on `identity`: User external identity source information, see the example for specific usage.
     ///
-    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdentityFilter`]).
-    pub fn identity() -> IdentityFilter {
-        IdentityFilter {
-            field: "identity".to_owned(),
-        }
+    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`LastLoginAppFilter`]).
+    pub fn identity() -> LastLoginAppFilter<serde_json::Value> {
+        LastLoginAppFilter::new("identity".to_owned())
     }
     /// Conditions on any field, custom ones included (`"some-custom-key"`), with every operator and any JSON value: [`CustomFilter`].
     pub fn custom(field: impl Into<String>) -> CustomFilter {
-        CustomFilter {
-            field: field.into(),
-        }
+        CustomFilter::new(field.into())
     }
     /// A condition exactly as given: any field, any operator ([`FilterOperator`], or `"NEW_OP".into()` for one this client does not know) and any JSON value.
     pub fn raw(
@@ -301,14 +240,9 @@ fn condition(
         value,
     }
 }
-/// A typed value as JSON. Serializing the generated types cannot fail: their maps all
-/// have string keys.
-fn json<T: serde::Serialize>(value: T) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
-}
-/// Conditions on a field named at run time, started by [`Filter::custom`](crate::types::ListUsersAdvancedFilterItemDto::custom): every operator, any JSON value.
+/// Conditions with the operators `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN`, `GREATER`, `LESSER`, `BETWEEN`, for values of type `V`: started by [`Filter::custom`](crate::types::ListUsersAdvancedFilterItemDto::custom).
 ///
-/// Values: any JSON value.
+/// `V` is any JSON value unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -320,42 +254,61 @@ fn json<T: serde::Serialize>(value: T) -> serde_json::Value {
 ///     serde_json::json!({"field":"some-custom-key","operator":"EQUAL","value":"some-value"}),
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct CustomFilter {
+pub struct CustomFilter<V = serde_json::Value> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl CustomFilter {
+impl<V> std::fmt::Debug for CustomFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(CustomFilter)).field("field", &self.field).finish()
+    }
+}
+impl<V> Clone for CustomFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> CustomFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<serde_json::Value>) -> Filter {
+    pub fn equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(value.into()),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<serde_json::Value>) -> Filter {
+    pub fn not_equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(value.into()),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<serde_json::Value>) -> Filter {
+    pub fn contains(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(value.into()),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<serde_json::Value>) -> Filter {
+    pub fn not_contains(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(value.into()),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `IS_NULL`: empty
@@ -381,11 +334,11 @@ impl CustomFilter {
     /// `IN`: an element in an array
     ///
     /// Sends the values as a JSON array.
-    pub fn is_in(
-        self,
-        values: impl IntoIterator<Item = impl Into<serde_json::Value>>,
-    ) -> Filter {
-        let values = values.into_iter().map(|item| item.into()).collect();
+    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<V>>) -> Filter {
+        let values = values
+            .into_iter()
+            .map(|item| crate::runtime::filters::to_json(item.into()))
+            .collect();
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
@@ -393,39 +346,39 @@ impl CustomFilter {
         )
     }
     /// `GREATER`: greater than or equal to, applicable to comparison of numbers and date type data
-    pub fn greater(self, value: impl Into<serde_json::Value>) -> Filter {
+    pub fn greater(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Greater,
-            Some(value.into()),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `LESSER`: less than or equal to, applicable to comparison of numbers and date type data
-    pub fn lesser(self, value: impl Into<serde_json::Value>) -> Filter {
+    pub fn lesser(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Lesser,
-            Some(value.into()),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `BETWEEN`: between something, applicable to comparison of numbers and date type data
     ///
     /// Sends `[from, to]`.
-    pub fn between(
-        self,
-        from: impl Into<serde_json::Value>,
-        to: impl Into<serde_json::Value>,
-    ) -> Filter {
+    pub fn between(self, from: impl Into<V>, to: impl Into<V>) -> Filter {
+        let pair = vec![
+            crate ::runtime::filters::to_json(from.into()), crate
+            ::runtime::filters::to_json(to.into())
+        ];
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Between,
-            Some(serde_json::Value::Array(vec![from.into(), to.into()])),
+            Some(serde_json::Value::Array(pair)),
         )
     }
 }
-/// Conditions on `id`, started by [`Filter::id`](crate::types::ListUsersAdvancedFilterItemDto::id): one method per operator the field allows.
+/// Conditions with the operators `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN`, for values of type `V`: started by [`Filter::id`](crate::types::ListUsersAdvancedFilterItemDto::id), [`Filter::phone`](crate::types::ListUsersAdvancedFilterItemDto::phone), [`Filter::email`](crate::types::ListUsersAdvancedFilterItemDto::email), [`Filter::username`](crate::types::ListUsersAdvancedFilterItemDto::username), [`Filter::external_id`](crate::types::ListUsersAdvancedFilterItemDto::external_id), [`Filter::name`](crate::types::ListUsersAdvancedFilterItemDto::name), [`Filter::given_name`](crate::types::ListUsersAdvancedFilterItemDto::given_name), [`Filter::family_name`](crate::types::ListUsersAdvancedFilterItemDto::family_name), [`Filter::preferred_username`](crate::types::ListUsersAdvancedFilterItemDto::preferred_username), [`Filter::profile`](crate::types::ListUsersAdvancedFilterItemDto::profile), [`Filter::country`](crate::types::ListUsersAdvancedFilterItemDto::country), [`Filter::province`](crate::types::ListUsersAdvancedFilterItemDto::province), [`Filter::zoneinfo`](crate::types::ListUsersAdvancedFilterItemDto::zoneinfo), [`Filter::website`](crate::types::ListUsersAdvancedFilterItemDto::website), [`Filter::address`](crate::types::ListUsersAdvancedFilterItemDto::address), [`Filter::street_address`](crate::types::ListUsersAdvancedFilterItemDto::street_address), [`Filter::company`](crate::types::ListUsersAdvancedFilterItemDto::company), [`Filter::postal_code`](crate::types::ListUsersAdvancedFilterItemDto::postal_code), [`Filter::formatted`](crate::types::ListUsersAdvancedFilterItemDto::formatted), [`Filter::locale`](crate::types::ListUsersAdvancedFilterItemDto::locale).
 ///
-/// Values: text.
+/// `V` is text unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -437,42 +390,61 @@ impl CustomFilter {
 ///     serde_json::json!({"field":"id","operator":"EQUAL","value":"some-value"}),
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct IdFilter {
+pub struct IdFilter<V = String> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl IdFilter {
+impl<V> std::fmt::Debug for IdFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(IdFilter)).field("field", &self.field).finish()
+    }
+}
+impl<V> Clone for IdFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> IdFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
+    pub fn equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
+    pub fn not_equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
+    pub fn contains(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
+    pub fn not_contains(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `IS_NULL`: empty
@@ -498,8 +470,11 @@ impl IdFilter {
     /// `IN`: an element in an array
     ///
     /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
+    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<V>>) -> Filter {
+        let values = values
+            .into_iter()
+            .map(|item| crate::runtime::filters::to_json(item.into()))
+            .collect();
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
@@ -507,429 +482,9 @@ impl IdFilter {
         )
     }
 }
-/// Conditions on `phone`, started by [`Filter::phone`](crate::types::ListUsersAdvancedFilterItemDto::phone): one method per operator the field allows.
+/// Conditions with the operators `EQUAL`, `NOT_EQUAL`, `IN`, for values of type `V`: started by [`Filter::status`](crate::types::ListUsersAdvancedFilterItemDto::status), [`Filter::gender`](crate::types::ListUsersAdvancedFilterItemDto::gender).
 ///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::phone().equal("some-value");
-/// assert_eq!(filter.field, "phone");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"phone","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct PhoneFilter {
-    field: String,
-}
-impl PhoneFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `email`, started by [`Filter::email`](crate::types::ListUsersAdvancedFilterItemDto::email): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::email().equal("some-value");
-/// assert_eq!(filter.field, "email");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"email","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct EmailFilter {
-    field: String,
-}
-impl EmailFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `username`, started by [`Filter::username`](crate::types::ListUsersAdvancedFilterItemDto::username): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::username().equal("some-value");
-/// assert_eq!(filter.field, "username");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"username","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct UsernameFilter {
-    field: String,
-}
-impl UsernameFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `externalId`, started by [`Filter::external_id`](crate::types::ListUsersAdvancedFilterItemDto::external_id): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::external_id().equal("some-value");
-/// assert_eq!(filter.field, "externalId");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"externalId","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct ExternalIdFilter {
-    field: String,
-}
-impl ExternalIdFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `name`, started by [`Filter::name`](crate::types::ListUsersAdvancedFilterItemDto::name): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::name().equal("some-value");
-/// assert_eq!(filter.field, "name");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"name","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct NameFilter {
-    field: String,
-}
-impl NameFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `status`, started by [`Filter::status`](crate::types::ListUsersAdvancedFilterItemDto::status): one method per operator the field allows.
-///
-/// Values: [`UserDtoStatus`](crate::types::UserDtoStatus).
+/// `V` is [`UserDtoStatus`](crate::types::UserDtoStatus) unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -941,36 +496,55 @@ impl NameFilter {
 ///     serde_json::json!({"field":"status","operator":"EQUAL","value":"Activated"}),
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct StatusFilter {
+pub struct StatusFilter<V = crate::types::UserDtoStatus> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl StatusFilter {
+impl<V> std::fmt::Debug for StatusFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(StatusFilter)).field("field", &self.field).finish()
+    }
+}
+impl<V> Clone for StatusFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> StatusFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<crate::types::UserDtoStatus>) -> Filter {
+    pub fn equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<crate::types::UserDtoStatus>) -> Filter {
+    pub fn not_equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `IN`: an element in an array
     ///
     /// Sends the values as a JSON array.
-    pub fn is_in(
-        self,
-        values: impl IntoIterator<Item = impl Into<crate::types::UserDtoStatus>>,
-    ) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
+    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<V>>) -> Filter {
+        let values = values
+            .into_iter()
+            .map(|item| crate::runtime::filters::to_json(item.into()))
+            .collect();
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
@@ -978,60 +552,9 @@ impl StatusFilter {
         )
     }
 }
-/// Conditions on `gender`, started by [`Filter::gender`](crate::types::ListUsersAdvancedFilterItemDto::gender): one method per operator the field allows.
+/// Conditions with the operators `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN`, for values of type `V`: started by [`Filter::birthdate`](crate::types::ListUsersAdvancedFilterItemDto::birthdate).
 ///
-/// Values: [`UserDtoGender`](crate::types::UserDtoGender).
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::gender().equal(genauth_client::types::UserDtoGender::M);
-/// assert_eq!(filter.field, "gender");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"gender","operator":"EQUAL","value":"M"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct GenderFilter {
-    field: String,
-}
-impl GenderFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<crate::types::UserDtoGender>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<crate::types::UserDtoGender>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(
-        self,
-        values: impl IntoIterator<Item = impl Into<crate::types::UserDtoGender>>,
-    ) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `birthdate`, started by [`Filter::birthdate`](crate::types::ListUsersAdvancedFilterItemDto::birthdate): one method per operator the field allows.
-///
-/// Values: text.
+/// `V` is text unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -1043,26 +566,45 @@ impl GenderFilter {
 ///     serde_json::json!({"field":"birthdate","operator":"EQUAL","value":"some-value"}),
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct BirthdateFilter {
+pub struct BirthdateFilter<V = String> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl BirthdateFilter {
+impl<V> std::fmt::Debug for BirthdateFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(BirthdateFilter)).field("field", &self.field).finish()
+    }
+}
+impl<V> Clone for BirthdateFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> BirthdateFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
+    pub fn equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
+    pub fn not_equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `IS_NULL`: empty
@@ -1086,1127 +628,39 @@ impl BirthdateFilter {
         )
     }
     /// `GREATER`: greater than or equal to, applicable to comparison of numbers and date type data
-    pub fn greater(self, value: impl Into<String>) -> Filter {
+    pub fn greater(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Greater,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `LESSER`: less than or equal to, applicable to comparison of numbers and date type data
-    pub fn lesser(self, value: impl Into<String>) -> Filter {
+    pub fn lesser(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Lesser,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `BETWEEN`: between something, applicable to comparison of numbers and date type data
     ///
     /// Sends `[from, to]`.
-    pub fn between(self, from: impl Into<String>, to: impl Into<String>) -> Filter {
+    pub fn between(self, from: impl Into<V>, to: impl Into<V>) -> Filter {
+        let pair = vec![
+            crate ::runtime::filters::to_json(from.into()), crate
+            ::runtime::filters::to_json(to.into())
+        ];
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Between,
-            Some(serde_json::Value::Array(vec![json(from.into()), json(to.into())])),
+            Some(serde_json::Value::Array(pair)),
         )
     }
 }
-/// Conditions on `givenName`, started by [`Filter::given_name`](crate::types::ListUsersAdvancedFilterItemDto::given_name): one method per operator the field allows.
+/// Conditions with the operators `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN`, for values of type `V`: started by [`Filter::signed_up`](crate::types::ListUsersAdvancedFilterItemDto::signed_up), [`Filter::last_login`](crate::types::ListUsersAdvancedFilterItemDto::last_login).
 ///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::given_name().equal("some-value");
-/// assert_eq!(filter.field, "givenName");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"givenName","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct GivenNameFilter {
-    field: String,
-}
-impl GivenNameFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `familyName`, started by [`Filter::family_name`](crate::types::ListUsersAdvancedFilterItemDto::family_name): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::family_name().equal("some-value");
-/// assert_eq!(filter.field, "familyName");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"familyName","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct FamilyNameFilter {
-    field: String,
-}
-impl FamilyNameFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `preferredUsername`, started by [`Filter::preferred_username`](crate::types::ListUsersAdvancedFilterItemDto::preferred_username): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::preferred_username().equal("some-value");
-/// assert_eq!(filter.field, "preferredUsername");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"preferredUsername","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct PreferredUsernameFilter {
-    field: String,
-}
-impl PreferredUsernameFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `profile`, started by [`Filter::profile`](crate::types::ListUsersAdvancedFilterItemDto::profile): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::profile().equal("some-value");
-/// assert_eq!(filter.field, "profile");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"profile","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct ProfileFilter {
-    field: String,
-}
-impl ProfileFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `country`, started by [`Filter::country`](crate::types::ListUsersAdvancedFilterItemDto::country): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::country().equal("some-value");
-/// assert_eq!(filter.field, "country");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"country","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct CountryFilter {
-    field: String,
-}
-impl CountryFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `province`, started by [`Filter::province`](crate::types::ListUsersAdvancedFilterItemDto::province): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::province().equal("some-value");
-/// assert_eq!(filter.field, "province");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"province","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct ProvinceFilter {
-    field: String,
-}
-impl ProvinceFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `zoneinfo`, started by [`Filter::zoneinfo`](crate::types::ListUsersAdvancedFilterItemDto::zoneinfo): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::zoneinfo().equal("some-value");
-/// assert_eq!(filter.field, "zoneinfo");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"zoneinfo","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct ZoneinfoFilter {
-    field: String,
-}
-impl ZoneinfoFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `website`, started by [`Filter::website`](crate::types::ListUsersAdvancedFilterItemDto::website): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::website().equal("some-value");
-/// assert_eq!(filter.field, "website");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"website","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct WebsiteFilter {
-    field: String,
-}
-impl WebsiteFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `address`, started by [`Filter::address`](crate::types::ListUsersAdvancedFilterItemDto::address): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::address().equal("some-value");
-/// assert_eq!(filter.field, "address");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"address","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct AddressFilter {
-    field: String,
-}
-impl AddressFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `streetAddress`, started by [`Filter::street_address`](crate::types::ListUsersAdvancedFilterItemDto::street_address): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::street_address().equal("some-value");
-/// assert_eq!(filter.field, "streetAddress");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"streetAddress","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct StreetAddressFilter {
-    field: String,
-}
-impl StreetAddressFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `company`, started by [`Filter::company`](crate::types::ListUsersAdvancedFilterItemDto::company): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::company().equal("some-value");
-/// assert_eq!(filter.field, "company");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"company","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct CompanyFilter {
-    field: String,
-}
-impl CompanyFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `postalCode`, started by [`Filter::postal_code`](crate::types::ListUsersAdvancedFilterItemDto::postal_code): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::postal_code().equal("some-value");
-/// assert_eq!(filter.field, "postalCode");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"postalCode","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct PostalCodeFilter {
-    field: String,
-}
-impl PostalCodeFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `formatted`, started by [`Filter::formatted`](crate::types::ListUsersAdvancedFilterItemDto::formatted): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::formatted().equal("some-value");
-/// assert_eq!(filter.field, "formatted");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"formatted","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct FormattedFilter {
-    field: String,
-}
-impl FormattedFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `signedUp`, started by [`Filter::signed_up`](crate::types::ListUsersAdvancedFilterItemDto::signed_up): one method per operator the field allows.
-///
-/// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`).
+/// `V` is points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`) unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -2218,12 +672,31 @@ impl FormattedFilter {
 ///     serde_json::json!({"field":"signedUp","operator":"GREATER","value":"2022-07-03T03:20:30.000Z"}),
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct SignedUpFilter {
+pub struct SignedUpFilter<V = Timestamp> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl SignedUpFilter {
+impl<V> std::fmt::Debug for SignedUpFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(SignedUpFilter)).field("field", &self.field).finish()
+    }
+}
+impl<V> Clone for SignedUpFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> SignedUpFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `IS_NULL`: empty
     ///
     /// Sends no `value`.
@@ -2245,194 +718,39 @@ impl SignedUpFilter {
         )
     }
     /// `GREATER`: greater than or equal to, applicable to comparison of numbers and date type data
-    pub fn greater(self, value: impl Into<Timestamp>) -> Filter {
+    pub fn greater(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Greater,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `LESSER`: less than or equal to, applicable to comparison of numbers and date type data
-    pub fn lesser(self, value: impl Into<Timestamp>) -> Filter {
+    pub fn lesser(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Lesser,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `BETWEEN`: between something, applicable to comparison of numbers and date type data
     ///
     /// Sends `[from, to]`.
-    pub fn between(
-        self,
-        from: impl Into<Timestamp>,
-        to: impl Into<Timestamp>,
-    ) -> Filter {
+    pub fn between(self, from: impl Into<V>, to: impl Into<V>) -> Filter {
+        let pair = vec![
+            crate ::runtime::filters::to_json(from.into()), crate
+            ::runtime::filters::to_json(to.into())
+        ];
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Between,
-            Some(serde_json::Value::Array(vec![json(from.into()), json(to.into())])),
+            Some(serde_json::Value::Array(pair)),
         )
     }
 }
-/// Conditions on `locale`, started by [`Filter::locale`](crate::types::ListUsersAdvancedFilterItemDto::locale): one method per operator the field allows.
+/// Conditions with the operators `EQUAL`, `NOT_EQUAL`, `IN`, `GREATER`, `LESSER`, `BETWEEN`, for values of type `V`: started by [`Filter::logins_count`](crate::types::ListUsersAdvancedFilterItemDto::logins_count).
 ///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::locale().equal("some-value");
-/// assert_eq!(filter.field, "locale");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"locale","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct LocaleFilter {
-    field: String,
-}
-impl LocaleFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
-        )
-    }
-    /// `CONTAINS`: string contains
-    pub fn contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Contains,
-            Some(json(value.into())),
-        )
-    }
-    /// `NOT_CONTAINS`: string does not contain
-    pub fn not_contains(self, value: impl Into<String>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotContains,
-            Some(json(value.into())),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `lastLogin`, started by [`Filter::last_login`](crate::types::ListUsersAdvancedFilterItemDto::last_login): one method per operator the field allows.
-///
-/// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`).
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::last_login().greater("2022-07-03T03:20:30.000Z");
-/// assert_eq!(filter.field, "lastLogin");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"lastLogin","operator":"GREATER","value":"2022-07-03T03:20:30.000Z"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct LastLoginFilter {
-    field: String,
-}
-impl LastLoginFilter {
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `GREATER`: greater than or equal to, applicable to comparison of numbers and date type data
-    pub fn greater(self, value: impl Into<Timestamp>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Greater,
-            Some(json(value.into())),
-        )
-    }
-    /// `LESSER`: less than or equal to, applicable to comparison of numbers and date type data
-    pub fn lesser(self, value: impl Into<Timestamp>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Lesser,
-            Some(json(value.into())),
-        )
-    }
-    /// `BETWEEN`: between something, applicable to comparison of numbers and date type data
-    ///
-    /// Sends `[from, to]`.
-    pub fn between(
-        self,
-        from: impl Into<Timestamp>,
-        to: impl Into<Timestamp>,
-    ) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Between,
-            Some(serde_json::Value::Array(vec![json(from.into()), json(to.into())])),
-        )
-    }
-}
-/// Conditions on `loginsCount`, started by [`Filter::logins_count`](crate::types::ListUsersAdvancedFilterItemDto::logins_count): one method per operator the field allows.
-///
-/// Values: whole numbers.
+/// `V` is whole numbers unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -2444,33 +762,57 @@ impl LastLoginFilter {
 ///     serde_json::json!({"field":"loginsCount","operator":"EQUAL","value":10}),
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct LoginsCountFilter {
+pub struct LoginsCountFilter<V = i64> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl LoginsCountFilter {
+impl<V> std::fmt::Debug for LoginsCountFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(LoginsCountFilter))
+            .field("field", &self.field)
+            .finish()
+    }
+}
+impl<V> Clone for LoginsCountFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> LoginsCountFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<i64>) -> Filter {
+    pub fn equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<i64>) -> Filter {
+    pub fn not_equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `IN`: an element in an array
     ///
     /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<i64>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
+    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<V>>) -> Filter {
+        let values = values
+            .into_iter()
+            .map(|item| crate::runtime::filters::to_json(item.into()))
+            .collect();
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
@@ -2478,35 +820,39 @@ impl LoginsCountFilter {
         )
     }
     /// `GREATER`: greater than or equal to, applicable to comparison of numbers and date type data
-    pub fn greater(self, value: impl Into<i64>) -> Filter {
+    pub fn greater(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Greater,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `LESSER`: less than or equal to, applicable to comparison of numbers and date type data
-    pub fn lesser(self, value: impl Into<i64>) -> Filter {
+    pub fn lesser(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Lesser,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `BETWEEN`: between something, applicable to comparison of numbers and date type data
     ///
     /// Sends `[from, to]`.
-    pub fn between(self, from: impl Into<i64>, to: impl Into<i64>) -> Filter {
+    pub fn between(self, from: impl Into<V>, to: impl Into<V>) -> Filter {
+        let pair = vec![
+            crate ::runtime::filters::to_json(from.into()), crate
+            ::runtime::filters::to_json(to.into())
+        ];
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Between,
-            Some(serde_json::Value::Array(vec![json(from.into()), json(to.into())])),
+            Some(serde_json::Value::Array(pair)),
         )
     }
 }
-/// Conditions on `lastLoginApp`, started by [`Filter::last_login_app`](crate::types::ListUsersAdvancedFilterItemDto::last_login_app): one method per operator the field allows.
+/// Conditions with the operators `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN`, for values of type `V`: started by [`Filter::last_login_app`](crate::types::ListUsersAdvancedFilterItemDto::last_login_app), [`Filter::user_source`](crate::types::ListUsersAdvancedFilterItemDto::user_source), [`Filter::identity`](crate::types::ListUsersAdvancedFilterItemDto::identity).
 ///
-/// Values: text.
+/// `V` is text unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -2518,26 +864,47 @@ impl LoginsCountFilter {
 ///     serde_json::json!({"field":"lastLoginApp","operator":"EQUAL","value":"some-value"}),
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct LastLoginAppFilter {
+pub struct LastLoginAppFilter<V = String> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl LastLoginAppFilter {
+impl<V> std::fmt::Debug for LastLoginAppFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(LastLoginAppFilter))
+            .field("field", &self.field)
+            .finish()
+    }
+}
+impl<V> Clone for LastLoginAppFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> LastLoginAppFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<String>) -> Filter {
+    pub fn equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<String>) -> Filter {
+    pub fn not_equal(self, value: impl Into<V>) -> Filter {
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(json(value.into())),
+            Some(crate::runtime::filters::to_json(value.into())),
         )
     }
     /// `IS_NULL`: empty
@@ -2563,8 +930,11 @@ impl LastLoginAppFilter {
     /// `IN`: an element in an array
     ///
     /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
+    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<V>>) -> Filter {
+        let values = values
+            .into_iter()
+            .map(|item| crate::runtime::filters::to_json(item.into()))
+            .collect();
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
@@ -2572,80 +942,9 @@ impl LastLoginAppFilter {
         )
     }
 }
-/// Conditions on `userSource`, started by [`Filter::user_source`](crate::types::ListUsersAdvancedFilterItemDto::user_source): one method per operator the field allows.
+/// Conditions with the operators `IN`, for values of type `V`: started by [`Filter::department`](crate::types::ListUsersAdvancedFilterItemDto::department), [`Filter::logged_in_apps`](crate::types::ListUsersAdvancedFilterItemDto::logged_in_apps).
 ///
-/// Values: any JSON value.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::user_source().equal("some-value");
-/// assert_eq!(filter.field, "userSource");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"userSource","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct UserSourceFilter {
-    field: String,
-}
-impl UserSourceFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<serde_json::Value>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(value.into()),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<serde_json::Value>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(value.into()),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(
-        self,
-        values: impl IntoIterator<Item = impl Into<serde_json::Value>>,
-    ) -> Filter {
-        let values = values.into_iter().map(|item| item.into()).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `department`, started by [`Filter::department`](crate::types::ListUsersAdvancedFilterItemDto::department): one method per operator the field allows.
-///
-/// Values: [`ListUsersDepartmentFilterDto`](crate::types::ListUsersDepartmentFilterDto).
+/// `V` is [`ListUsersDepartmentFilterDto`](crate::types::ListUsersDepartmentFilterDto) unless a constructor says otherwise.
 ///
 /// ```
 /// use genauth_client::filters::Filter;
@@ -2655,236 +954,45 @@ impl UserSourceFilter {
 ///     Filter::department().is_in([value])
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct DepartmentFilter {
+pub struct DepartmentFilter<V = crate::types::ListUsersDepartmentFilterDto> {
     field: String,
+    value: std::marker::PhantomData<fn() -> V>,
 }
-impl DepartmentFilter {
+impl<V> std::fmt::Debug for DepartmentFilter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(stringify!(DepartmentFilter)).field("field", &self.field).finish()
+    }
+}
+impl<V> Clone for DepartmentFilter<V> {
+    fn clone(&self) -> Self {
+        Self {
+            field: self.field.clone(),
+            value: std::marker::PhantomData,
+        }
+    }
+}
+impl<V: serde::Serialize> DepartmentFilter<V> {
+    fn new(field: String) -> Self {
+        Self {
+            field,
+            value: std::marker::PhantomData,
+        }
+    }
     /// `IN`: an element in an array
     ///
     /// Sends the values as a JSON array.
-    pub fn is_in(
-        self,
-        values: impl IntoIterator<
-            Item = impl Into<crate::types::ListUsersDepartmentFilterDto>,
-        >,
-    ) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
+    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<V>>) -> Filter {
+        let values = values
+            .into_iter()
+            .map(|item| crate::runtime::filters::to_json(item.into()))
+            .collect();
         condition(
             self.field,
             crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
             Some(serde_json::Value::Array(values)),
         )
     }
-}
-/// Conditions on `loggedInApps`, started by [`Filter::logged_in_apps`](crate::types::ListUsersAdvancedFilterItemDto::logged_in_apps): one method per operator the field allows.
-///
-/// Values: text.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::logged_in_apps().is_in(["some-value", "other-value"]);
-/// assert_eq!(filter.field, "loggedInApps");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"loggedInApps","operator":"IN","value":["some-value","other-value"]}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct LoggedInAppsFilter {
-    field: String,
-}
-impl LoggedInAppsFilter {
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(self, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
-        let values = values.into_iter().map(|item| json(item.into())).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// Conditions on `identity`, started by [`Filter::identity`](crate::types::ListUsersAdvancedFilterItemDto::identity): one method per operator the field allows.
-///
-/// Values: any JSON value.
-///
-/// ```
-/// use genauth_client::filters::Filter;
-///
-/// let filter = Filter::identity().equal("some-value");
-/// assert_eq!(filter.field, "identity");
-/// assert_eq!(
-///     serde_json::to_value(&filter).unwrap(),
-///     serde_json::json!({"field":"identity","operator":"EQUAL","value":"some-value"}),
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct IdentityFilter {
-    field: String,
-}
-impl IdentityFilter {
-    /// `EQUAL`: all equal, applicable to all equal matching of numbers and strings
-    pub fn equal(self, value: impl Into<serde_json::Value>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::Equal,
-            Some(value.into()),
-        )
-    }
-    /// `NOT_EQUAL`: not equal, applicable to matching of numbers and strings
-    pub fn not_equal(self, value: impl Into<serde_json::Value>) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotEqual,
-            Some(value.into()),
-        )
-    }
-    /// `IS_NULL`: empty
-    ///
-    /// Sends no `value`.
-    pub fn is_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::IsNull,
-            None,
-        )
-    }
-    /// `NOT_NULL`: not empty
-    ///
-    /// Sends no `value`.
-    pub fn not_null(self) -> Filter {
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::NotNull,
-            None,
-        )
-    }
-    /// `IN`: an element in an array
-    ///
-    /// Sends the values as a JSON array.
-    pub fn is_in(
-        self,
-        values: impl IntoIterator<Item = impl Into<serde_json::Value>>,
-    ) -> Filter {
-        let values = values.into_iter().map(|item| item.into()).collect();
-        condition(
-            self.field,
-            crate::types::ListUsersAdvancedFilterItemDtoOperator::In,
-            Some(serde_json::Value::Array(values)),
-        )
-    }
-}
-/// A point in time for conditions on time fields, sent as given: text (a JSON string) or milliseconds since the Unix epoch (a JSON number).
-///
-/// The API docs send both: `new Date(..)`, which JSON writes as `"2022-07-03T03:20:30.000Z"` ([`Timestamp::from`] a `SystemTime` writes the same), and `Date.now() - ..`, a number ([`Timestamp::millis`], or an `i64`).
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use genauth_client::filters::Timestamp;
-///
-/// let time = UNIX_EPOCH + Duration::from_millis(1_656_818_430_000);
-/// assert_eq!(Timestamp::from(time), Timestamp::Rfc3339("2022-07-03T03:20:30.000Z".into()));
-/// assert_eq!(Timestamp::millis(time), Timestamp::EpochMillis(1_656_818_430_000));
-/// assert_eq!(Timestamp::from(1_656_818_430_000), Timestamp::EpochMillis(1_656_818_430_000));
-/// assert_eq!(Timestamp::from("2022-07-03"), Timestamp::Rfc3339("2022-07-03".into()));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Timestamp {
-    /// RFC 3339 text (`2022-07-03T03:20:30.000Z`), sent as a JSON string as it is.
-    Rfc3339(String),
-    /// Milliseconds since 1970-01-01T00:00:00Z, sent as a JSON number.
-    EpochMillis(i64),
-}
-impl Timestamp {
-    /// `time` as JavaScript's `JSON.stringify(new Date(..))` writes it: UTC, with
-    /// milliseconds (`2022-07-03T03:20:30.000Z`).
-    pub fn rfc3339(time: std::time::SystemTime) -> Self {
-        Self::Rfc3339(format_millis(epoch_millis(time)))
-    }
-    /// `time` as JavaScript's `Date.now()` counts it: whole milliseconds since the Unix
-    /// epoch.
-    pub fn millis(time: std::time::SystemTime) -> Self {
-        Self::EpochMillis(epoch_millis(time))
-    }
-}
-impl std::convert::From<std::time::SystemTime> for Timestamp {
-    /// As [`Timestamp::rfc3339`].
-    fn from(time: std::time::SystemTime) -> Self {
-        Self::rfc3339(time)
-    }
-}
-impl std::convert::From<i64> for Timestamp {
-    /// Milliseconds since the Unix epoch.
-    fn from(millis: i64) -> Self {
-        Self::EpochMillis(millis)
-    }
-}
-impl std::convert::From<&str> for Timestamp {
-    /// RFC 3339 text, sent as it is.
-    fn from(text: &str) -> Self {
-        Self::Rfc3339(text.to_owned())
-    }
-}
-impl std::convert::From<String> for Timestamp {
-    /// RFC 3339 text, sent as it is.
-    fn from(text: String) -> Self {
-        Self::Rfc3339(text)
-    }
-}
-impl std::convert::From<Timestamp> for serde_json::Value {
-    /// A JSON string or number, as sent: for conditions that take any JSON value.
-    fn from(time: Timestamp) -> Self {
-        match time {
-            Timestamp::Rfc3339(text) => serde_json::Value::String(text),
-            Timestamp::EpochMillis(millis) => serde_json::Value::from(millis),
-        }
-    }
-}
-impl serde::Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Rfc3339(text) => serializer.serialize_str(text),
-            Self::EpochMillis(millis) => serializer.serialize_i64(*millis),
-        }
-    }
-}
-/// Whole milliseconds since the Unix epoch, rounded down as JavaScript's `Date` does.
-fn epoch_millis(time: std::time::SystemTime) -> i64 {
-    match time.duration_since(std::time::UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
-        Err(before) => {
-            let before = before.duration();
-            let millis = before.as_millis()
-                + u128::from(before.subsec_nanos() % 1_000_000 != 0);
-            i64::try_from(millis).map_or(i64::MIN, |millis| -millis)
-        }
-    }
-}
-/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for milliseconds since the Unix epoch (days to a civil date
-/// by Howard Hinnant's `civil_from_days`).
-fn format_millis(millis: i64) -> String {
-    let days = millis.div_euclid(86_400_000);
-    let of_day = millis.rem_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z", of_day / 3_600_000,
-        of_day / 60_000 % 60, of_day / 1_000 % 60, of_day % 1_000
-    )
 }
 /// One sort item: [`SortingDto`](crate::types::SortingDto) under a shorter name, with a constructor per field it sorts by.
 pub type Sort = crate::types::SortingDto;

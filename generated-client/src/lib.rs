@@ -110,14 +110,12 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
-mod error;
 pub mod filters;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod operations;
 pub mod types;
-pub use client::{
-    ManagementClient, ManagementClientBuilder, RetryPolicy, ApiResponse, HeaderFamily,
-    DEFAULT_HOST,
-};
-pub use error::Error;
+/// The runtime this crate is built on: sending, retries, token auth, errors, the response envelope.
+pub use openapi_client_runtime as runtime;
+pub use client::{ManagementClient, ManagementClientBuilder, HeaderFamily, DEFAULT_HOST};
+pub use runtime::{Error, RetryPolicy, ApiResponse};

@@ -265,7 +265,7 @@ impl GetUserRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<crate::ApiResponse<crate::types::UserDto>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUser",
             read_only: true,
             authenticated: true,
@@ -286,33 +286,32 @@ impl GetUserRequest {
                 operation: CALL.operation,
                 parameter: "userId",
             })?;
-        let url = client.url(&["api", "v3", "get-user"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["api", "v3", "get-user"]);
         {
             let value = &user_id;
-            query.push(("userId", value.to_string()));
+            request.query("userId", value);
         }
         if let Some(value) = &user_id_type {
-            query.push(("userIdType", value.to_string()));
+            request.query("userIdType", &value.to_string());
         }
         if let Some(value) = &flat_custom_data {
-            query.push(("flatCustomData", value.to_string()));
+            request.query("flatCustomData", &value.to_string());
         }
         if let Some(value) = &with_custom_data {
-            query.push(("withCustomData", value.to_string()));
+            request.query("withCustomData", &value.to_string());
         }
         if let Some(value) = &with_post {
-            query.push(("withPost", value.to_string()));
+            request.query("withPost", &value.to_string());
         }
         if let Some(value) = &with_identities {
-            query.push(("withIdentities", value.to_string()));
+            request.query("withIdentities", &value.to_string());
         }
         if let Some(value) = &with_department_ids {
-            query.push(("withDepartmentIds", value.to_string()));
+            request.query("withDepartmentIds", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_enveloped::<crate::types::UserDto>(CALL, request).await
+        client.inner.send_enveloped::<crate::types::UserDto>(request).await
     }
 }
 /// Request builder for [`ManagementClient::get_user_batch`](crate::ManagementClient::get_user_batch): `GET /api/v3/get-user-batch`.
@@ -400,7 +399,7 @@ impl GetUserBatchRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<crate::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserBatch",
             read_only: true,
             authenticated: true,
@@ -422,7 +421,7 @@ impl GetUserBatchRequest {
             })?;
         {
             let value = &user_ids;
-            crate::client::check_len(
+            crate::runtime::checks::check_len(
                 CALL.operation,
                 "userIds",
                 value.len(),
@@ -430,30 +429,33 @@ impl GetUserBatchRequest {
                 Some(50),
             )?;
         }
-        let url = client.url(&["api", "v3", "get-user-batch"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::GET,
+                &["api", "v3", "get-user-batch"],
+            );
         {
             let value = &user_ids;
-            query.push(("userIds", crate::client::join(value)));
+            request.query("userIds", &crate::runtime::join(value));
         }
         if let Some(value) = &user_id_type {
-            query.push(("userIdType", value.to_string()));
+            request.query("userIdType", &value.to_string());
         }
         if let Some(value) = &with_custom_data {
-            query.push(("withCustomData", value.to_string()));
+            request.query("withCustomData", &value.to_string());
         }
         if let Some(value) = &flat_custom_data {
-            query.push(("flatCustomData", value.to_string()));
+            request.query("flatCustomData", &value.to_string());
         }
         if let Some(value) = &with_identities {
-            query.push(("withIdentities", value.to_string()));
+            request.query("withIdentities", &value.to_string());
         }
         if let Some(value) = &with_department_ids {
-            query.push(("withDepartmentIds", value.to_string()));
+            request.query("withDepartmentIds", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_enveloped::<Vec<crate::types::UserDto>>(CALL, request).await
+        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
     }
 }
 /// Request builder for [`ManagementClient::update_user_batch`](crate::ManagementClient::update_user_batch): `POST /api/v3/update-user-batch`.
@@ -506,7 +508,7 @@ impl UpdateUserBatchRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<crate::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateUserBatch",
             read_only: false,
             authenticated: true,
@@ -518,14 +520,19 @@ impl UpdateUserBatchRequest {
                 operation: CALL.operation,
                 parameter: "list",
             })?;
-        let url = client.url(&["api", "v3", "update-user-batch"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::POST,
+                &["api", "v3", "update-user-batch"],
+            );
         let body = crate::types::UpdateUserBatchReqDto {
             list,
             options,
         };
-        request = request.json(&body);
-        client.execute_enveloped::<Vec<crate::types::UserDto>>(CALL, request).await
+        request.json(&body);
+        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
     }
 }
 /// Request builder for [`ManagementClient::get_user_groups`](crate::ManagementClient::get_user_groups): `GET /api/v3/get-user-groups`.
@@ -574,7 +581,7 @@ impl GetUserGroupsRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<crate::ApiResponse<crate::types::GroupPagingDto>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserGroups",
             read_only: true,
             authenticated: true,
@@ -586,18 +593,21 @@ impl GetUserGroupsRequest {
                 operation: CALL.operation,
                 parameter: "userId",
             })?;
-        let url = client.url(&["api", "v3", "get-user-groups"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::GET,
+                &["api", "v3", "get-user-groups"],
+            );
         {
             let value = &user_id;
-            query.push(("userId", value.to_string()));
+            request.query("userId", value);
         }
         if let Some(value) = &user_id_type {
-            query.push(("userIdType", value.to_string()));
+            request.query("userIdType", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_enveloped::<crate::types::GroupPagingDto>(CALL, request).await
+        client.inner.send_enveloped::<crate::types::GroupPagingDto>(request).await
     }
 }
 /// Request builder for [`ManagementClient::list_users`](crate::ManagementClient::list_users): `POST /api/v3/list-users`.
@@ -667,7 +677,7 @@ impl ListUsersRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listUsers",
             read_only: true,
             authenticated: true,
@@ -679,16 +689,17 @@ impl ListUsersRequest {
                 .check_limits()
                 .map_err(|breach| breach.into_error(CALL.operation, "options"))?;
         }
-        let url = client.url(&["api", "v3", "list-users"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["api", "v3", "list-users"]);
         let body = crate::types::ListUsersRequestDto {
             keywords,
             advanced_filter,
             search_query,
             options,
         };
-        request = request.json(&body);
-        client.execute_enveloped::<crate::types::UserPagingDto>(CALL, request).await
+        request.json(&body);
+        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
     }
 }
 /// Request builder for [`ManagementClient::get_management_token`](crate::ManagementClient::get_management_token): `POST /api/v3/get-management-token`.
@@ -737,7 +748,7 @@ impl GetManagementTokenRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<crate::ApiResponse<crate::types::AccessTokenResDto>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getManagementToken",
             read_only: true,
             authenticated: false,
@@ -754,14 +765,19 @@ impl GetManagementTokenRequest {
                 operation: CALL.operation,
                 parameter: "accessKeySecret",
             })?;
-        let url = client.url(&["api", "v3", "get-management-token"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::POST,
+                &["api", "v3", "get-management-token"],
+            );
         let body = crate::types::GetManagementAccessTokenDto {
             access_key_id,
             access_key_secret,
         };
-        request = request.json(&body);
-        client.execute_enveloped::<crate::types::AccessTokenResDto>(CALL, request).await
+        request.json(&body);
+        client.inner.send_enveloped::<crate::types::AccessTokenResDto>(request).await
     }
 }
 impl std::fmt::Debug for GetManagementTokenRequest {

@@ -1387,7 +1387,9 @@ pub struct ListUsersOptionsDto {
 impl ListUsersOptionsDto {
     /// Checks the bounds the API declares on this value's fields, nested ones
     /// included: the first one broken, with where it is.
-    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+    pub(crate) fn check_limits(
+        &self,
+    ) -> std::result::Result<(), crate::runtime::checks::Breach> {
         if let Some(value) = &self.pagination {
             value.check_limits().map_err(|breach| breach.within("pagination"))?;
         }
@@ -1583,13 +1585,15 @@ pub struct PaginationDto {
 impl PaginationDto {
     /// Checks the bounds the API declares on this value's fields, nested ones
     /// included: the first one broken, with where it is.
-    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+    pub(crate) fn check_limits(
+        &self,
+    ) -> std::result::Result<(), crate::runtime::checks::Breach> {
         if let Some(value) = &self.page {
-            crate::client::Breach::range(*value as f64, Some(1.0), None)
+            crate::runtime::checks::Breach::range(*value as f64, Some(1.0), None)
                 .map_err(|breach| breach.within("page"))?;
         }
         if let Some(value) = &self.limit {
-            crate::client::Breach::range(*value as f64, Some(1.0), Some(50.0))
+            crate::runtime::checks::Breach::range(*value as f64, Some(1.0), Some(50.0))
                 .map_err(|breach| breach.within("limit"))?;
         }
         Ok(())

@@ -1,6 +1,6 @@
 //! What the generator needs to know beyond the spec: the crate's name and the client's.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -49,6 +49,24 @@ pub struct Config {
     /// Typed search conditions, sort items and fuzzy-search fields (`src/filters.rs`).
     #[serde(default)]
     pub filters: Option<Filters>,
+    /// The file the settings were read from, named in configuration errors.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+    /// How the generated crate reaches the runtime crate; set by the caller, not the file.
+    #[serde(skip)]
+    pub runtime: Runtime,
+}
+
+/// How a generated crate depends on the runtime crate (`openapi-client-runtime`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Runtime {
+    /// A copy of the runtime's sources is written into the crate (`runtime/`), so the crate
+    /// builds wherever it is put.
+    #[default]
+    Vendored,
+    /// The runtime crate at this path, relative to the generated crate's directory
+    /// (`../runtime` in this repository).
+    Path(String),
 }
 
 /// A response envelope: `{ <status>: 200, <message>: "...", <data>: ... }`. Success is decided by
@@ -202,6 +220,8 @@ impl Config {
             paging: Vec::new(),
             batches: Vec::new(),
             filters: None,
+            source: None,
+            runtime: Runtime::default(),
         }
     }
 
@@ -220,6 +240,7 @@ impl Config {
             message,
         })?;
         let mut config = config;
+        config.source = Some(path.to_owned());
         let dir = path.parent().unwrap_or(Path::new("."));
         // Named in preambles by the config's folder and the declared path, never absolutely.
         let folder = dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
@@ -264,9 +285,6 @@ impl Config {
             }
             if crate::naming::snake(&auth.tenant_name) != auth.tenant_name {
                 return Err(format!("auth.tenant-name {:?} is not a snake_case identifier", auth.tenant_name));
-            }
-            if self.envelope.is_none() {
-                return Err("auth needs an envelope to read the token operation's answer".to_owned());
             }
             let texts = [&auth.header, &auth.scheme, &auth.headers.tenant, &auth.headers.lang, &auth.headers.sdk_version]
                 .into_iter()
@@ -351,9 +369,33 @@ pub struct FilterCondition {
     pub value: String,
     /// Every operator and what it compares with.
     pub operators: Vec<FilterOperator>,
+    /// Named sets of operators that fields share (`Text`: `EQUAL`, `CONTAINS`, …): each set is
+    /// one builder type in the generated crate (`TextFilter<V>`), generic over the value type.
+    #[serde(default)]
+    pub operator_sets: Vec<OperatorSet>,
     /// The documented fields, in the order the docs list them. Any other field is reached with
     /// `custom(name)`.
     pub fields: Vec<FilterField>,
+}
+
+/// A named set of operators (`Text`), shared by the fields that allow exactly these.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OperatorSet {
+    /// The set's name, an UpperCamelCase word: its builder is `<name><condition type>`.
+    pub name: String,
+    /// Its operators, each one of `condition.operators`.
+    pub operators: Vec<String>,
+}
+
+/// The operators a field allows: a named set, or a list.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum FieldOperators {
+    /// The name of one of `condition.operator-sets`.
+    Set(String),
+    /// Operators of `condition.operators`.
+    List(Vec<String>),
 }
 
 /// One operator (`BETWEEN`) and the value it takes.
@@ -392,8 +434,9 @@ pub struct FilterField {
     /// The value kind: `string`, `integer`, `number`, `boolean`, `time` (RFC 3339 text or epoch
     /// milliseconds), `any` (any JSON), or the name of a schema of the spec (`UserDtoStatus`).
     pub value: String,
-    /// The operators it allows, each one of `condition.operators`.
-    pub operators: Vec<String>,
+    /// The operators it allows: a set of `condition.operator-sets`, or a list of
+    /// `condition.operators`.
+    pub operators: FieldOperators,
     /// Its documentation; by default the text after `- <name>:` in the field property's
     /// description.
     #[serde(default)]
@@ -483,6 +526,27 @@ impl Filters {
             }
             methods.push(method);
         }
+        let known = |at: &str, ops: &[String]| -> Result<(), String> {
+            if ops.is_empty() {
+                return Err(format!("{at}: lists no operator"));
+            }
+            for op in ops {
+                if !condition.operators.iter().any(|o| &o.wire == op) {
+                    return Err(format!("{at}: operator {op:?} is not one of filters.condition.operators"));
+                }
+            }
+            Ok(())
+        };
+        for (i, set) in condition.operator_sets.iter().enumerate() {
+            let at = format!("filters.condition.operator-sets[{i}] ({:?})", set.name);
+            if crate::naming::type_name(&set.name) != set.name {
+                return Err(format!("{at}: the name is not an UpperCamelCase identifier"));
+            }
+            if condition.operator_sets[..i].iter().any(|s| s.name == set.name) {
+                return Err(format!("{at}: the set is listed twice"));
+            }
+            known(&at, &set.operators)?;
+        }
         for (i, field) in condition.fields.iter().enumerate() {
             let at = format!("filters.condition.fields[{i}] ({:?})", field.name);
             if field.name.is_empty() {
@@ -491,12 +555,12 @@ impl Filters {
             if condition.fields[..i].iter().any(|f| f.name == field.name) {
                 return Err(format!("{at}: the field is listed twice"));
             }
-            if field.operators.is_empty() {
-                return Err(format!("{at}: lists no operator"));
-            }
-            for op in &field.operators {
-                if !condition.operators.iter().any(|o| &o.wire == op) {
-                    return Err(format!("{at}: operator {op:?} is not one of filters.condition.operators"));
+            match &field.operators {
+                FieldOperators::List(ops) => known(&at, ops)?,
+                FieldOperators::Set(name) => {
+                    if !condition.operator_sets.iter().any(|s| &s.name == name) {
+                        return Err(format!("{at}: operators {name:?} is not one of filters.condition.operator-sets"));
+                    }
                 }
             }
         }

@@ -1,15 +1,19 @@
 //! An OpenAPI 3.0 → Rust client generator.
 //!
 //! One way from spec to files: [`load`] parses the document, [`model`] resolves it into types
-//! and operations (names from [`naming`]), and [`emit`] turns the model into the files of a
-//! crate. [`generate`] runs all three.
+//! and operations (names from [`naming`]), [`plan`] resolves the generator config against the
+//! model and decides everything else, and [`emit`] prints the plan as the files of a crate that
+//! builds on the runtime crate (`runtime/`). [`generate`] runs them all.
 
 pub mod config;
+mod docs;
 pub mod emit;
 pub mod error;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod plan;
+mod rust;
 
 use std::path::Path;
 
@@ -36,12 +40,9 @@ pub fn generate(spec: &Path, config: &Config, provenance: &Provenance) -> Result
 
 /// Generates from an already parsed spec.
 pub fn generate_from(spec: &load::Spec, config: &Config, provenance: &Provenance) -> Result<Output, Error> {
-    config.validate().map_err(|message| Error::Config {
-        path: spec.path.clone(),
-        message,
-    })?;
     let api = model::build(spec)?;
-    let files = emit::emit(&api, config, provenance)?;
+    let plan = plan::build(&api, config)?;
+    let files = emit::emit(&plan, provenance)?;
     Ok(Output {
         files,
         operations: api.operations.len(),

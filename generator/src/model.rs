@@ -32,6 +32,74 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations in spec order (paths, then methods in a fixed order).
     pub operations: Vec<Operation>,
+    /// Type name → index into `types`.
+    index: HashMap<String, usize>,
+}
+
+impl Api {
+    /// The named type `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.index.get(name).map(|&i| &self.types[i])
+    }
+
+    /// The type behind any aliases (bounded, so an alias cycle cannot be followed forever).
+    pub fn resolve<'a>(&'a self, mut ty: &'a TypeRef) -> &'a TypeRef {
+        for _ in 0..=self.types.len().min(64) {
+            let TypeRef::Named(name) = ty else { break };
+            match self.type_def(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => break,
+            }
+        }
+        ty
+    }
+
+    /// The fields of `ty` when it is a named struct (aliases are not followed).
+    pub fn struct_fields(&self, ty: &TypeRef) -> Option<&[Field]> {
+        let TypeRef::Named(name) = ty else { return None };
+        match &self.type_def(name)?.kind {
+            TypeKind::Struct(fields) => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The fields of `ty` when it is a struct, through aliases.
+    pub fn object_fields(&self, ty: &TypeRef) -> Option<&[Field]> {
+        self.struct_fields(self.resolve(ty))
+    }
+
+    /// The operation whose operationId is `id`.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.id == id)
+    }
+
+    /// Whether `Default` is derived for the named type: it is a struct or alias all of whose
+    /// required fields have a default, without recursion.
+    pub fn derives_default(&self, name: &str) -> bool {
+        self.defaults(name, &mut HashMap::new())
+    }
+
+    fn defaults<'a>(&'a self, name: &'a str, memo: &mut HashMap<&'a str, bool>) -> bool {
+        if let Some(&known) = memo.get(name) {
+            return known;
+        }
+        // "No" while visiting, so cycles end conservatively.
+        memo.insert(name, false);
+        let of = |ty: &'a TypeRef, memo: &mut HashMap<&'a str, bool>| match ty {
+            TypeRef::Named(name) => self.defaults(name, memo),
+            _ => true,
+        };
+        let result = match self.type_def(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => fields
+                .iter()
+                .filter(|f| f.required && !f.nullable)
+                .all(|f| !f.recursive && of(&f.ty, memo)),
+            Some(TypeKind::Alias(ty)) => of(ty, memo),
+            _ => false,
+        };
+        memo.insert(name, result);
+        result
+    }
 }
 
 /// One named type.
@@ -75,7 +143,7 @@ pub struct Variant {
 }
 
 /// One known value of a string enum.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumValue {
     /// The value on the wire.
     pub wire: String,
@@ -324,6 +392,7 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
         default_server: doc.servers.first().map(server_url),
+        index: builder.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect(),
         types: builder.types,
         operations,
     })

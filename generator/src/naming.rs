@@ -19,27 +19,22 @@ const KEYWORDS: &[&str] = &[
 /// Type names the emitted code uses itself and schemas must not shadow.
 const RESERVED_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Error", "Value"];
 
-/// Methods the client type already has (see `templates/client.rs.askama`, and `clone`, which the
-/// operation methods call): operation methods must not take these names.
-pub const CLIENT_METHODS: &[&str] = &[
-    "new", "builder", "base_url", "http_client", "url", "request", "send_json", "send_empty", "fetch", "clone",
-];
+/// Methods the generated client type has itself (see `emit::client`), and `clone`, which the
+/// operation methods call, and `fmt` of `Debug`: operation methods must not take these names.
+/// Sending (`execute`, `credentials`, ...) lives on the runtime's client inside it, so operation
+/// names never meet it.
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "base_url", "http_client", "request", "runtime", "clone", "fmt"];
 
-/// Names a request builder already uses for itself (its `send` and `new` methods, its `client`
-/// field): setters must not take these names.
-pub const BUILDER_MEMBERS: &[&str] = &["send", "new", "client"];
+/// Names a request builder already uses for itself (its `send`, `send_with_meta` and `new`
+/// methods, its `client` field): setters must not take these names.
+pub const BUILDER_MEMBERS: &[&str] = &["send", "send_with_meta", "new", "client"];
 
-/// Methods `MockServer` has itself (see `templates/mock.rs.askama`, and the traits it
-/// implements): its per-operation helpers, named after the client methods, must not take these.
+/// Methods the generated `MockServer` has itself, or reaches through `Deref` from the runtime's
+/// server, and those of the traits it implements: its per-operation helpers, named after the
+/// client methods, must not take these.
 pub const MOCK_SERVER_METHODS: &[&str] = &[
     "start", "base_url", "address", "client", "client_builder", "received", "requests", "problems", "verify",
-    "reset", "revoke_tokens", "lock", "add", "drop", "fmt",
-];
-
-/// Types the mock module defines itself: the per-operation helper types must not take these.
-pub const MOCK_TYPES: &[&str] = &[
-    "MockServer", "Operation", "ReceivedRequest", "TypedRequest", "Draft", "Expectation", "Check", "CheckFn",
-    "Answer", "Reply", "State", "Token",
+    "reset", "revoke_tokens", "mock", "deref", "drop", "fmt",
 ];
 
 /// Drops characters that cannot appear in an identifier, keeping word boundaries.

@@ -30,6 +30,7 @@ pub mod filters;
 mod retry;
 
 pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};
+pub use checks::join;
 pub use client::{Call, Client, ClientBuilder, Interpret, Request};
 pub use decode::{locate, ApiResponse};
 pub use error::Error;

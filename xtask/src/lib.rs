@@ -37,9 +37,11 @@ pub fn workspace_root() -> PathBuf {
 /// Every target `cargo xtask codegen` maintains: the client, then each test fixture's golden crate.
 pub fn targets(root: &Path) -> Result<Vec<Target>, generator::Error> {
     let config_path = root.join("spec/codegen.yaml");
+    let mut client = Config::load(&config_path)?;
+    client.runtime = runtime_from(Path::new("generated-client"));
     let mut targets = vec![Target {
         spec: PathBuf::from("spec/genauth-users.yaml"),
-        config: Config::load(&config_path)?,
+        config: client,
         out: PathBuf::from("generated-client"),
     }];
     let fixtures = root.join("tests/fixtures");
@@ -63,13 +65,22 @@ pub fn targets(root: &Path) -> Result<Vec<Target>, generator::Error> {
         config
             .description
             .get_or_insert_with(|| format!("Golden output for tests/fixtures/{name}.yaml."));
+        let out = PathBuf::from(format!("tests/golden/{name}"));
+        config.runtime = runtime_from(&out);
         targets.push(Target {
             spec: PathBuf::from(format!("tests/fixtures/{name}.yaml")),
             config,
-            out: PathBuf::from(format!("tests/golden/{name}")),
+            out,
         });
     }
     Ok(targets)
+}
+
+/// The workspace's runtime crate as seen from a crate directory `out` (relative to the root):
+/// crates generated here use it by path instead of carrying a copy.
+pub fn runtime_from(out: &Path) -> generator::config::Runtime {
+    let up = vec![".."; out.components().count()];
+    generator::config::Runtime::Path(format!("{}/runtime", up.join("/")))
 }
 
 /// What `codegen` did (or, with `check`, would do) to one target.

@@ -13,7 +13,10 @@ usage:
       regenerate generated-client/ (and the test fixtures' golden crates) from their specs;
       with --check, change nothing and fail naming every stale, missing or extra file
   cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--client-name NAME] [--config FILE]
-      run the generator on any spec into any directory";
+                       [--runtime-path PATH]
+      run the generator on any spec into any directory; the crate carries a copy of the runtime
+      (runtime/) and builds on its own, unless --runtime-path names the runtime crate to depend on
+      (relative to DIR)";
 
 fn main() -> ExitCode {
     match run() {
@@ -89,6 +92,7 @@ fn generate(args: &[String]) -> Result<ExitCode> {
     let mut crate_name = None;
     let mut client_name = None;
     let mut config_file = None;
+    let mut runtime_path = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value\n{USAGE}")).cloned();
@@ -98,6 +102,7 @@ fn generate(args: &[String]) -> Result<ExitCode> {
             "--crate-name" => crate_name = Some(value()?),
             "--client-name" => client_name = Some(value()?),
             "--config" => config_file = Some(PathBuf::from(value()?)),
+            "--runtime-path" => runtime_path = Some(value()?),
             _ => bail!("unexpected argument {flag:?}\n{USAGE}"),
         }
     }
@@ -112,6 +117,9 @@ fn generate(args: &[String]) -> Result<ExitCode> {
     }
     if let Some(name) = client_name {
         config.client_name = name;
+    }
+    if let Some(path) = runtime_path {
+        config.runtime = generator::config::Runtime::Path(path);
     }
     let spec_label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let provenance = Provenance {

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use crate::model::{Api, Field, Limits, TypeDef, TypeKind, TypeRef};
 
-/// Turns the expression of a `crate::client::Breach` into the expression the caller returns.
+/// Turns the expression of a `crate::runtime::checks::Breach` into the expression the caller returns.
 pub(crate) type Fail<'f> = &'f dyn Fn(TokenStream) -> TokenStream;
 
 /// Which named types need checking, and the code that checks them.
@@ -179,7 +179,7 @@ impl<'a> Checks<'a> {
             impl #name {
                 /// Checks the bounds the API declares on this value's fields, nested ones
                 /// included: the first one broken, with where it is.
-                pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+                pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::runtime::checks::Breach> {
                     #body
                     Ok(())
                 }
@@ -255,11 +255,11 @@ fn own_limits(limits: &Limits, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Array(_) if has_len => {
             let (min, max) = (opt_usize(limits.min_items), opt_usize(limits.max_items));
-            quote!(crate::client::Breach::len(value.len(), #min, #max))
+            quote!(crate::runtime::checks::Breach::len(value.len(), #min, #max))
         }
         TypeRef::Integer { .. } | TypeRef::Number { .. } if has_range => {
             let (min, max) = (opt_f64(limits.minimum), opt_f64(limits.maximum));
-            quote!(crate::client::Breach::range(#number, #min, #max))
+            quote!(crate::runtime::checks::Breach::range(#number, #min, #max))
         }
         _ => TokenStream::new(),
     }

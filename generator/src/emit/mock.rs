@@ -1,128 +1,204 @@
-//! The model → `src/mock.rs` (feature `mock`): an offline server for tests of code that uses the
-//! client. Its runtime comes from `templates/mock.rs.askama`; this adds what depends on the
-//! spec: the `Operation` enum, one typed helper per operation, and the module's example.
+//! The plan's operations → `src/mock.rs` (feature `mock`): the API's `Operation` enum, and a
+//! `MockServer` wrapping the runtime's mock server with one typed helper per operation. The
+//! server itself (HTTP, matching, token issuance, `verify`) is the runtime's.
 
-use askama::Template;
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::lines_to_attrs;
-use super::operations::{shape, Shape};
-use super::types::{ident, rust_type};
-use crate::config::{Config, Envelope};
-use crate::error::Error;
-use crate::model::{Api, Limits, Operation, ParamLocation, TypeKind, TypeRef};
-use crate::naming::{self, Namespace};
+use crate::docs::lines_to_attrs;
+use crate::plan::{OpPlan, Plan, Shape};
+use crate::rust::{ident, rust_type, types_prefix};
 
-#[derive(Template)]
-#[template(path = "mock.rs.askama", escape = "none")]
-struct MockRs<'a> {
-    title: &'a str,
-    client: &'a str,
-    envelope: Option<&'a Envelope>,
-    auth: Option<MockAuth>,
-    example: Vec<String>,
-    /// The generated items (`Operation`, the helpers), as Rust source.
-    operations: String,
-}
-
-/// What the mock needs to issue and check tokens: wire names from the config, and the token
-/// operation's variant.
-struct MockAuth {
-    token_variant: String,
-    token_id: String,
-    key_id_field: String,
-    key_secret_field: String,
-    token_field: String,
-    expires_field: String,
-    header: String,
-    scheme: String,
-    invalid_status: i64,
-    tenant_claim: Option<String>,
-    tenant: String,
-    tenant_header: String,
-    prefixes: Vec<String>,
-}
-
-/// An operation's names in the mock module.
-struct Names {
-    /// Its `Operation` variant.
-    variant: String,
-    /// Its `MockServer` method.
-    method: String,
-    /// Its helper type.
-    helper: String,
-}
-
-/// The text of `src/mock.rs`, before formatting.
-pub(super) fn render(api: &Api, config: &Config) -> Result<String, Error> {
-    let variants = naming::variant_names(api.operations.iter().map(|o| o.id.as_str()), "Self");
-    let mut methods = Namespace::with_reserved(naming::MOCK_SERVER_METHODS);
-    let mut helpers = Namespace::with_reserved(naming::MOCK_TYPES);
-    let names: Vec<Names> = api
-        .operations
-        .iter()
-        .zip(variants)
-        .map(|(op, variant)| Names {
-            variant,
-            method: methods.claim(op.name.clone()),
-            helper: helpers.claim(naming::type_name(&format!("{}Mock", op.id))),
-        })
-        .collect();
-
-    let auth = config.auth.as_ref().and_then(|auth| {
-        let (_, names) = api.operations.iter().zip(&names).find(|(op, _)| op.id == auth.token_operation)?;
-        Some(MockAuth {
-            token_variant: names.variant.clone(),
-            token_id: auth.token_operation.clone(),
-            key_id_field: auth.key_id_field.clone(),
-            key_secret_field: auth.key_secret_field.clone(),
-            token_field: auth.token_field.clone(),
-            expires_field: auth.expires_in_field.clone(),
-            header: auth.header.clone(),
-            scheme: auth.scheme.clone(),
-            invalid_status: auth.invalid_token_status,
-            tenant_claim: auth.tenant_claim.clone(),
-            tenant: auth.tenant_name.clone(),
-            tenant_header: auth.headers.tenant.clone(),
-            prefixes: auth.families.iter().map(|f| f.prefix.clone()).collect(),
-        })
+/// The body of `mock.rs`.
+pub fn emit(plan: &Plan) -> TokenStream {
+    let c = &plan.client;
+    let client = ident(&c.name);
+    let builder = ident(&c.builder);
+    let module_docs = module_docs(plan);
+    let operation_enum = operation_enum(plan);
+    let helpers = plan.operations.iter().map(|op| helper(plan, op));
+    let auth_constants = c.auth.as_ref().map(|_| quote!(pub use crate::runtime::mock::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, TENANT_ID};));
+    let infos = plan.operations.iter().map(|op| {
+        let (id, method, path) = (&op.op.id, op.op.method.as_str(), &op.op.path);
+        quote!(crate::runtime::mock::OperationInfo { id: #id, method: #method, path: #path })
     });
+    quote! {
+        #module_docs
 
-    let operation_enum = operation_enum(api, config, &names);
-    let helpers = api.operations.iter().zip(&names).map(|(op, names)| helper(api, config, op, names));
-    let operations = quote! {
+        pub use crate::runtime::mock::{Enveloped, EnvelopedEmpty, Json, Mock, NoContent, ReceivedRequest, TypedRequest};
+        #auth_constants
+
         #operation_enum
-        #(#helpers)*
-    };
-    let template = MockRs {
-        title: &api.title,
-        client: &config.client_name,
-        envelope: config.envelope.as_ref(),
-        auth,
-        example: example(api, config, &names),
-        operations: operations.to_string(),
-    };
-    template.render().map_err(|e| Error::Internal {
-        file: "src/mock.rs".to_owned(),
-        message: e.to_string(),
-    })
+
+        /// The operations as the server routes requests.
+        static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[#(#infos),*];
+
+        /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
+        /// [module documentation](self). Everything not specific to this API (`base_url`,
+        /// `verify`, `problems`, `requests`, `reset`, …) comes from the runtime's server it
+        /// dereferences to.
+        ///
+        /// It stops when dropped. Share it between tasks by reference or in an `Arc`.
+        pub struct MockServer {
+            inner: crate::runtime::mock::MockServer,
+        }
+
+        impl std::fmt::Debug for MockServer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&self.inner, f)
+            }
+        }
+
+        impl std::ops::Deref for MockServer {
+            type Target = crate::runtime::mock::MockServer;
+
+            fn deref(&self) -> &Self::Target {
+                &self.inner
+            }
+        }
+
+        impl MockServer {
+            /// Starts a server on `127.0.0.1` with a free port, serving on a task of the current
+            /// Tokio runtime.
+            ///
+            /// # Panics
+            ///
+            /// Outside a Tokio runtime, or when no loopback port can be bound.
+            pub async fn start() -> MockServer {
+                MockServer { inner: crate::runtime::mock::MockServer::start(&crate::client::API, OPERATIONS).await }
+            }
+
+            /// A client builder set up for this server: its host, an HTTP client that ignores
+            /// proxy settings (one for all clients of this server), the mock's credentials when
+            /// the API has token auth, and the default retry policy with short waits (5 to 50 ms).
+            /// Change anything before `build()`.
+            ///
+            /// # Panics
+            ///
+            /// When the HTTP client cannot be built (its TLS backend fails to initialise).
+            pub fn client_builder(&self) -> crate::#builder {
+                crate::#builder { inner: self.inner.client_builder() }
+            }
+
+            /// A client of this server, as [`Self::client_builder`] sets it up.
+            ///
+            /// # Panics
+            ///
+            /// As [`Self::client_builder`].
+            pub fn client(&self) -> crate::#client {
+                self.client_builder()
+                    .build()
+                    .unwrap_or_else(|e| panic!("mock server: the client settings are invalid: {e}"))
+            }
+
+            /// Every request of `operation` received so far, answered or not, in arrival order.
+            pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
+                self.inner.received(operation.id())
+            }
+
+            #(#helpers)*
+        }
+    }
 }
 
-fn client_link(config: &Config, op: &Operation) -> String {
-    format!("[`{client}::{m}`](crate::{client}::{m})", client = config.client_name, m = op.name)
+fn module_docs(plan: &Plan) -> TokenStream {
+    let c = &plan.client;
+    let mut lines = vec![
+        format!("An offline stand-in for the {}, for tests of code that uses this crate (feature `mock`).", c.title),
+        String::new(),
+        format!(
+            "[`MockServer::start`] serves HTTP/1.1 on `127.0.0.1` (a free port, a task of the current Tokio runtime) and \
+             [`MockServer::client`] gives a [`{0}`](crate::{0}) pointed at it. Nothing leaves the machine.",
+            c.name
+        ),
+        String::new(),
+        "- **Answers**: `server.<operation>()` (named like the client's method) returns a typed [`Mock`] helper for that \
+         operation. Narrow which requests it answers with `expect_query`, `expect_header`, `expect_path`, `expect_body` or \
+         `expect` (a closure over a [`TypedRequest`], whose body is decoded into the operation's body type), limit it with \
+         `times(n)`, then finish it with `respond(..)` (a typed payload), `fail(status, message)`, or \
+         `respond_raw(http_status, body)` (anything at all)."
+            .to_owned(),
+    ];
+    lines.push(
+        "- **Matching**: a request goes to the operation whose method and path template it fits, then to the first helper \
+         set up for it, in setup order, whose expectations all hold and that has answers left. A request nothing answers \
+         gets an error answer (HTTP 501) naming its method, path and why, and is reported by `verify`."
+            .to_owned(),
+    );
+    if let Some(auth) = &c.auth {
+        lines.push(format!(
+            "- **Tokens**: the server answers `{op}` itself for [`ACCESS_KEY_ID`] and [`ACCESS_KEY_SECRET`] (the client's \
+             credentials) with a JWT-shaped token{claim}, and refuses every other call that does not carry one of its tokens \
+             and the tenant id [`TENANT_ID`], with status {status}. Set up `{op}` like any operation to answer otherwise; \
+             `revoke_tokens` makes the client fetch a new token.",
+            op = auth.operation,
+            claim = auth.tenant_claim.as_ref().map(|claim| format!(" whose `{claim}` claim is [`TENANT_ID`]")).unwrap_or_default(),
+            status = auth.invalid_token_status,
+        ));
+    }
+    lines.push(
+        "- **Checking**: [`MockServer::received`] lists the requests of an operation; `verify` panics unless every helper \
+         was used as set up (at least once, or exactly `times(n)`) and nothing unexpected arrived."
+            .to_owned(),
+    );
+    lines.extend(["".to_owned(), "# Example".to_owned(), "".to_owned(), "```".to_owned()]);
+    lines.extend(plan.mock_example.iter().cloned());
+    lines.push("```".to_owned());
+    let attrs = lines.iter().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#attrs)*)
+}
+
+fn client_link(plan: &Plan, op: &OpPlan) -> String {
+    format!("[`{client}::{m}`](crate::{client}::{m})", client = plan.client.name, m = op.op.name)
 }
 
 /// `Operation`: one variant per operation, with its id, method and path template.
-fn operation_enum(api: &Api, config: &Config, names: &[Names]) -> TokenStream {
-    let variants: Vec<Ident> = names.iter().map(|n| ident(&n.variant)).collect();
-    let docs = api.operations.iter().map(|op| {
-        let line = format!(" `{}`: `{} {}` ({}).", op.id, op.method.as_str(), op.path, client_link(config, op));
+fn operation_enum(plan: &Plan) -> TokenStream {
+    let variants: Vec<_> = plan.operations.iter().map(|op| ident(&op.mock_variant)).collect();
+    let docs = plan.operations.iter().map(|op| {
+        let line = format!(" `{}`: `{} {}` ({}).", op.op.id, op.op.method.as_str(), op.op.path, client_link(plan, op));
         quote!(#[doc = #line])
     });
-    let ids = api.operations.iter().map(|op| &op.id);
-    let methods = api.operations.iter().map(|op| op.method.as_str());
-    let paths = api.operations.iter().map(|op| &op.path);
+    let ids = plan.operations.iter().map(|op| &op.op.id);
+    let indexes = 0..plan.operations.len();
+    // Without operations the matches are empty, which is fine for an enum without variants.
+    let lookups = {
+        quote! {
+            /// The spec's `operationId`.
+            pub fn id(self) -> &'static str {
+                match self {
+                    #(Operation::#variants => #ids,)*
+                }
+            }
+
+            /// The HTTP method.
+            pub fn method(self) -> &'static str {
+                OPERATIONS[self.index()].method
+            }
+
+            /// The path template (`/pets/{id}`).
+            pub fn path(self) -> &'static str {
+                OPERATIONS[self.index()].path
+            }
+
+            fn index(self) -> usize {
+                match self {
+                    #(Operation::#variants => #indexes,)*
+                }
+            }
+        }
+    };
+    let display = quote! {
+        /// The `operationId`.
+        impl std::fmt::Display for Operation {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+    };
     quote! {
         /// The API's operations, as the mock server tells requests apart.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,363 +211,49 @@ fn operation_enum(api: &Api, config: &Config, names: &[Names]) -> TokenStream {
             /// Every operation, in the spec's order.
             pub const ALL: &'static [Operation] = &[#(Operation::#variants),*];
 
-            /// The spec's `operationId`.
-            pub fn id(self) -> &'static str {
-                match self {
-                    #(Operation::#variants => #ids,)*
-                }
-            }
-
-            /// The HTTP method.
-            pub fn method(self) -> &'static str {
-                match self {
-                    #(Operation::#variants => #methods,)*
-                }
-            }
-
-            /// The path template (`/pets/{id}`).
-            pub fn path(self) -> &'static str {
-                match self {
-                    #(Operation::#variants => #paths,)*
-                }
-            }
+            #lookups
         }
 
-        /// The `operationId`.
-        impl std::fmt::Display for Operation {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.id())
-            }
-        }
+        #display
     }
 }
 
-fn docs(lines: &[&str]) -> TokenStream {
-    lines_to_attrs(&lines.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>())
-}
-
-/// The `MockServer` method of one operation and its helper type.
-fn helper(api: &Api, config: &Config, op: &Operation, names: &Names) -> TokenStream {
-    let prefix = quote!(crate::types::);
-    let variant = ident(&names.variant);
-    let method = ident(&names.method);
-    let helper = ident(&names.helper);
-    let what = format!("`{}` (`{} {}`)", op.id, op.method.as_str(), op.path);
-    let is_token_op = config.auth.as_ref().is_some_and(|a| a.token_operation == op.id);
-    let enveloped = config.envelope.is_some();
-
-    let mut method_lines = vec![
-        format!("Sets up an answer to {what}, which {} sends.", client_link(config, op)),
+/// The `MockServer` method of one operation.
+fn helper(plan: &Plan, op: &OpPlan) -> TokenStream {
+    let prefix = types_prefix();
+    let method = ident(&op.mock_method);
+    let id = &op.op.id;
+    let what = format!("`{}` (`{} {}`)", op.op.id, op.op.method.as_str(), op.op.path);
+    let mut lines = vec![
+        format!("Sets up an answer to {what}, which {} sends.", client_link(plan, op)),
         String::new(),
-        format!("Add expectations to the returned [`{}`], then finish it with `respond`, `fail` or `respond_raw`.", names.helper),
+        "Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.".to_owned(),
     ];
-    if is_token_op {
-        method_lines.push(String::new());
-        method_lines.push("Without one that answers, the server issues a token itself.".to_owned());
+    if op.sensitive {
+        lines.push(String::new());
+        lines.push("Without one that answers, the server issues a token itself.".to_owned());
     }
-    let method_docs = lines_to_attrs(&method_lines);
-    let helper_doc = format!(
-        " How the mock server answers {what}: expectations about the request, how many requests, then the answer. \
-         Made by [`MockServer::{}`].",
-        names.method
-    );
-
-    let mut items = Vec::new();
-    if op.params.iter().any(|p| p.location == ParamLocation::Query) {
-        let d = docs(&[
-            "Answers only requests whose query parameter `name` (as the spec names it) has `value`, decoded",
-            "(arrays sent as one value are matched comma-joined, `a,b`).",
-        ]);
-        items.push(quote! {
-            #d
-            pub fn expect_query(self, name: &str, value: impl Into<String>) -> Self {
-                Self { draft: self.draft.query(name, value.into()) }
-            }
-        });
-    }
-    if op.params.iter().any(|p| p.location == ParamLocation::Path) {
-        let d = docs(&["Answers only requests whose path parameter `name` (as the spec names it) is `value`, decoded."]);
-        items.push(quote! {
-            #d
-            pub fn expect_path(self, name: &str, value: impl Into<String>) -> Self {
-                Self { draft: self.draft.path_param(name, value.into()) }
-            }
-        });
-    }
-    let d = docs(&["Answers only requests with header `name` (any case) set to `value`."]);
-    items.push(quote! {
-        #d
-        pub fn expect_header(self, name: &str, value: impl Into<String>) -> Self {
-            Self { draft: self.draft.header(name, value.into()) }
-        }
-    });
-    let body_ty = match &op.body {
-        Some(body) => {
-            let ty = rust_type(&body.ty, &prefix);
-            let d = docs(&["Answers only requests whose JSON body decodes to a value equal to `body`."]);
-            items.push(quote! {
-                #d
-                pub fn expect_body(self, body: #ty) -> Self {
-                    Self { draft: self.draft.body(body) }
-                }
-            });
-            ty
-        }
+    let docs = lines_to_attrs(&lines);
+    let body = match &op.op.body {
+        Some(body) => rust_type(&body.ty, &prefix),
         None => quote!(()),
     };
-    let d = docs(&[
-        "Answers only requests for which `check` returns `true`; it sees the request with its body decoded",
-        "(see [`TypedRequest`]). It runs while the server holds its state: it must not call the server.",
-    ]);
-    items.push(quote! {
-        #d
-        pub fn expect(self, check: impl Fn(&TypedRequest<'_, #body_ty>) -> bool + Send + Sync + 'static) -> Self {
-            Self { draft: self.draft.typed(check) }
+    let answer = match op.shape {
+        Shape::Enveloped(Some(ty)) => {
+            let ty = rust_type(ty, &prefix);
+            quote!(Enveloped<#ty>)
         }
-    });
-    let d = docs(&[
-        "Answers at most `n` requests, and [`MockServer::verify`] then wants exactly `n` (by default: any",
-        "number, at least one). Later helpers of the same operation answer the requests after those.",
-    ]);
-    items.push(quote! {
-        #d
-        pub fn times(self, n: usize) -> Self {
-            Self { draft: self.draft.times(n) }
-        }
-    });
-    let d = docs(&["Waits this long before answering (to test timeouts)."]);
-    items.push(quote! {
-        #d
-        pub fn delay(self, delay: std::time::Duration) -> Self {
-            Self { draft: self.draft.delay(delay) }
-        }
-    });
-
-    match shape(api, config, op) {
-        Shape::Enveloped(data) => {
-            let (param, arg, value) = match &data {
-                Some(ty) => {
-                    let ty = rust_type(ty, &prefix);
-                    (quote!(data: #ty,), quote!(Some(&data)), "`data` in a successful envelope")
-                }
-                None => (quote!(), quote!(None::<&()>), "a successful envelope"),
-            };
-            let d = docs(&[&format!("Answers with {value} (message `success`).")]);
-            let meta = docs(&[&format!(
-                "Answers with {value}, with this message and request id (what `send_with_meta` returns)."
-            )]);
-            items.push(quote! {
-                #d
-                pub fn respond(self, #param) {
-                    self.draft.finish(Answer::success(#arg, None, None));
-                }
-
-                #meta
-                pub fn respond_with_meta(self, #param message: impl Into<String>, request_id: impl Into<String>) {
-                    self.draft.finish(Answer::success(#arg, Some(message.into()), Some(request_id.into())));
-                }
-            });
-        }
+        Shape::Enveloped(None) => quote!(EnvelopedEmpty),
         Shape::Plain(ty) => {
-            let ty = rust_type(&ty, &prefix);
-            let d = docs(&["Answers with `data` as the JSON body (HTTP 200)."]);
-            items.push(quote! {
-                #d
-                pub fn respond(self, data: #ty) {
-                    self.draft.finish(Answer::success(Some(&data), None, None));
-                }
-            });
+            let ty = rust_type(ty, &prefix);
+            quote!(Json<#ty>)
         }
-        Shape::Empty => {
-            let d = docs(&["Answers with success and no body (HTTP 204)."]);
-            items.push(quote! {
-                #d
-                pub fn respond(self) {
-                    self.draft.finish(Answer::NoContent);
-                }
-            });
-        }
-    }
-    if enveloped {
-        let d = docs(&[
-            "Answers with the service's refusal: an envelope (over HTTP 200) with this status and",
-            "message, which the client returns as [`Error::Api`](crate::Error::Api).",
-        ]);
-        items.push(quote! {
-            #d
-            pub fn fail(self, status_code: i64, message: impl Into<String>) {
-                self.draft.finish(Answer::Failure { status: status_code, api_code: None, message: message.into() });
-            }
-        });
-        if config.envelope.as_ref().is_some_and(|e| e.api_code_field.is_some()) {
-            let d = docs(&["As [`Self::fail`], with the finer business error code too."]);
-            items.push(quote! {
-                #d
-                pub fn fail_with_api_code(self, status_code: i64, api_code: i64, message: impl Into<String>) {
-                    self.draft.finish(Answer::Failure { status: status_code, api_code: Some(api_code), message: message.into() });
-                }
-            });
-        }
-    } else {
-        let d = docs(&[
-            "Answers with this HTTP status and `{\"message\": message}`, which the client returns as",
-            "[`Error::Http`](crate::Error::Http) (for a status outside 2xx).",
-        ]);
-        items.push(quote! {
-            #d
-            pub fn fail(self, http_status: u16, message: impl Into<String>) {
-                self.draft.finish(Answer::Failure { status: i64::from(http_status), api_code: None, message: message.into() });
-            }
-        });
-    }
-    let d = docs(&[
-        "Answers with exactly this HTTP status and body (sent as `application/json`): malformed",
-        "answers, HTTP errors, anything the other answers do not cover.",
-        "",
-        "# Panics",
-        "",
-        "When `http_status` does not have three digits.",
-    ]);
-    items.push(quote! {
-        #d
-        #[track_caller]
-        pub fn respond_raw(self, http_status: u16, body: impl Into<String>) {
-            self.draft.raw(http_status, body.into());
-        }
-    });
-
+        Shape::Empty => quote!(NoContent),
+    };
     quote! {
-        impl MockServer {
-            #method_docs
-            pub fn #method(&self) -> #helper<'_> {
-                #helper { draft: Draft::new(self, Operation::#variant) }
-            }
-        }
-
-        #[doc = #helper_doc]
-        #[must_use = "nothing is set up until `respond`, `fail` or `respond_raw` is called"]
-        pub struct #helper<'a> {
-            draft: Draft<'a>,
-        }
-
-        impl #helper<'_> {
-            #(#items)*
+        #docs
+        pub fn #method(&self) -> Mock<'_, #body, #answer> {
+            self.inner.mock(#id)
         }
     }
-}
-
-/// A literal for a required input in the example, and how it appears in the query.
-fn literal(ty: &TypeRef, limits: &Limits) -> Option<(String, String)> {
-    match ty {
-        TypeRef::String { format: None } => Some(("\"example\"".to_owned(), "example".to_owned())),
-        TypeRef::Boolean => Some(("true".to_owned(), "true".to_owned())),
-        TypeRef::Integer { .. } => {
-            let value = limits.minimum.unwrap_or(1.0).max(1.0).min(limits.maximum.unwrap_or(f64::MAX)).ceil();
-            let value = format!("{value:.0}");
-            Some((value.clone(), value))
-        }
-        TypeRef::Array(item) if matches!(**item, TypeRef::String { format: None }) => {
-            let fits = limits.min_items.unwrap_or(0) <= 1 && limits.max_items.unwrap_or(1) >= 1;
-            fits.then(|| ("[\"example\"]".to_owned(), "example".to_owned()))
-        }
-        _ => None,
-    }
-}
-
-/// The module's example: one operation answered, then refused, then checked. It picks an
-/// operation whose required inputs have simple literals, preferring one whose answer has a
-/// default value.
-fn example(api: &Api, config: &Config, names: &[Names]) -> Vec<String> {
-    let crate_ident = config.crate_ident();
-    let token_op = config.auth.as_ref().map(|a| a.token_operation.as_str());
-    let candidates: Vec<(&Operation, &Names, String, Option<String>)> = api
-        .operations
-        .iter()
-        .zip(names)
-        .filter(|(op, _)| !op.deprecated && Some(op.id.as_str()) != token_op)
-        .filter_map(|(op, names)| {
-            let (setters, query) = required_inputs(api, op)?;
-            Some((op, names, setters, query))
-        })
-        .collect();
-    let answer = |op: &Operation| match shape(api, config, op) {
-        Shape::Enveloped(None) | Shape::Empty => Some("respond()"),
-        Shape::Enveloped(Some(ty)) | Shape::Plain(ty) => (!matches!(ty, TypeRef::Named(_))).then_some("respond(Default::default())"),
-    };
-    let chosen = candidates.iter().find(|(op, ..)| answer(op).is_some()).or(candidates.first());
-    let mut lines = vec![format!("use {crate_ident}::mock::{{MockServer, Operation}};"), String::new()];
-    lines.push("# tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {".to_owned());
-    lines.push("let server = MockServer::start().await;".to_owned());
-    let Some((op, names, setters, query)) = chosen else {
-        lines.extend(["let client = server.client();", "# let _ = client;", "server.verify();", "# });"].map(str::to_owned));
-        return lines;
-    };
-    let expect = query.as_ref().map(|q| format!(".expect_query({q})")).unwrap_or_default();
-    let call = format!("client.{}(){setters}.send().await", op.name);
-    let mock = &names.method;
-    let mut calls = 1;
-    match answer(op) {
-        Some(respond) => {
-            calls = 2;
-            lines.push(format!("// The first `{}` request gets a successful answer, the next ones a refusal.", op.id));
-            lines.push(format!("server.{mock}(){expect}.times(1).{respond};"));
-            lines.push(format!("server.{mock}().fail(404, \"not found\");"));
-            lines.push(String::new());
-            lines.push("let client = server.client();".to_owned());
-            lines.push(format!("let first = {call};"));
-            lines.push("assert!(first.is_ok(), \"{first:?}\");".to_owned());
-            lines.push(format!("let second = {call};"));
-            lines.push("assert_eq!(second.unwrap_err().status_code(), Some(404));".to_owned());
-        }
-        None => {
-            lines.push(format!("server.{mock}(){expect}.fail(404, \"not found\");"));
-            lines.push(String::new());
-            lines.push("let client = server.client();".to_owned());
-            lines.push(format!("let result = {call};"));
-            lines.push("assert_eq!(result.unwrap_err().status_code(), Some(404));".to_owned());
-        }
-    }
-    lines.push(String::new());
-    lines.push("// Every helper was used as set up, and nothing unexpected arrived.".to_owned());
-    lines.push("server.verify();".to_owned());
-    lines.push(format!("assert_eq!(server.received(Operation::{}).len(), {calls});", names.variant));
-    lines.push("# });".to_owned());
-    lines
-}
-
-/// The setter calls for an operation's required inputs (`.user_id("example")`) and the
-/// `expect_query` arguments for its first required query parameter; `None` when an input has no
-/// simple literal.
-fn required_inputs(api: &Api, op: &Operation) -> Option<(String, Option<String>)> {
-    let mut setters = String::new();
-    let mut query = None;
-    for p in op.params.iter().filter(|p| p.required) {
-        let (value, text) = literal(&p.ty, &p.limits)?;
-        setters.push_str(&format!(".{}({value})", p.name));
-        if p.location == ParamLocation::Query && query.is_none() {
-            query = Some(format!("{:?}, {text:?}", p.wire_name));
-        }
-    }
-    if let Some(body) = &op.body {
-        match (&body.flattened, &body.ty) {
-            (Some(names), TypeRef::Named(name)) => {
-                let fields = api.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
-                    TypeKind::Struct(fields) => Some(fields),
-                    _ => None,
-                })?;
-                for (field, setter) in fields.iter().zip(names) {
-                    if field.required && !field.nullable {
-                        let (value, _) = literal(&field.ty, &field.limits)?;
-                        setters.push_str(&format!(".{setter}({value})"));
-                    }
-                }
-            }
-            _ if body.required => {
-                let (value, _) = literal(&body.ty, &Limits::EMPTY)?;
-                setters.push_str(&format!(".{}({value})", body.setter));
-            }
-            _ => {}
-        }
-    }
-    Some((setters, query))
 }

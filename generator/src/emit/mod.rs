@@ -1,20 +1,27 @@
-//! The model → the files of a crate: Rust formatted by prettyplease, each under a preamble.
+//! The plan → the files of a crate: Rust formatted by prettyplease, each under a preamble.
+//!
+//! Emitters only print: every name and every resolution of the config against the model was
+//! decided by [`crate::plan`]. Each module prints one kind of item; `mod.rs` puts them into
+//! files. Only `Cargo.toml` and `lib.rs` are templates (`templates/`).
 
 mod checks;
-mod docs;
-mod examples;
+mod client;
 mod filters;
 mod mock;
 mod operations;
 mod paging;
 mod types;
+mod vendor;
 
 use askama::Template;
 use proc_macro2::TokenStream;
 
-use crate::config::Config;
+use crate::config::Runtime;
+use crate::docs;
 use crate::error::Error;
-use crate::model::{Api, Field, TypeKind, TypeRef};
+use crate::plan::Plan;
+
+pub use vendor::RUNTIME_FILES;
 
 /// One file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,14 +60,17 @@ struct CargoToml<'a> {
     description_toml: String,
     /// Paged operations' streams need `futures-core` and `futures-util`.
     has_paging: bool,
+    runtime_path: &'a str,
+    runtime_note: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "lib.rs.askama", escape = "none")]
 struct LibRs<'a> {
     crate_docs: Vec<String>,
-    crate_ident: String,
+    crate_ident: &'a str,
     client: &'a str,
+    builder: &'a str,
     default_server: Option<&'a str>,
     has_auth: bool,
     has_envelope: bool,
@@ -72,123 +82,49 @@ struct LibRs<'a> {
     has_filters: bool,
 }
 
-#[derive(Template)]
-#[template(path = "client.rs.askama", escape = "none")]
-struct ClientRs<'a> {
-    client: &'a str,
-    title: &'a str,
-    default_server: Option<&'a str>,
-    envelope: Option<&'a crate::config::Envelope>,
-    auth: Option<AuthContext>,
-    env: Option<EnvContext>,
-}
-
-/// What the client template needs to authenticate: names resolved against the model.
-struct AuthContext {
-    token_method: String,
-    key_id_setter: String,
-    key_secret_setter: String,
-    token_field: String,
-    expires_field: String,
-    header: String,
-    scheme: String,
-    invalid_status: i64,
-    tenant_claim: Option<String>,
-    tenant: String,
-    tenant_header: String,
-    lang_header: String,
-    sdk_version_header: String,
-    families: Vec<crate::config::HeaderFamily>,
-}
-
-struct EnvContext {
-    prefix: String,
-    tenant_upper: String,
-}
-
-#[derive(Template)]
-#[template(path = "error.rs.askama", escape = "none")]
-struct ErrorRs;
-
 /// Emits every file of the crate, in a fixed order.
-pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<GeneratedFile>, Error> {
-    let client = config.client_name.as_str();
-    // A relative URL, or one with an undeclared `{variable}` (or a character that would need
-    // escaping in the templates' string literals), cannot be a default.
-    let default_server = api
-        .default_server
-        .as_deref()
-        .filter(|s| (s.starts_with("http://") || s.starts_with("https://")) && !s.contains(['{', '}', '"', '\\', ' ']));
-    let description = config
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("Typed client for the {}, generated from its OpenAPI spec.", api.title));
-
-    let mut crate_docs = docs::doc_lines(&format!("Client for the {} (version {}).", api.title, api.version));
-    if let Some(text) = &api.description {
+pub fn emit(plan: &Plan, provenance: &Provenance) -> Result<Vec<GeneratedFile>, Error> {
+    let c = &plan.client;
+    let mut crate_docs = docs::doc_lines(&format!("Client for the {} (version {}).", c.title, c.version));
+    if let Some(text) = &c.description {
         crate_docs.push(String::new());
         crate_docs.extend(docs::doc_lines(text));
     }
-    let auth = auth_context(api, config)?;
-    let env = config.env_prefix.as_ref().map(|prefix| EnvContext {
-        prefix: prefix.clone(),
-        tenant_upper: auth.as_ref().map(|a| a.tenant.to_uppercase()).unwrap_or_default(),
-    });
-    // The crate docs call an operation that needs no set-up, preferring one that is authenticated
-    // like most are (not the token operation).
-    let token_operation = config.auth.as_ref().map(|a| a.token_operation.as_str());
-    let showcase = api
-        .operations
-        .iter()
-        .filter(|op| examples::is_simple(api, config, op))
-        .min_by_key(|op| Some(op.id.as_str()) == token_operation)
-        .or(api.operations.first());
-    let example = showcase.map(|op| examples::call(api, config, op));
-    // The crate docs' paging example streams the first paged operation.
-    let paged = config.paging.first().and_then(|p| api.operations.iter().find(|op| op.id == p.operation));
-    let paging_example = paged.map(|op| examples::call(api, config, op));
-    let paging_chain = paging_example
-        .as_ref()
-        .map(|e| {
-            let mut chain = e.chain();
-            // `.send()` and `.await` become `.into_stream()`.
-            chain.truncate(chain.len().saturating_sub(2));
-            chain.push("    .into_stream()".to_owned());
-            chain
-        })
-        .unwrap_or_default();
+    let example = plan.showcase.as_ref();
+    let paging = plan.paging_example.as_ref();
     let lib = LibRs {
-        paging_hidden: paging_example.as_ref().map(|e| e.hidden().to_vec()).unwrap_or_default(),
-        paging_chain,
-        example_signature: example.as_ref().map(examples::Example::signature).unwrap_or_default(),
-        example_hidden: example.as_ref().map(|e| e.hidden().to_vec()).unwrap_or_default(),
-        example_chain: example.as_ref().map(examples::Example::chain).unwrap_or_else(|| vec![format!("Ok::<(), {}::Error>(())", config.crate_ident())]),
+        paging_hidden: paging.map(|e| e.hidden().to_vec()).unwrap_or_default(),
+        paging_chain: paging.map(|e| e.stream_chain()).unwrap_or_default(),
+        example_signature: example.map(|e| e.signature()).unwrap_or_default(),
+        example_hidden: example.map(|e| e.hidden().to_vec()).unwrap_or_default(),
+        example_chain: example
+            .map(|e| e.chain())
+            .unwrap_or_else(|| vec![format!("Ok::<(), {}::Error>(())", plan.krate.ident)]),
         crate_docs,
-        crate_ident: config.crate_ident(),
-        client,
-        default_server,
-        has_auth: auth.is_some(),
-        has_envelope: config.envelope.is_some(),
-        has_filters: config.filters.is_some(),
+        crate_ident: &plan.krate.ident,
+        client: &c.name,
+        builder: &c.builder,
+        default_server: c.default_host.as_deref(),
+        has_auth: c.auth.is_some(),
+        has_envelope: c.envelope.is_some(),
+        has_filters: plan.filters.is_some(),
     };
-    let client_rs = ClientRs {
-        client,
-        title: &api.title,
-        default_server,
-        envelope: config.envelope.as_ref(),
-        auth,
-        env,
+    let (runtime_path, runtime_note) = match plan.krate.runtime {
+        Runtime::Path(path) => (path.as_str(), "the runtime crate of the generator's repository"),
+        Runtime::Vendored => ("runtime", "a copy of the generator's runtime crate, in `runtime/`"),
     };
     let cargo = CargoToml {
-        has_examples: !config.example_sources.is_empty(),
-        package: &config.crate_name,
-        version: &config.crate_version,
-        description_toml: serde_json::to_string(&description).expect("a string serializes"),
-        has_paging: !config.paging.is_empty(),
+        has_examples: !plan.krate.examples.is_empty(),
+        package: plan.krate.package,
+        version: plan.krate.version,
+        description_toml: serde_json::to_string(&plan.krate.description).expect("a string serializes"),
+        has_paging: plan.operations.iter().any(|o| o.paging.is_some()),
+        runtime_path,
+        runtime_note,
     };
-    // Paged and batched operations' extra builder methods (`emit::paging`) follow the builders.
-    let mut operations_rs = operations::emit(api, config);
-    operations_rs.extend(paging::emit(api, config)?);
+    // Paged and batched operations' extra builder methods follow the builders.
+    let mut operations_rs = operations::emit(plan);
+    operations_rs.extend(paging::emit(plan));
 
     let rendered = |path: &str, template: &dyn DynRender| {
         template.render_text().map_err(|e| Error::Internal {
@@ -203,18 +139,17 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
             contents: provenance.preamble("#") + "\n" + rendered("Cargo.toml", &cargo)?.trim_end() + "\n",
         },
         rust_file("src/lib.rs", &rendered("src/lib.rs", &lib)?, provenance)?,
-        rust_file("src/client.rs", &rendered("src/client.rs", &client_rs)?, provenance)?,
-        rust_file("src/error.rs", &rendered("src/error.rs", &ErrorRs)?, provenance)?,
+        rust_tokens("src/client.rs", client::emit(plan), provenance)?,
         rust_tokens("src/operations.rs", operations_rs, provenance)?,
-        rust_tokens("src/types.rs", types::emit(api), provenance)?,
-        rust_file("src/mock.rs", &mock::render(api, config)?, provenance)?,
+        rust_tokens("src/types.rs", types::emit(plan.api), provenance)?,
+        rust_tokens("src/mock.rs", mock::emit(plan), provenance)?,
     ];
-    if let Some(tokens) = filters::emit(api, config)? {
-        files.push(rust_tokens("src/filters.rs", tokens, provenance)?);
+    if let Some(filters) = &plan.filters {
+        files.push(rust_tokens("src/filters.rs", filters::emit(filters), provenance)?);
     }
     // Declared examples are the maintainers' own code: copied, not reformatted, so their
     // comments stay.
-    for example in &config.example_sources {
+    for example in plan.krate.examples {
         files.push(GeneratedFile {
             path: format!("examples/{}", example.name),
             contents: format!(
@@ -223,73 +158,10 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<Vec<G
             ),
         });
     }
+    if *plan.krate.runtime == Runtime::Vendored {
+        files.extend(vendor::files(provenance));
+    }
     Ok(files)
-}
-
-/// Resolves the config's token operation and field names against the model.
-fn auth_context(api: &Api, config: &Config) -> Result<Option<AuthContext>, Error> {
-    let Some(auth) = &config.auth else { return Ok(None) };
-    let refuse = |message: String| Error::Config {
-        path: "auth".into(),
-        message,
-    };
-    let op = api
-        .operations
-        .iter()
-        .find(|o| o.id == auth.token_operation)
-        .ok_or_else(|| refuse(format!("token-operation {:?} is not an operationId of the spec", auth.token_operation)))?;
-    let fields_of = |ty: &TypeRef| -> Option<&[Field]> {
-        let TypeRef::Named(name) = ty else { return None };
-        api.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
-            TypeKind::Struct(fields) => Some(fields.as_slice()),
-            _ => None,
-        })
-    };
-    // The key goes in through the body's flattened setters.
-    let body = op.body.as_ref().ok_or_else(|| refuse(format!("{:?} has no request body for the access key", op.id)))?;
-    let (Some(setters), Some(body_fields)) = (&body.flattened, fields_of(&body.ty)) else {
-        return Err(refuse(format!("{:?}: its request body is not an object with the access key fields", op.id)));
-    };
-    let setter = |wire: &str| {
-        body_fields
-            .iter()
-            .zip(setters)
-            .find(|(f, _)| f.wire_name == wire)
-            .map(|(_, s)| s.clone())
-            .ok_or_else(|| refuse(format!("{:?}: its request body has no field {wire:?}", op.id)))
-    };
-    // The token comes out of the envelope's payload.
-    let envelope = config.envelope.as_ref().ok_or_else(|| refuse("auth needs an envelope".to_owned()))?;
-    let payload = op
-        .response
-        .as_ref()
-        .and_then(fields_of)
-        .and_then(|fields| fields.iter().find(|f| f.wire_name == envelope.data_field))
-        .and_then(|data| fields_of(&data.ty))
-        .ok_or_else(|| refuse(format!("{:?}: its answer has no object `{}` payload", op.id, envelope.data_field)))?;
-    let field = |wire: &str| {
-        payload
-            .iter()
-            .find(|f| f.wire_name == wire && f.required)
-            .map(|f| f.name.clone())
-            .ok_or_else(|| refuse(format!("{:?}: its answer's payload has no required field {wire:?}", op.id)))
-    };
-    Ok(Some(AuthContext {
-        token_method: op.name.clone(),
-        key_id_setter: setter(&auth.key_id_field)?,
-        key_secret_setter: setter(&auth.key_secret_field)?,
-        token_field: field(&auth.token_field)?,
-        expires_field: field(&auth.expires_in_field)?,
-        header: auth.header.clone(),
-        scheme: auth.scheme.clone(),
-        invalid_status: auth.invalid_token_status,
-        tenant_claim: auth.tenant_claim.clone(),
-        tenant: auth.tenant_name.clone(),
-        tenant_header: auth.headers.tenant.clone(),
-        lang_header: auth.headers.lang.clone(),
-        sdk_version_header: auth.headers.sdk_version.clone(),
-        families: auth.families.clone(),
-    }))
 }
 
 /// Object-safe rendering, so the templates can share one error path.

@@ -1,113 +1,20 @@
 //! Named types → Rust structs, enums and aliases (`types.rs` of the generated crate).
 
-use std::collections::HashMap;
-
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::checks::Checks;
-use super::docs::{default_line, doc_attrs, doc_lines, lines_to_attrs};
-use crate::model::{Variant, Api, Field, TypeDef, TypeKind, TypeRef};
-
-pub(crate) fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-/// The Rust type for a type reference; named types are written as `prefix::Name`.
-pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String { .. } => quote!(String),
-        TypeRef::Integer { int32: true } => quote!(i32),
-        TypeRef::Integer { int32: false } => quote!(i64),
-        TypeRef::Number { float: true } => quote!(f32),
-        TypeRef::Number { float: false } => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Array(item) => {
-            let item = rust_type(item, prefix);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = rust_type(value, prefix);
-            quote!(std::collections::BTreeMap<String, #value>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = rust_type(inner, prefix);
-            quote!(Option<#inner>)
-        }
-        TypeRef::Any => quote!(serde_json::Value),
-        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(#prefix #name)
-        }
-    }
-}
-
-/// The declared type of a struct field: `Option` unless required, boxed when recursive.
-pub(crate) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
-    let mut ty = rust_type(&field.ty, prefix);
-    if field.recursive {
-        ty = quote!(Box<#ty>);
-    }
-    if !field.required || field.nullable {
-        ty = quote!(Option<#ty>);
-    }
-    ty
-}
-
-/// Whether `Default` can be derived for each struct (all required fields have a default).
-struct Defaults<'a> {
-    by_name: HashMap<&'a str, &'a TypeDef>,
-    memo: HashMap<&'a str, bool>,
-}
-
-impl<'a> Defaults<'a> {
-    fn new(api: &'a Api) -> Self {
-        Defaults {
-            by_name: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
-            memo: HashMap::new(),
-        }
-    }
-
-    fn type_ref(&mut self, ty: &'a TypeRef) -> bool {
-        match ty {
-            TypeRef::Named(name) => self.named(name),
-            _ => true,
-        }
-    }
-
-    fn named(&mut self, name: &'a str) -> bool {
-        if let Some(&known) = self.memo.get(name) {
-            return known;
-        }
-        // Assume "no" while visiting, so cycles terminate conservatively.
-        self.memo.insert(name, false);
-        let result = match self.by_name.get(name).map(|t| &t.kind) {
-            Some(TypeKind::Struct(fields)) => fields
-                .iter()
-                .filter(|f| f.required && !f.nullable)
-                .all(|f| !f.recursive && self.type_ref(&f.ty)),
-            Some(TypeKind::Alias(ty)) => self.type_ref(ty),
-            _ => false,
-        };
-        self.memo.insert(name, result);
-        result
-    }
-}
-
-/// Whether `Default` is derived for the named type.
-pub(crate) fn derives_default<'a>(api: &'a Api, name: &'a str) -> bool {
-    Defaults::new(api).named(name)
-}
+use crate::docs::{default_line, doc_attrs, doc_lines, lines_to_attrs};
+use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::rust::{field_type, ident, rust_type};
 
 /// The body of `types.rs`. Schemas may take any name not in `naming`'s reserved list (`From`,
 /// `Default`, …), so traits are named by their full path here.
 pub fn emit(api: &Api) -> TokenStream {
-    let mut defaults = Defaults::new(api);
     let checks = Checks::new(api);
     let items = api.types.iter().map(|t| match &t.kind {
         TypeKind::Struct(fields) => {
-            let item = emit_struct(t, fields, defaults.named(&t.name));
+            let item = emit_struct(t, fields, api.derives_default(&t.name));
             let check_limits = checks.method(t);
             quote!(#item #check_limits)
         }
@@ -143,7 +50,7 @@ fn json_kind(api: &Api, ty: &TypeRef, depth: usize) -> Option<&'static str> {
         TypeRef::Array(_) => Some("is_array"),
         TypeRef::Map(_) | TypeRef::Object => Some("is_object"),
         TypeRef::Any | TypeRef::Nullable(_) => None,
-        TypeRef::Named(name) if depth < 8 => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        TypeRef::Named(name) if depth < 8 => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(_)) => Some("is_object"),
             Some(TypeKind::Enum(_)) => Some("is_string"),
             Some(TypeKind::Alias(target)) => json_kind(api, target, depth + 1),

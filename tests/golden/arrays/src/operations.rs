@@ -76,17 +76,19 @@ impl GetMatrixRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Matrix, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getMatrix",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client } = self;
-        let url = client.url(&["matrix"]);
-        let request = client.request(reqwest::Method::GET, url);
-        client.execute_json::<crate::types::Matrix>(CALL, request).await
+        let request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["matrix"]);
+        client.inner.send_json::<crate::types::Matrix>(request).await
     }
 }
 /// Request builder for [`Client::list_points`](crate::Client::list_points): `GET /points`.
@@ -109,24 +111,24 @@ impl ListPointsRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<Vec<crate::types::Point>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listPoints",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, near } = self;
-        let url = client.url(&["points"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["points"]);
         if let Some(value) = &near {
-            for item in value {
-                query.push(("near", item.to_string()));
+            for value in value {
+                request.query("near", &value.to_string());
             }
         }
-        request = request.query(&query);
-        client.execute_json::<Vec<crate::types::Point>>(CALL, request).await
+        client.inner.send_json::<Vec<crate::types::Point>>(request).await
     }
 }
 /// Request builder for [`Client::replace_tags`](crate::Client::replace_tags): `PUT /tags`.
@@ -151,13 +153,14 @@ impl ReplaceTagsRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(
         self,
     ) -> Result<Vec<crate::types::ReplaceTagsResponseItem>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "replaceTags",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, body } = self;
@@ -166,11 +169,13 @@ impl ReplaceTagsRequest {
                 operation: CALL.operation,
                 parameter: "body",
             })?;
-        let url = client.url(&["tags"]);
-        let mut request = client.request(reqwest::Method::PUT, url);
-        request = request.json(&body);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::PUT, &["tags"]);
+        request.json(&body);
         client
-            .execute_json::<Vec<crate::types::ReplaceTagsResponseItem>>(CALL, request)
+            .inner
+            .send_json::<Vec<crate::types::ReplaceTagsResponseItem>>(request)
             .await
     }
 }

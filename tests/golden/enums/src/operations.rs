@@ -55,24 +55,24 @@ impl ListAccountsRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<Vec<crate::types::Account>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listAccounts",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, provider, sort } = self;
-        let url = client.url(&["accounts"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["accounts"]);
         if let Some(value) = &provider {
-            query.push(("provider", value.to_string()));
+            request.query("provider", &value.to_string());
         }
         if let Some(value) = &sort {
-            query.push(("sort", value.to_string()));
+            request.query("sort", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_json::<Vec<crate::types::Account>>(CALL, request).await
+        client.inner.send_json::<Vec<crate::types::Account>>(request).await
     }
 }

@@ -131,11 +131,12 @@ impl CreateBatchRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createBatch",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, lines, by_warehouse, gaps, entries, priority } = self;
@@ -184,7 +185,7 @@ impl CreateBatchRequest {
             }
         }
         if let Some(value) = &priority {
-            crate::client::check_range(
+            crate::runtime::checks::check_range(
                 CALL.operation,
                 "priority",
                 *value as f64,
@@ -192,8 +193,9 @@ impl CreateBatchRequest {
                 Some(5.0),
             )?;
         }
-        let url = client.url(&["batches"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["batches"]);
         let body = crate::types::Batch {
             lines,
             by_warehouse,
@@ -201,8 +203,8 @@ impl CreateBatchRequest {
             entries,
             priority,
         };
-        request = request.json(&body);
-        client.execute_empty(CALL, request).await
+        request.json(&body);
+        client.inner.send_empty(request).await
     }
 }
 /// Request builder for [`Client::put_lines`](crate::Client::put_lines): `PUT /lines`.
@@ -230,11 +232,12 @@ impl PutLinesRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "putLines",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, body } = self;
@@ -253,10 +256,11 @@ impl PutLinesRequest {
                     })?;
             }
         }
-        let url = client.url(&["lines"]);
-        let mut request = client.request(reqwest::Method::PUT, url);
-        request = request.json(&body);
-        client.execute_empty(CALL, request).await
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::PUT, &["lines"]);
+        request.json(&body);
+        client.inner.send_empty(request).await
     }
 }
 /// Request builder for [`Client::create_chain`](crate::Client::create_chain): `POST /chains`.
@@ -289,16 +293,17 @@ impl CreateChainRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createChain",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, weight, next } = self;
         if let Some(value) = &weight {
-            crate::client::check_range(
+            crate::runtime::checks::check_range(
                 CALL.operation,
                 "weight",
                 *value as f64,
@@ -311,12 +316,13 @@ impl CreateChainRequest {
                 .check_limits()
                 .map_err(|breach| breach.into_error(CALL.operation, "next"))?;
         }
-        let url = client.url(&["chains"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["chains"]);
         if weight.is_some() || next.is_some() {
             let body = crate::types::Link { weight, next };
-            request = request.json(&body);
+            request.json(&body);
         }
-        client.execute_empty(CALL, request).await
+        client.inner.send_empty(request).await
     }
 }

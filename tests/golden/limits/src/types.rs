@@ -19,18 +19,20 @@ pub struct Line {
 impl Line {
     /// Checks the bounds the API declares on this value's fields, nested ones
     /// included: the first one broken, with where it is.
-    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+    pub(crate) fn check_limits(
+        &self,
+    ) -> std::result::Result<(), crate::runtime::checks::Breach> {
         {
             let value = &self.quantity;
-            crate::client::Breach::range(*value as f64, Some(1.0), Some(99.0))
+            crate::runtime::checks::Breach::range(*value as f64, Some(1.0), Some(99.0))
                 .map_err(|breach| breach.within("quantity"))?;
         }
         if let Some(value) = &self.weight {
-            crate::client::Breach::range(f64::from(*value), Some(0.0), None)
+            crate::runtime::checks::Breach::range(f64::from(*value), Some(0.0), None)
                 .map_err(|breach| breach.within("weight"))?;
         }
         if let Some(value) = &self.tags {
-            crate::client::Breach::len(value.len(), None, Some(3))
+            crate::runtime::checks::Breach::len(value.len(), None, Some(3))
                 .map_err(|breach| breach.within("tags"))?;
         }
         Ok(())
@@ -84,7 +86,9 @@ impl<'de> serde::Deserialize<'de> for LineOrNote {
 impl LineOrNote {
     /// Checks the bounds the API declares on this value's fields, nested ones
     /// included: the first one broken, with where it is.
-    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+    pub(crate) fn check_limits(
+        &self,
+    ) -> std::result::Result<(), crate::runtime::checks::Breach> {
         #[allow(clippy::single_match)]
         match self {
             Self::Line(value) => {
@@ -123,9 +127,11 @@ pub struct BatchGapsItem {
 impl BatchGapsItem {
     /// Checks the bounds the API declares on this value's fields, nested ones
     /// included: the first one broken, with where it is.
-    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+    pub(crate) fn check_limits(
+        &self,
+    ) -> std::result::Result<(), crate::runtime::checks::Breach> {
         if let Some(value) = &self.size {
-            crate::client::Breach::range(*value, None, Some(10.0))
+            crate::runtime::checks::Breach::range(*value, None, Some(10.0))
                 .map_err(|breach| breach.within("size"))?;
         }
         Ok(())
@@ -144,9 +150,11 @@ pub struct Link {
 impl Link {
     /// Checks the bounds the API declares on this value's fields, nested ones
     /// included: the first one broken, with where it is.
-    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+    pub(crate) fn check_limits(
+        &self,
+    ) -> std::result::Result<(), crate::runtime::checks::Breach> {
         if let Some(value) = &self.weight {
-            crate::client::Breach::range(*value as f64, Some(0.0), None)
+            crate::runtime::checks::Breach::range(*value as f64, Some(0.0), None)
                 .map_err(|breach| breach.within("weight"))?;
         }
         if let Some(value) = &self.next {

@@ -56,17 +56,19 @@ impl GetSettingsRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Settings, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getSettings",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client } = self;
-        let url = client.url(&["settings"]);
-        let request = client.request(reqwest::Method::GET, url);
-        client.execute_json::<crate::types::Settings>(CALL, request).await
+        let request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["settings"]);
+        client.inner.send_json::<crate::types::Settings>(request).await
     }
 }
 /// Request builder for [`Client::patch_settings`](crate::Client::patch_settings): `PATCH /settings`.
@@ -89,19 +91,21 @@ impl PatchSettingsRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "patchSettings",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, body } = self;
-        let url = client.url(&["settings"]);
-        let mut request = client.request(reqwest::Method::PATCH, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::PATCH, &["settings"]);
         if let Some(value) = &body {
-            request = request.json(value);
+            request.json(value);
         }
-        client.execute_empty(CALL, request).await
+        client.inner.send_empty(request).await
     }
 }

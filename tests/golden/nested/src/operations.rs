@@ -88,11 +88,12 @@ impl CreateOrderRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::CreateOrderResponse, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createOrder",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, id, created_at, updated_by, customer, lines } = self;
@@ -121,8 +122,9 @@ impl CreateOrderRequest {
                     })?;
             }
         }
-        let url = client.url(&["orders"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["orders"]);
         let body = crate::types::Order {
             id,
             created_at,
@@ -130,7 +132,7 @@ impl CreateOrderRequest {
             customer,
             lines,
         };
-        request = request.json(&body);
-        client.execute_json::<crate::types::CreateOrderResponse>(CALL, request).await
+        request.json(&body);
+        client.inner.send_json::<crate::types::CreateOrderResponse>(request).await
     }
 }

@@ -67,10 +67,12 @@ pub struct OrderLinesItem {
 impl OrderLinesItem {
     /// Checks the bounds the API declares on this value's fields, nested ones
     /// included: the first one broken, with where it is.
-    pub(crate) fn check_limits(&self) -> std::result::Result<(), crate::client::Breach> {
+    pub(crate) fn check_limits(
+        &self,
+    ) -> std::result::Result<(), crate::runtime::checks::Breach> {
         {
             let value = &self.quantity;
-            crate::client::Breach::range(*value as f64, Some(1.0), None)
+            crate::runtime::checks::Breach::range(*value as f64, Some(1.0), None)
                 .map_err(|breach| breach.within("quantity"))?;
         }
         Ok(())

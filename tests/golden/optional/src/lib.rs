@@ -57,10 +57,11 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
-mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod operations;
 pub mod types;
-pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_HOST};
-pub use error::Error;
+/// The runtime this crate is built on: sending, retries, errors.
+pub use openapi_client_runtime as runtime;
+pub use client::{Client, ClientBuilder, DEFAULT_HOST};
+pub use runtime::{Error, RetryPolicy};

@@ -66,11 +66,12 @@ impl GetRecordRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Record, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getRecord",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, id } = self;
@@ -79,9 +80,10 @@ impl GetRecordRequest {
                 operation: CALL.operation,
                 parameter: "id",
             })?;
-        let url = client.url(&["records", &id.to_string()]);
-        let request = client.request(reqwest::Method::GET, url);
-        client.execute_json::<crate::types::Record>(CALL, request).await
+        let request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["records", &id.to_string()]);
+        client.inner.send_json::<crate::types::Record>(request).await
     }
 }
 /// Request builder for [`Client::create_tree`](crate::Client::create_tree): `POST /trees`.
@@ -143,11 +145,12 @@ impl CreateTreeRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::TreeNode, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createTree",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, label, parent, children, by_name, sibling } = self;
@@ -156,8 +159,9 @@ impl CreateTreeRequest {
                 operation: CALL.operation,
                 parameter: "label",
             })?;
-        let url = client.url(&["trees"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["trees"]);
         let body = crate::types::TreeNode {
             label,
             parent,
@@ -165,7 +169,7 @@ impl CreateTreeRequest {
             by_name,
             sibling,
         };
-        request = request.json(&body);
-        client.execute_json::<crate::types::TreeNode>(CALL, request).await
+        request.json(&body);
+        client.inner.send_json::<crate::types::TreeNode>(request).await
     }
 }

@@ -128,16 +128,17 @@ impl ListItemsRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::ItemPage, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listItems",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, q, page, per_page } = self;
         if let Some(value) = &page {
-            crate::client::check_range(
+            crate::runtime::checks::check_range(
                 CALL.operation,
                 "page",
                 *value as f64,
@@ -146,7 +147,7 @@ impl ListItemsRequest {
             )?;
         }
         if let Some(value) = &per_page {
-            crate::client::check_range(
+            crate::runtime::checks::check_range(
                 CALL.operation,
                 "per_page",
                 *value as f64,
@@ -154,20 +155,19 @@ impl ListItemsRequest {
                 Some(100.0),
             )?;
         }
-        let url = client.url(&["items"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["items"]);
         if let Some(value) = &q {
-            query.push(("q", value.to_string()));
+            request.query("q", value);
         }
         if let Some(value) = &page {
-            query.push(("page", value.to_string()));
+            request.query("page", &value.to_string());
         }
         if let Some(value) = &per_page {
-            query.push(("per_page", value.to_string()));
+            request.query("per_page", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_json::<crate::types::ItemPage>(CALL, request).await
+        client.inner.send_json::<crate::types::ItemPage>(request).await
     }
 }
 /// Request builder for [`Client::list_events`](crate::Client::list_events): `GET /events`.
@@ -202,11 +202,12 @@ impl ListEventsRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::EventPage, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listEvents",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, page_index, size } = self;
@@ -217,7 +218,7 @@ impl ListEventsRequest {
             })?;
         {
             let value = &page_index;
-            crate::client::check_range(
+            crate::runtime::checks::check_range(
                 CALL.operation,
                 "pageIndex",
                 *value as f64,
@@ -226,7 +227,7 @@ impl ListEventsRequest {
             )?;
         }
         if let Some(value) = &size {
-            crate::client::check_range(
+            crate::runtime::checks::check_range(
                 CALL.operation,
                 "size",
                 *value as f64,
@@ -234,18 +235,17 @@ impl ListEventsRequest {
                 None,
             )?;
         }
-        let url = client.url(&["events"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["events"]);
         {
             let value = &page_index;
-            query.push(("pageIndex", value.to_string()));
+            request.query("pageIndex", &value.to_string());
         }
         if let Some(value) = &size {
-            query.push(("size", value.to_string()));
+            request.query("size", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_json::<crate::types::EventPage>(CALL, request).await
+        client.inner.send_json::<crate::types::EventPage>(request).await
     }
 }
 /// Request builder for [`Client::lookup_items`](crate::Client::lookup_items): `POST /items/lookup`.
@@ -280,11 +280,12 @@ impl LookupItemsRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<Vec<crate::types::Item>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "lookupItems",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, ids, with_details } = self;
@@ -295,7 +296,7 @@ impl LookupItemsRequest {
             })?;
         {
             let value = &ids;
-            crate::client::check_len(
+            crate::runtime::checks::check_len(
                 CALL.operation,
                 "ids",
                 value.len(),
@@ -303,14 +304,15 @@ impl LookupItemsRequest {
                 Some(10),
             )?;
         }
-        let url = client.url(&["items", "lookup"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["items", "lookup"]);
         let body = crate::types::LookupItemsBody {
             ids,
             with_details,
         };
-        request = request.json(&body);
-        client.execute_json::<Vec<crate::types::Item>>(CALL, request).await
+        request.json(&body);
+        client.inner.send_json::<Vec<crate::types::Item>>(request).await
     }
 }
 /// Request builder for [`Client::get_tags`](crate::Client::get_tags): `GET /tags`.
@@ -335,11 +337,12 @@ impl GetTagsRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::TagList, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getTags",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, name } = self;
@@ -350,7 +353,7 @@ impl GetTagsRequest {
             })?;
         {
             let value = &name;
-            crate::client::check_len(
+            crate::runtime::checks::check_len(
                 CALL.operation,
                 "name",
                 value.len(),
@@ -358,17 +361,16 @@ impl GetTagsRequest {
                 Some(5),
             )?;
         }
-        let url = client.url(&["tags"]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["tags"]);
         {
             let value = &name;
-            for item in value {
-                query.push(("name", item.to_string()));
+            for value in value {
+                request.query("name", value);
             }
         }
-        request = request.query(&query);
-        client.execute_json::<crate::types::TagList>(CALL, request).await
+        client.inner.send_json::<crate::types::TagList>(request).await
     }
 }
 impl ListItemsRequest {

@@ -172,7 +172,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
     /// let answer = client
-    ///     .fetch2()
+    ///     .fetch()
     ///     .query("...")
     ///     .send()
     ///     .await?;
@@ -181,7 +181,7 @@ impl crate::Client {
     /// # }
     /// ```
     #[deprecated = "deprecated in the API spec"]
-    pub fn fetch2(&self) -> FetchRequest {
+    pub fn fetch(&self) -> FetchRequest {
         FetchRequest::new(self.clone())
     }
     /// `PUT /lookup` (operation `request`).
@@ -278,11 +278,12 @@ impl GetFileRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getFile",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, name, x_request_id, x_trace, if_match } = self;
@@ -296,19 +297,24 @@ impl GetFileRequest {
                 operation: CALL.operation,
                 parameter: "X-Request-ID",
             })?;
-        let url = client.url(&["files", &format!("{}.json", name)]);
-        let mut request = client.request(reqwest::Method::GET, url);
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::GET,
+                &["files", &format!("{}.json", name)],
+            );
         {
             let value = &x_request_id;
-            request = request.header("X-Request-ID", value.to_string());
+            request.header("X-Request-ID", value.to_string());
         }
         if let Some(value) = &x_trace {
-            request = request.header("X-Trace", value.to_string());
+            request.header("X-Trace", value.to_string());
         }
         if let Some(value) = &if_match {
-            request = request.header("If-Match", crate::client::join(value));
+            request.header("If-Match", crate::runtime::join(value));
         }
-        client.execute_json::<crate::types::File>(CALL, request).await
+        client.inner.send_json::<crate::types::File>(request).await
     }
 }
 /// Request builder for [`Client::get_project_file`](crate::Client::get_project_file): `GET /projects/{projectId}/files/{fileId}`.
@@ -420,11 +426,12 @@ impl GetProjectFileRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getProjectFile",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self {
@@ -463,7 +470,7 @@ impl GetProjectFileRequest {
             })?;
         {
             let value = &limit;
-            crate::client::check_range(
+            crate::runtime::checks::check_range(
                 CALL.operation,
                 "limit",
                 *value as f64,
@@ -472,47 +479,55 @@ impl GetProjectFileRequest {
             )?;
         }
         if let Some(value) = &ids {
-            crate::client::check_len(CALL.operation, "ids", value.len(), Some(1), None)?;
+            crate::runtime::checks::check_len(
+                CALL.operation,
+                "ids",
+                value.len(),
+                Some(1),
+                None,
+            )?;
         }
-        let url = client
-            .url(&["projects", &project_id.to_string(), "files", &file_id.to_string()]);
-        let mut request = client.request(reqwest::Method::GET, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::GET,
+                &["projects", &project_id.to_string(), "files", &file_id.to_string()],
+            );
         if let Some(value) = &verbose {
-            query.push(("verbose", value.to_string()));
+            request.query("verbose", &value.to_string());
         }
         {
             let value = &limit;
-            query.push(("limit", value.to_string()));
+            request.query("limit", &value.to_string());
         }
         if let Some(value) = &sort {
-            query.push(("sort", value.to_string()));
+            request.query("sort", &value.to_string());
         }
         if let Some(value) = &tags {
-            for item in value {
-                query.push(("tags", item.to_string()));
+            for value in value {
+                request.query("tags", value);
             }
         }
         if let Some(value) = &ids {
-            query.push(("ids", crate::client::join(value)));
+            request.query("ids", &crate::runtime::join(value));
         }
         {
             let value = &states;
-            for item in value {
-                query.push(("states", item.to_string()));
+            for value in value {
+                request.query("states", &value.to_string());
             }
         }
         if let Some(value) = &kinds {
-            query.push(("kinds", crate::client::join(value)));
+            request.query("kinds", &crate::runtime::join(value));
         }
         if let Some(value) = &ratio {
-            query.push(("ratio", value.to_string()));
+            request.query("ratio", &value.to_string());
         }
         if let Some(value) = &page_size {
-            query.push(("pageSize", value.to_string()));
+            request.query("pageSize", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_json::<crate::types::File>(CALL, request).await
+        client.inner.send_json::<crate::types::File>(request).await
     }
 }
 /// Request builder for [`Client::update_project_file`](crate::Client::update_project_file): `PUT /projects/{projectId}/files/{fileId}`.
@@ -581,11 +596,12 @@ impl UpdateProjectFileRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateProjectFile",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, project_id, file_id, verbose, name, verbose2, comment } = self;
@@ -609,22 +625,24 @@ impl UpdateProjectFileRequest {
                 operation: CALL.operation,
                 parameter: "name",
             })?;
-        let url = client
-            .url(&["projects", &project_id.to_string(), "files", &file_id.to_string()]);
-        let mut request = client.request(reqwest::Method::PUT, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::PUT,
+                &["projects", &project_id.to_string(), "files", &file_id.to_string()],
+            );
         {
             let value = &verbose;
-            query.push(("verbose", value.to_string()));
+            request.query("verbose", &value.to_string());
         }
-        request = request.query(&query);
         let body = crate::types::FileUpdate {
             name,
             verbose: verbose2,
             comment,
         };
-        request = request.json(&body);
-        client.execute_json::<crate::types::File>(CALL, request).await
+        request.json(&body);
+        client.inner.send_json::<crate::types::File>(request).await
     }
 }
 /// Request builder for [`Client::delete_projects_project_id_files_file_id`](crate::Client::delete_projects_project_id_files_file_id): `DELETE /projects/{projectId}/files/{fileId}`.
@@ -668,11 +686,12 @@ impl DeleteProjectsProjectIdFilesFileIdRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "delete_projects_project_id_files_file_id",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, project_id, verbose, file_id } = self;
@@ -686,15 +705,17 @@ impl DeleteProjectsProjectIdFilesFileIdRequest {
                 operation: CALL.operation,
                 parameter: "fileId",
             })?;
-        let url = client
-            .url(&["projects", &project_id.to_string(), "files", &file_id.to_string()]);
-        let mut request = client.request(reqwest::Method::DELETE, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::DELETE,
+                &["projects", &project_id.to_string(), "files", &file_id.to_string()],
+            );
         if let Some(value) = &verbose {
-            query.push(("verbose", value.to_string()));
+            request.query("verbose", &value.to_string());
         }
-        request = request.query(&query);
-        client.execute_empty(CALL, request).await
+        client.inner.send_empty(request).await
     }
 }
 /// Request builder for [`Client::search`](crate::Client::search): `POST /search`.
@@ -729,11 +750,12 @@ impl SearchRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<Vec<crate::types::File>, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "search",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, query, page } = self;
@@ -742,14 +764,15 @@ impl SearchRequest {
                 operation: CALL.operation,
                 parameter: "query",
             })?;
-        let url = client.url(&["search"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["search"]);
         let body = crate::types::SearchBody {
             query,
             page,
         };
-        request = request.json(&body);
-        client.execute_json::<Vec<crate::types::File>>(CALL, request).await
+        request.json(&body);
+        client.inner.send_json::<Vec<crate::types::File>>(request).await
     }
 }
 /// Request builder for [`Client::replace_notes`](crate::Client::replace_notes): `PUT /notes`.
@@ -775,20 +798,22 @@ impl ReplaceNotesRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "replaceNotes",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, body } = self;
-        let url = client.url(&["notes"]);
-        let mut request = client.request(reqwest::Method::PUT, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::PUT, &["notes"]);
         if let Some(value) = &body {
-            request = request.json(value);
+            request.json(value);
         }
-        client.execute_json::<serde_json::Value>(CALL, request).await
+        client.inner.send_json::<serde_json::Value>(request).await
     }
 }
 /// Request builder for [`Client::add_note`](crate::Client::add_note): `POST /notes`.
@@ -821,24 +846,26 @@ impl AddNoteRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "addNote",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, text, pinned } = self;
-        let url = client.url(&["notes"]);
-        let mut request = client.request(reqwest::Method::POST, url);
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["notes"]);
         if text.is_some() || pinned.is_some() {
             let body = crate::types::Note { text, pinned };
-            request = request.json(&body);
+            request.json(&body);
         }
-        client.execute_empty(CALL, request).await
+        client.inner.send_empty(request).await
     }
 }
-/// Request builder for [`Client::fetch2`](crate::Client::fetch2): `GET /lookup`.
+/// Request builder for [`Client::fetch`](crate::Client::fetch): `GET /lookup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct FetchRequest {
@@ -870,11 +897,12 @@ impl FetchRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::File, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "fetch",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, query, url } = self;
@@ -883,18 +911,17 @@ impl FetchRequest {
                 operation: CALL.operation,
                 parameter: "query",
             })?;
-        let url2 = client.url(&["lookup"]);
-        let mut request = client.request(reqwest::Method::GET, url2);
-        let mut query2: Vec<(&str, String)> = Vec::new();
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["lookup"]);
         {
             let value = &query;
-            query2.push(("query", value.to_string()));
+            request.query("query", value);
         }
         if let Some(value) = &url {
-            query2.push(("url", value.to_string()));
+            request.query("url", value);
         }
-        request = request.query(&query2);
-        client.execute_json::<crate::types::File>(CALL, request).await
+        client.inner.send_json::<crate::types::File>(request).await
     }
 }
 /// Request builder for [`Client::request2`](crate::Client::request2): `PUT /lookup`.
@@ -943,11 +970,12 @@ impl RequestRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::Link, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "request",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, url, request, query, value } = self;
@@ -956,16 +984,17 @@ impl RequestRequest {
                 operation: CALL.operation,
                 parameter: "url",
             })?;
-        let url2 = client.url(&["lookup"]);
-        let mut request2 = client.request(reqwest::Method::PUT, url2);
+        let mut request2 = client
+            .inner
+            .request(CALL, crate::runtime::Method::PUT, &["lookup"]);
         let body = crate::types::Link {
             url,
             request,
             query,
             value,
         };
-        request2 = request2.json(&body);
-        client.execute_json::<crate::types::Link>(CALL, request2).await
+        request2.json(&body);
+        client.inner.send_json::<crate::types::Link>(request2).await
     }
 }
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `POST /lookup`.
@@ -1007,11 +1036,12 @@ impl CloneRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<(), crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "clone",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, body, request, body2 } = self;
@@ -1020,17 +1050,16 @@ impl CloneRequest {
                 operation: CALL.operation,
                 parameter: "body",
             })?;
-        let url = client.url(&["lookup"]);
-        let mut request2 = client.request(reqwest::Method::POST, url);
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut request2 = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["lookup"]);
         if let Some(value) = &body {
-            query.push(("body", value.to_string()));
+            request2.query("body", value);
         }
-        request2 = request2.query(&query);
         if let Some(value) = &request {
-            request2 = request2.header("request", value.to_string());
+            request2.header("request", value.to_string());
         }
-        request2 = request2.json(&body2);
-        client.execute_empty(CALL, request2).await
+        request2.json(&body2);
+        client.inner.send_empty(request2).await
     }
 }

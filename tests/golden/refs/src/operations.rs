@@ -67,11 +67,12 @@ impl GetOwnerRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::OwnerAlias, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getOwner",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, owner_id } = self;
@@ -80,9 +81,14 @@ impl GetOwnerRequest {
                 operation: CALL.operation,
                 parameter: "ownerId",
             })?;
-        let url = client.url(&["owners", &owner_id.to_string()]);
-        let request = client.request(reqwest::Method::GET, url);
-        client.execute_json::<crate::types::OwnerAlias>(CALL, request).await
+        let request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::GET,
+                &["owners", &owner_id.to_string()],
+            );
+        client.inner.send_json::<crate::types::OwnerAlias>(request).await
     }
 }
 /// Request builder for [`Client::list_pets`](crate::Client::list_pets): `GET /pets`.
@@ -99,16 +105,16 @@ impl ListPetsRequest {
     ///
     /// # Errors
     ///
-    /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// The transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::PetList, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listPets",
             read_only: true,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client } = self;
-        let url = client.url(&["pets"]);
-        let request = client.request(reqwest::Method::GET, url);
-        client.execute_json::<crate::types::PetList>(CALL, request).await
+        let request = client.inner.request(CALL, crate::runtime::Method::GET, &["pets"]);
+        client.inner.send_json::<crate::types::PetList>(request).await
     }
 }

@@ -47,11 +47,12 @@ impl AddPetRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
     pub async fn send(self) -> Result<crate::types::AddPetResponse, crate::Error> {
-        const CALL: crate::client::Call = crate::client::Call {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "addPet",
             read_only: false,
+            authenticated: false,
             sensitive: false,
         };
         let Self { client, body } = self;
@@ -60,9 +61,10 @@ impl AddPetRequest {
                 operation: CALL.operation,
                 parameter: "body",
             })?;
-        let url = client.url(&["pets"]);
-        let mut request = client.request(reqwest::Method::POST, url);
-        request = request.json(&body);
-        client.execute_json::<crate::types::AddPetResponse>(CALL, request).await
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["pets"]);
+        request.json(&body);
+        client.inner.send_json::<crate::types::AddPetResponse>(request).await
     }
 }

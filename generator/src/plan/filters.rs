@@ -1,0 +1,532 @@
+//! The config's `filters` section, resolved against the model: the condition, sort and options
+//! schemas and their properties, the operators, one builder type per operator set, and every
+//! name the generated `filters` module introduces. A config naming a schema, property, operator
+//! or enum the spec does not have is refused with the config key and what the spec offers.
+
+use super::OpPlan;
+use crate::config::{FILTER_VALUE_KINDS, FieldOperators, FilterField, Filters, Takes};
+use crate::docs::doc_lines;
+use crate::model::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef};
+use crate::naming::{self, Namespace};
+
+/// The typed filters of one operation, every name decided.
+#[derive(Debug)]
+pub struct FiltersPlan<'a> {
+    /// The library name for doc examples (`genauth_client`).
+    pub krate: String,
+    /// The client type.
+    pub client: String,
+    /// The client method of the operation (`list_users`).
+    pub method: String,
+    /// Its setter of the conditions (`advanced_filter`).
+    pub conditions_setter: String,
+    /// Its setter of the options (`options`), when the options are configured and it has one.
+    pub options_setter: Option<String>,
+    /// The condition type, its operators, builders and constructors.
+    pub condition: ConditionPlan<'a>,
+    /// Sort items.
+    pub sort: Option<SortPlan<'a>>,
+    /// The options object's helpers.
+    pub options: Option<OptionsPlan<'a>>,
+}
+
+/// The condition type and what builds it.
+#[derive(Debug)]
+pub struct ConditionPlan<'a> {
+    /// The condition type (`ListUsersAdvancedFilterItemDto`).
+    pub schema: &'a TypeDef,
+    /// Its alias in `filters` (`Filter`).
+    pub alias: String,
+    /// Its property naming the field.
+    pub field: &'a Field,
+    /// Its property naming the operator.
+    pub operator: &'a Field,
+    /// Its property holding the value.
+    pub value: &'a Field,
+    /// The operator enum (`ListUsersAdvancedFilterItemDtoOperator`) and its alias
+    /// (`FilterOperator`); `None` when the operator is a plain string.
+    pub operator_enum: Option<(String, String)>,
+    /// Every operator.
+    pub operators: Vec<OperatorPlan<'a>>,
+    /// One builder type per operator set; the first is `custom`'s, with every operator.
+    pub sets: Vec<OperatorSetPlan>,
+    /// A constructor per documented field.
+    pub fields: Vec<FieldPlan<'a>>,
+    /// `custom(name)`: any field, every operator, any value.
+    pub custom: FieldPlan<'a>,
+    /// `raw(field, operator, value)`.
+    pub raw_method: String,
+}
+
+/// One operator.
+#[derive(Debug)]
+pub struct OperatorPlan<'a> {
+    /// As sent (`BETWEEN`).
+    pub wire: &'a str,
+    /// Its builder method (`between`).
+    pub method: String,
+    /// What it compares with.
+    pub takes: Takes,
+    /// The operator enum's variant for it, when the operator is an enum.
+    pub variant: Option<String>,
+    /// Its description from the spec (`- EQUAL: ...`).
+    pub doc: Option<String>,
+}
+
+/// A builder type for the fields that allow the same operators, generic over the value type.
+#[derive(Debug)]
+pub struct OperatorSetPlan {
+    /// Its type name (`TextFilter`).
+    pub builder: String,
+    /// Indexes into `ConditionPlan::operators`.
+    pub operators: Vec<usize>,
+    /// The value type of its type parameter's default: its first field's.
+    pub default: ValueKind,
+}
+
+/// A constructor of conditions on one field.
+#[derive(Debug)]
+pub struct FieldPlan<'a> {
+    /// The field as sent; `None` for `custom`, whose name is given at run time.
+    pub wire: Option<&'a str>,
+    /// The constructor (`logins_count`).
+    pub method: String,
+    /// Index into `ConditionPlan::sets`.
+    pub set: usize,
+    /// Its value type.
+    pub kind: ValueKind,
+    /// Its documentation.
+    pub doc: Vec<String>,
+}
+
+/// What an operator method takes for one value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueKind {
+    /// Text.
+    String,
+    /// Whole numbers.
+    Integer,
+    /// Numbers.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A `Timestamp`.
+    Time,
+    /// Any JSON.
+    Any,
+    /// A type of the `types` module; with its values when it is an enum.
+    Named {
+        /// The type's name.
+        name: String,
+        /// Its values, when it is an enum.
+        values: Option<Vec<EnumValue>>,
+    },
+}
+
+/// Sort items.
+#[derive(Debug)]
+pub struct SortPlan<'a> {
+    /// The sort item type.
+    pub schema: &'a TypeDef,
+    /// Its alias (`Sort`).
+    pub alias: String,
+    /// `SortBy`: a field waiting for its order.
+    pub builder: String,
+    /// Its property naming the field.
+    pub field: &'a Field,
+    /// Its property naming the order.
+    pub order: &'a Field,
+    /// `created_at()` → `SortingDtoField::CreatedAt`, with the value's description; empty when
+    /// the field is a plain string.
+    pub fields: Vec<(String, EnumValue, Option<String>)>,
+    /// `by(field)`.
+    pub by_method: String,
+    /// `desc()` → `SortingDtoOrder::Desc`; empty when the order is a plain string.
+    pub orders: Vec<(String, EnumValue, Option<String>)>,
+    /// `order(order)`.
+    pub order_method: String,
+}
+
+/// An alias for an enum type: its name in `filters` and the enum's.
+pub type ItemAlias = (String, String);
+
+/// Helpers on the options object.
+#[derive(Debug)]
+pub struct OptionsPlan<'a> {
+    /// The options type.
+    pub schema: &'a TypeDef,
+    /// The values of the fuzzy-search item enum, when its items are one.
+    pub fuzzy_values: Option<&'a [EnumValue]>,
+    /// `with_sort` and the property.
+    pub sort: Option<(String, &'a Field)>,
+    /// `with_fuzzy_search_on`, the property, and the alias of its item enum (`FuzzySearchOn`,
+    /// with the enum's name) when its items are an enum.
+    pub fuzzy: Option<(String, &'a Field, Option<ItemAlias>)>,
+}
+
+impl OptionsPlan<'_> {
+    /// The options type's fields.
+    pub fn schema_fields(&self) -> Option<&[Field]> {
+        match &self.schema.kind {
+            TypeKind::Struct(fields) => Some(fields),
+            _ => None,
+        }
+    }
+}
+
+fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
+    api.type_def(name)
+}
+
+fn struct_type<'a>(api: &'a Api, key: &str, name: &str) -> Result<(&'a TypeDef, &'a [Field]), String> {
+    match find_type(api, name).map(|t| (t, &t.kind)) {
+        Some((t, TypeKind::Struct(fields))) => Ok((t, fields.as_slice())),
+        Some(_) => Err(format!("{key}: {name:?} is not an object type of the spec")),
+        None => Err(format!("{key}: {name:?} is not a type of the spec (types are named as in the generated `types` module)")),
+    }
+}
+
+fn property<'a>(fields: &'a [Field], key: &str, schema: &str, wire: &str) -> Result<&'a Field, String> {
+    fields.iter().find(|f| f.wire_name == wire).ok_or_else(|| {
+        let known: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+        format!("{key}: {schema:?} has no property {wire:?} (it has {})", known.join(", "))
+    })
+}
+
+/// A string property, or a string enum property with its enum: `Ok(None)` for a plain string.
+fn string_or_enum<'a>(api: &'a Api, key: &str, schema: &str, field: &Field) -> Result<Option<(&'a TypeDef, &'a [EnumValue])>, String> {
+    match &field.ty {
+        TypeRef::String { .. } => Ok(None),
+        TypeRef::Named(name) => match find_type(api, name).map(|t| (t, &t.kind)) {
+            Some((t, TypeKind::Enum(values))) => Ok(Some((t, values.as_slice()))),
+            _ => Err(format!("{key}: property {:?} of {schema:?} must be a string or a string enum", field.wire_name)),
+        },
+        _ => Err(format!("{key}: property {:?} of {schema:?} must be a string or a string enum", field.wire_name)),
+    }
+}
+
+/// The text after `- <name>:` (or `` - `<name>`: ``) in a Markdown list, continuation lines
+/// included: how the spec documents each value of a field or an enum.
+pub(crate) fn bullet(description: Option<&str>, name: &str) -> Option<String> {
+    let mut found: Option<String> = None;
+    for line in description?.lines() {
+        let line = line.trim();
+        if let Some(text) = &mut found {
+            if line.is_empty() || line.starts_with("- ") {
+                break;
+            }
+            text.push(' ');
+            text.push_str(line);
+            continue;
+        }
+        let Some(item) = line.strip_prefix("- ") else { continue };
+        let item = item.trim_start();
+        let rest = item
+            .strip_prefix('`')
+            .and_then(|r| r.strip_prefix(name))
+            .and_then(|r| r.strip_prefix('`'))
+            .or_else(|| item.strip_prefix(name));
+        if let Some(text) = rest.and_then(|r| r.strip_prefix(':')) {
+            found = Some(text.trim().to_owned());
+        }
+    }
+    found.filter(|t| !t.is_empty())
+}
+
+pub(super) fn resolve<'a>(api: &'a Api, operations: &[OpPlan<'a>], krate: &str, client: &str, filters: &'a Filters) -> Result<FiltersPlan<'a>, String> {
+    let c = &filters.condition;
+    // Type names inside `filters`: aliases first, so builders give way on a collision.
+    let mut types = Namespace::default();
+    let alias = types.claim(c.type_name.clone());
+
+    let (schema, props) = struct_type(api, "condition.schema", &c.schema)?;
+    let field = property(props, "condition.field", &c.schema, &c.field)?;
+    if !matches!(field.ty, TypeRef::String { .. }) || field.nullable {
+        return Err(format!("condition.field: property {:?} of {:?} must be a string", c.field, c.schema));
+    }
+    let operator = property(props, "condition.operator", &c.schema, &c.operator)?;
+    let operator_values = string_or_enum(api, "condition.operator", &c.schema, operator)?;
+    let value = property(props, "condition.value", &c.schema, &c.value)?;
+    if value.ty != TypeRef::Any {
+        return Err(format!(
+            "condition.value: property {:?} of {:?} must take any JSON value (declare it without a type)",
+            c.value, c.schema
+        ));
+    }
+    if (value.required && !value.nullable) && c.operators.iter().any(|o| o.takes == Takes::Nothing) {
+        return Err(format!(
+            "condition.value: property {:?} of {:?} is required, but an operator that takes nothing leaves it out",
+            c.value, c.schema
+        ));
+    }
+    only_optional_others("condition.schema", schema, &[&c.field, &c.operator, &c.value])?;
+    let operator_enum = operator_values.map(|(t, _)| (t.name.clone(), types.claim(format!("{}Operator", c.type_name))));
+
+    let mut operators = Vec::new();
+    for (i, op) in c.operators.iter().enumerate() {
+        let variant = match operator_values {
+            Some((t, values)) => Some(
+                values
+                    .iter()
+                    .find(|v| v.wire == op.wire)
+                    .map(|v| v.name.clone())
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+                        format!(
+                            "condition.operators[{i}] ({:?}) is not a value of {:?} ({})",
+                            op.wire,
+                            t.name,
+                            known.join(", ")
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        operators.push(OperatorPlan {
+            wire: &op.wire,
+            method: op.method.clone().unwrap_or_else(|| naming::snake(&op.wire)),
+            takes: op.takes,
+            variant,
+            doc: bullet(operator.description.as_deref(), &op.wire),
+        });
+    }
+
+    // Constructors on the condition type: `custom` and `raw` first, then one per field.
+    let mut methods = Namespace::with_reserved(&["check_limits"]);
+    let custom_method = methods.claim("custom".to_owned());
+    let raw_method = methods.claim("raw".to_owned());
+    // One builder per operator set: `custom`'s (every operator) first, then the named sets and
+    // the lists of the fields, in order of first use; a list equal to a set's is that set.
+    let mut sets = vec![OperatorSetPlan {
+        builder: types.claim(format!("Custom{}", c.type_name)),
+        operators: (0..operators.len()).collect(),
+        default: ValueKind::Any,
+    }];
+    let mut fields = Vec::new();
+    for (i, f) in c.fields.iter().enumerate() {
+        let key = format!("condition.fields[{i}] ({:?})", f.name);
+        let kind = value_kind(api, &key, f)?;
+        let (wires, set_name) = match &f.operators {
+            FieldOperators::Set(name) => {
+                let set = c.operator_sets.iter().find(|s| &s.name == name).ok_or_else(|| {
+                    format!("{key}: operators {name:?} is not one of condition.operator-sets")
+                })?;
+                (&set.operators, set.name.clone())
+            }
+            FieldOperators::List(list) => {
+                // A list equal to a named set is that set.
+                let named = c.operator_sets.iter().find(|s| &s.operators == list);
+                (list, named.map_or_else(|| naming::type_name(&f.name).trim_end_matches('_').to_owned(), |s| s.name.clone()))
+            }
+        };
+        let ops = wires
+            .iter()
+            .map(|w| {
+                operators
+                    .iter()
+                    .position(|o| o.wire == w)
+                    .ok_or_else(|| format!("{key}: operator {w:?} is not one of condition.operators"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let set = match sets.iter().skip(1).position(|s| s.operators == ops) {
+            Some(index) => index + 1,
+            None => {
+                sets.push(OperatorSetPlan {
+                    builder: types.claim(format!("{set_name}{}", c.type_name)),
+                    operators: ops,
+                    default: kind.clone(),
+                });
+                sets.len() - 1
+            }
+        };
+        let text = f.doc.clone().or_else(|| bullet(field.description.as_deref(), &f.name));
+        fields.push(FieldPlan {
+            wire: Some(&f.name),
+            method: methods.claim(naming::snake(&f.name)),
+            set,
+            kind,
+            doc: text.map(|t| doc_lines(&t)).unwrap_or_default(),
+        });
+    }
+    let custom = FieldPlan {
+        wire: None,
+        method: custom_method,
+        set: 0,
+        kind: ValueKind::Any,
+        doc: Vec::new(),
+    };
+
+    // The operation: its setters for the conditions and the options.
+    let op = operations
+        .iter()
+        .find(|o| o.op.id == filters.operation)
+        .ok_or_else(|| format!("operation {:?} is not an operationId of the spec", filters.operation))?;
+    let body_fields: Option<Vec<(&Field, &String)>> = op.body_fields.map(|fields| fields.iter().zip(op.inputs.iter().rev().take(fields.len()).rev().map(|i| &i.setter)).collect());
+    let body_fields = body_fields.unwrap_or_default();
+    let conditions_setter = body_fields
+        .iter()
+        .find(|(f, _)| f.ty == TypeRef::Array(Box::new(TypeRef::Named(schema.name.clone()))))
+        .map(|(_, s)| (*s).clone())
+        .ok_or_else(|| format!("operation: the request body of {:?} has no array of {:?}", op.op.id, schema.name))?;
+
+    let sort = match &filters.sort {
+        None => None,
+        Some(s) => {
+            let (schema, props) = struct_type(api, "sort.schema", &s.schema)?;
+            let field = property(props, "sort.field", &s.schema, &s.field)?;
+            let order = property(props, "sort.order", &s.schema, &s.order)?;
+            let field_values = string_or_enum(api, "sort.field", &s.schema, field)?;
+            let order_values = string_or_enum(api, "sort.order", &s.schema, order)?;
+            only_optional_others("sort.schema", schema, &[&s.field, &s.order])?;
+            let alias = types.claim(s.type_name.clone());
+            let builder = types.claim(format!("{}By", s.type_name));
+            let mut ctors = Namespace::with_reserved(&["check_limits"]);
+            let by_method = ctors.claim("by".to_owned());
+            let fields = field_values
+                .map(|(t, values)| {
+                    values
+                        .iter()
+                        .map(|v| (ctors.claim(naming::snake(&v.wire)), v.clone(), bullet(t.description.as_deref(), &v.wire)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut order_methods = Namespace::default();
+            let order_method = order_methods.claim("order".to_owned());
+            let orders = order_values
+                .map(|(t, values)| {
+                    values
+                        .iter()
+                        .map(|v| (order_methods.claim(naming::snake(&v.wire)), v.clone(), bullet(t.description.as_deref(), &v.wire)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(SortPlan {
+                schema,
+                alias,
+                builder,
+                field,
+                order,
+                fields,
+                by_method,
+                orders,
+                order_method,
+            })
+        }
+    };
+
+    let (options, options_setter) = match &filters.options {
+        None => (None, None),
+        Some(o) => {
+            let (schema, props) = struct_type(api, "options.schema", &o.schema)?;
+            let mut setters = Namespace::with_reserved(&["check_limits"]);
+            let sort_prop = match &o.sort {
+                None => None,
+                Some(wire) => {
+                    let prop = property(props, "options.sort", &o.schema, wire)?;
+                    let Some(sort) = &sort else {
+                        return Err("options.sort names a property of sort items, but there is no `sort` section".to_owned());
+                    };
+                    if prop.ty != TypeRef::Array(Box::new(TypeRef::Named(sort.schema.name.clone()))) {
+                        return Err(format!("options.sort: property {wire:?} of {:?} is not an array of {:?}", o.schema, sort.schema.name));
+                    }
+                    Some((setters.claim(format!("with_{}", prop.name)), prop))
+                }
+            };
+            let fuzzy = match &o.fuzzy_search_on {
+                None => None,
+                Some(wire) => {
+                    let prop = property(props, "options.fuzzy-search-on", &o.schema, wire)?;
+                    let item_enum = match &prop.ty {
+                        TypeRef::Array(item) => match item.as_ref() {
+                            TypeRef::String { .. } => None,
+                            TypeRef::Named(name) if matches!(find_type(api, name).map(|t| &t.kind), Some(TypeKind::Enum(_))) => {
+                                Some((types.claim(o.fuzzy_type.clone()), name.clone()))
+                            }
+                            _ => return Err(format!("options.fuzzy-search-on: property {wire:?} of {:?} is not an array of strings", o.schema)),
+                        },
+                        _ => return Err(format!("options.fuzzy-search-on: property {wire:?} of {:?} is not an array", o.schema)),
+                    };
+                    Some((setters.claim(format!("with_{}", prop.name)), prop, item_enum))
+                }
+            };
+            let setter = body_fields
+                .iter()
+                .find(|(f, _)| f.ty == TypeRef::Named(schema.name.clone()))
+                .map(|(_, s)| (*s).clone());
+            let fuzzy_values = fuzzy.as_ref().and_then(|(_, _, item)| item.as_ref()).and_then(|(_, name)| {
+                match find_type(api, name).map(|t| &t.kind) {
+                    Some(TypeKind::Enum(values)) => Some(values.as_slice()),
+                    _ => None,
+                }
+            });
+            (
+                Some(OptionsPlan {
+                    schema,
+                    fuzzy_values,
+                    sort: sort_prop,
+                    fuzzy,
+                }),
+                setter,
+            )
+        }
+    };
+
+    Ok(FiltersPlan {
+        krate: krate.to_owned(),
+        client: client.to_owned(),
+        method: op.op.name.clone(),
+        conditions_setter,
+        options_setter,
+        condition: ConditionPlan {
+            schema,
+            alias,
+            field,
+            operator,
+            value,
+            operator_enum,
+            operators,
+            sets,
+            fields,
+            custom,
+            raw_method,
+        },
+        sort,
+        options,
+    })
+}
+
+fn value_kind(api: &Api, key: &str, f: &FilterField) -> Result<ValueKind, String> {
+    Ok(match f.value.as_str() {
+        "string" => ValueKind::String,
+        "integer" => ValueKind::Integer,
+        "number" => ValueKind::Number,
+        "boolean" => ValueKind::Boolean,
+        "time" => ValueKind::Time,
+        "any" => ValueKind::Any,
+        name => match find_type(api, name) {
+            Some(t) => ValueKind::Named {
+                name: t.name.clone(),
+                values: match &t.kind {
+                    TypeKind::Enum(values) => Some(values.clone()),
+                    _ => None,
+                },
+            },
+            None => {
+                return Err(format!(
+                    "{key}: value {name:?} is neither a value kind ({}) nor a type of the spec",
+                    FILTER_VALUE_KINDS.join(", ")
+                ));
+            }
+        },
+    })
+}
+
+/// Refuses a struct with a required field besides `known`: the helpers could not fill it.
+fn only_optional_others(key: &str, schema: &TypeDef, known: &[&str]) -> Result<(), String> {
+    let TypeKind::Struct(fields) = &schema.kind else { return Ok(()) };
+    match fields.iter().find(|f| f.required && !f.nullable && !known.contains(&f.wire_name.as_str())) {
+        Some(f) => Err(format!("{key}: {:?} has a required property {:?} the helpers cannot fill", schema.name, f.wire_name)),
+        None => Ok(()),
+    }
+}
+

@@ -1,0 +1,345 @@
+//! The model and the config → everything the emitters print, decided once.
+//!
+//! The config names operations, fields and schemas of the spec (the token operation, paged
+//! inputs, filter schemas); here each name is resolved against the model, every name the
+//! generated crate introduces beyond the model's is chosen, and every configuration error is
+//! raised, naming the config file and key. The emitters then only print a [`Plan`].
+
+mod auth;
+mod examples;
+mod filters;
+mod paging;
+
+use crate::config::{Config, Envelope, ExampleSource, Runtime};
+use crate::error::Error;
+use crate::model::{Api, Field, Limits, Method, Operation, Param, TypeRef};
+use crate::naming::{self, Namespace};
+
+pub use auth::AuthPlan;
+pub use examples::Example;
+pub use filters::{ConditionPlan, FieldPlan, FiltersPlan, OperatorPlan, OptionsPlan, OperatorSetPlan, SortPlan, ValueKind};
+pub use paging::{BatchPlan, PagingPlan, Step};
+
+/// Everything the emitters print.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    /// The model, for types.
+    pub api: &'a Api,
+    /// The package and how it reaches the runtime.
+    pub krate: CratePlan<'a>,
+    /// The client type and what the runtime is told about the API.
+    pub client: ClientPlan,
+    /// One per operation, in the model's order.
+    pub operations: Vec<OpPlan<'a>>,
+    /// Typed search conditions, when configured.
+    pub filters: Option<FiltersPlan<'a>>,
+    /// The crate docs' examples: a call that needs no set-up, and a paged stream.
+    pub showcase: Option<Example>,
+    /// The crate docs' paging example (an operation with `into_stream()`).
+    pub paging_example: Option<Example>,
+    /// The mock module's example, as doctest lines.
+    pub mock_example: Vec<String>,
+}
+
+/// The generated package.
+#[derive(Debug)]
+pub struct CratePlan<'a> {
+    /// The package name (`genauth-client`).
+    pub package: &'a str,
+    /// The package version.
+    pub version: &'a str,
+    /// The package description.
+    pub description: String,
+    /// The library name (`genauth_client`).
+    pub ident: String,
+    /// How it depends on the runtime.
+    pub runtime: &'a Runtime,
+    /// Example programs copied into `examples/`.
+    pub examples: &'a [ExampleSource],
+}
+
+/// The client type and the API description the runtime reads.
+#[derive(Debug)]
+pub struct ClientPlan {
+    /// The client type (`ManagementClient`).
+    pub name: String,
+    /// Its builder type (`ManagementClientBuilder`).
+    pub builder: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The spec's first server, when it is an absolute http(s) URL.
+    pub default_host: Option<String>,
+    /// The environment variable prefix of `from_env()`.
+    pub env_prefix: Option<String>,
+    /// The response envelope.
+    pub envelope: Option<Envelope>,
+    /// Token authentication.
+    pub auth: Option<AuthPlan>,
+}
+
+/// One operation and everything printed about it.
+#[derive(Debug)]
+pub struct OpPlan<'a> {
+    /// The operation in the model.
+    pub op: &'a Operation,
+    /// What its builder collects: parameters, then a flattened body's fields (or the body).
+    pub inputs: Vec<Input<'a>>,
+    /// The fields of a flattened body, in the order of `inputs` after the parameters.
+    pub body_fields: Option<&'a [Field]>,
+    /// What a successful call returns.
+    pub shape: Shape<'a>,
+    /// Retried when it only reads.
+    pub read_only: bool,
+    /// Sends the API's token.
+    pub authenticated: bool,
+    /// Its answers carry credentials: never kept, its builder's `Debug` shows no input.
+    pub sensitive: bool,
+    /// Its doc example.
+    pub example: Example,
+    /// Its variant of the mock module's `Operation` enum.
+    pub mock_variant: String,
+    /// Its method on the mock server.
+    pub mock_method: String,
+    /// `pages()` / `into_stream()`, when configured.
+    pub paging: Option<PagingPlan<'a>>,
+    /// `send_all()`, when configured.
+    pub batch: Option<BatchPlan<'a>>,
+}
+
+/// A value the builder collects: a parameter or a field of a flattened body.
+#[derive(Debug, Clone)]
+pub struct Input<'a> {
+    /// The setter (and builder field) name.
+    pub setter: String,
+    /// The name on the wire (`body` for a whole body).
+    pub wire: &'a str,
+    /// Its description.
+    pub description: Option<&'a str>,
+    /// Its type.
+    pub ty: &'a TypeRef,
+    /// Must be set before sending.
+    pub required: bool,
+    /// Held in a box (a recursive body field).
+    pub recursive: bool,
+    /// Declared bounds.
+    pub limits: &'a Limits,
+    /// The declared default.
+    pub default: Option<&'a serde_json::Value>,
+    /// The declared example.
+    pub example: Option<&'a serde_json::Value>,
+    /// The parameter it is, if it is one.
+    pub param: Option<&'a Param>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape<'a> {
+    /// An envelope around an optional payload type.
+    Enveloped(Option<&'a TypeRef>),
+    /// A JSON body of this type, as is.
+    Plain(&'a TypeRef),
+    /// Nothing worth decoding.
+    Empty,
+}
+
+impl<'a> Shape<'a> {
+    /// The payload type `send()` returns, if there is one.
+    pub fn payload(&self) -> Option<&'a TypeRef> {
+        match *self {
+            Shape::Enveloped(Some(ty)) | Shape::Plain(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// A configuration error at `key`, naming the config file.
+pub(crate) fn config_error(config: &Config, key: &str, message: impl std::fmt::Display) -> Error {
+    Error::Config {
+        path: config.source.clone().unwrap_or_else(|| "generator config".into()),
+        message: format!("{key}: {message}"),
+    }
+}
+
+/// Resolves `config` against `api`.
+pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
+    config.validate().map_err(|message| Error::Config {
+        path: config.source.clone().unwrap_or_else(|| "generator config".into()),
+        message,
+    })?;
+    for (key, ids) in [
+        ("read-only-operations", config.read_only_operations.iter().collect::<Vec<_>>()),
+        ("paging", config.paging.iter().map(|p| &p.operation).collect()),
+        ("batches", config.batches.iter().map(|b| &b.operation).collect()),
+    ] {
+        for (i, id) in ids.into_iter().enumerate() {
+            if api.operation(id).is_none() {
+                return Err(config_error(config, &format!("{key}[{i}]"), format!("{id:?} is not an operationId of the spec")));
+            }
+        }
+    }
+    let crate_ident = config.crate_ident();
+    let auth = auth::resolve(api, config)?;
+    let client = ClientPlan {
+        name: config.client_name.clone(),
+        builder: format!("{}Builder", config.client_name),
+        title: api.title.clone(),
+        version: api.version.clone(),
+        description: api.description.clone(),
+        default_host: api.default_server.clone().filter(|s| is_plain_url(s)),
+        env_prefix: config.env_prefix.clone(),
+        envelope: config.envelope.clone(),
+        auth,
+    };
+
+    let variants = naming::variant_names(api.operations.iter().map(|o| o.id.as_str()), "Self");
+    let mut mock_methods = Namespace::with_reserved(naming::MOCK_SERVER_METHODS);
+    let token_operation = client.auth.as_ref().map(|a| a.operation.as_str());
+    let mut operations = Vec::new();
+    for (op, variant) in api.operations.iter().zip(variants) {
+        let (inputs, body_fields) = inputs(api, op);
+        let issues_tokens = token_operation == Some(op.id.as_str());
+        // Exchanging an access key for a token changes nothing either: every call needs it, so
+        // a rate-limited or unavailable token endpoint is tried again like a read.
+        let read_only = matches!(op.method, Method::Get | Method::Head | Method::Options)
+            || config.read_only_operations.contains(&op.id)
+            || issues_tokens;
+        let example = examples::call(api, &crate_ident, &client.name, op, &inputs);
+        operations.push(OpPlan {
+            op,
+            shape: shape(api, config, op),
+            read_only,
+            authenticated: client.auth.is_some() && !issues_tokens,
+            sensitive: issues_tokens,
+            example,
+            mock_variant: variant,
+            mock_method: mock_methods.claim(op.name.clone()),
+            paging: None,
+            batch: None,
+            inputs,
+            body_fields,
+        });
+    }
+    for (i, paging) in config.paging.iter().enumerate() {
+        let index = operations.iter().position(|o| o.op.id == paging.operation).expect("checked above");
+        let plan = paging::paged(api, &operations[index], paging)
+            .map_err(|m| config_error(config, &format!("paging[{i}] (operation {:?})", paging.operation), m))?;
+        operations[index].paging = Some(plan);
+    }
+    for (i, batch) in config.batches.iter().enumerate() {
+        let index = operations.iter().position(|o| o.op.id == batch.operation).expect("checked above");
+        let plan = paging::batched(api, &operations[index], batch)
+            .map_err(|m| config_error(config, &format!("batches[{i}] (operation {:?})", batch.operation), m))?;
+        operations[index].batch = Some(plan);
+    }
+    let filters = match &config.filters {
+        Some(filters) => Some(
+            filters::resolve(api, &operations, &crate_ident, &client.name, filters).map_err(|m| config_error(config, "filters", m))?,
+        ),
+        None => None,
+    };
+
+    // The crate docs call an operation that needs no set-up, preferring one that is
+    // authenticated like most are (not the token operation).
+    let showcase = operations
+        .iter()
+        .filter(|o| o.example.hidden().is_empty())
+        .min_by_key(|o| o.sensitive)
+        .or(operations.first())
+        .map(|o| o.example.clone());
+    let paging_example = operations.iter().find(|o| o.paging.is_some()).map(|o| o.example.clone());
+    let mock_example = examples::mock(api, &crate_ident, &operations);
+    Ok(Plan {
+        api,
+        krate: CratePlan {
+            package: &config.crate_name,
+            version: &config.crate_version,
+            description: config
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("Typed client for the {}, generated from its OpenAPI spec.", api.title)),
+            ident: crate_ident,
+            runtime: &config.runtime,
+            examples: &config.example_sources,
+        },
+        client,
+        operations,
+        filters,
+        showcase,
+        paging_example,
+        mock_example,
+    })
+}
+
+/// An absolute http(s) URL without undeclared `{variables}` or characters that would need
+/// escaping: usable as a default host.
+fn is_plain_url(url: &str) -> bool {
+    (url.starts_with("http://") || url.starts_with("https://")) && !url.contains(['{', '}', '"', '\\', ' ']) && !url.chars().any(char::is_control)
+}
+
+/// What a successful call of `op` returns: with an envelope configured, an object answer that
+/// has the envelope's status field is enveloped.
+fn shape<'a>(api: &'a Api, config: &Config, op: &'a Operation) -> Shape<'a> {
+    let Some(ty) = &op.response else { return Shape::Empty };
+    if let Some(envelope) = &config.envelope
+        && let Some(fields) = api.struct_fields(ty)
+        && fields.iter().any(|f| f.wire_name == envelope.status_field)
+    {
+        return Shape::Enveloped(fields.iter().find(|f| f.wire_name == envelope.data_field).map(|f| &f.ty));
+    }
+    Shape::Plain(ty)
+}
+
+/// The builder's inputs: parameters, then the fields of a flattened body (or the body itself).
+fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [Field]>) {
+    let mut inputs: Vec<Input<'a>> = op
+        .params
+        .iter()
+        .map(|p| Input {
+            setter: p.name.clone(),
+            wire: &p.wire_name,
+            description: p.description.as_deref(),
+            ty: &p.ty,
+            required: p.required,
+            recursive: false,
+            limits: &p.limits,
+            default: p.default.as_ref(),
+            example: p.example.as_ref(),
+            param: Some(p),
+        })
+        .collect();
+    let Some(body) = &op.body else { return (inputs, None) };
+    if let (Some(setters), Some(fields)) = (&body.flattened, api.struct_fields(&body.ty)) {
+        for (field, setter) in fields.iter().zip(setters) {
+            inputs.push(Input {
+                setter: setter.clone(),
+                wire: &field.wire_name,
+                description: field.description.as_deref(),
+                ty: &field.ty,
+                required: field.required && !field.nullable,
+                recursive: field.recursive,
+                limits: &field.limits,
+                default: field.default.as_ref(),
+                example: field.example.as_ref(),
+                param: None,
+            });
+        }
+        return (inputs, Some(fields));
+    }
+    inputs.push(Input {
+        setter: body.setter.clone(),
+        wire: "body",
+        description: body.description.as_deref(),
+        ty: &body.ty,
+        required: body.required,
+        recursive: false,
+        limits: &Limits::EMPTY,
+        default: None,
+        example: None,
+        param: None,
+    });
+    (inputs, None)
+}
