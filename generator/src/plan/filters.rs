@@ -530,3 +530,201 @@ fn only_optional_others(key: &str, schema: &TypeDef, known: &[&str]) -> Result<(
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+
+    /// A small API with conditions `{key, op, val}`, sort items `{by, dir}` and options.
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /search:
+    post:
+      operationId: search
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Query'}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Query:
+      type: object
+      properties:
+        where: {type: array, items: {$ref: '#/components/schemas/Cond'}}
+        options: {$ref: '#/components/schemas/Opts'}
+    Cond:
+      type: object
+      required: [key, op]
+      properties:
+        key:
+          type: string
+          description: |
+            The field:
+            - age: Age in
+              years
+            - `color`: Favourite colour
+        op: {type: string, enum: [EQ, IN, RANGE, EMPTY]}
+        val: {}
+    Color: {type: string, enum: [red, green]}
+    Point: {type: object, required: [x], properties: {x: {type: integer}}}
+    SortItem:
+      type: object
+      required: [by, dir]
+      properties:
+        by: {type: string, enum: [age, raw]}
+        dir: {type: string}
+    Opts:
+      type: object
+      properties:
+        sort: {type: array, items: {$ref: '#/components/schemas/SortItem'}}
+        on: {type: array, items: {type: string, enum: [name, email]}}
+"##;
+
+    const FILTERS: &str = r#"
+operation: search
+condition:
+  schema: Cond
+  type: Where
+  field: key
+  operator: op
+  value: val
+  operators:
+    - { wire: EQ, takes: one }
+    - { wire: IN, takes: list, method: one_of }
+    - { wire: RANGE, takes: pair }
+    - { wire: EMPTY, takes: nothing }
+  operator-sets:
+    - { name: Pick, operators: [EQ, IN] }
+  fields:
+    - { name: age, value: integer, operators: [EQ, RANGE, EMPTY] }
+    - { name: color, value: Color, operators: [EQ, IN] }
+    - { name: shade, value: string, operators: Pick }
+    - { name: raw, value: Point, operators: [IN] }
+    - { name: seen, value: time, operators: [RANGE] }
+sort: { schema: SortItem, field: by, order: dir }
+options: { schema: Opts, sort: sort, fuzzy-search-on: on, fuzzy-type: MatchOn }
+"#;
+
+    /// Generates with `from` replaced by `to` in the filters config or, when it has no `from`,
+    /// in the spec: `src/filters.rs`, or the config error's message after `filters: `.
+    fn run(from: &str, to: &str) -> Result<String, String> {
+        let (mut spec, mut filters) = (SPEC.to_owned(), FILTERS.to_owned());
+        if filters.contains(from) {
+            filters = filters.replacen(from, to, 1);
+        } else {
+            assert!(spec.contains(from), "{from:?} is in neither the spec nor the config");
+            spec = spec.replacen(from, to, 1);
+        }
+        let spec = crate::load::parse(Path::new("t.yaml"), &spec).expect("the spec parses");
+        let mut config = Config::new("t");
+        config.filters = Some(serde_yaml::from_str(&filters).map_err(|e| e.to_string())?);
+        config.validate()?;
+        let provenance = crate::Provenance { command: "test".into(), spec_label: "t.yaml".into() };
+        match crate::generate_from(&spec, &config, &provenance) {
+            Ok(output) => Ok(output.files.into_iter().find(|f| f.path == "src/filters.rs").expect("filters.rs").contents),
+            Err(crate::Error::Config { message, .. }) => Err(message.strip_prefix("filters: ").unwrap_or(&message).to_owned()),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    fn refused(from: &str, to: &str) -> String {
+        run(from, to).expect_err("refused")
+    }
+
+    #[test]
+    fn emits_typed_builders_from_the_config() {
+        let code = run("", "").expect("accepted");
+        for expected in [
+            "pub type Where = crate::types::Cond;",
+            "pub type WhereOperator = crate::types::CondOp;",
+            "pub fn age() -> AgeWhere<i64>",
+            // `raw` is taken by the constructor of raw conditions.
+            "pub fn raw2() -> RawWhere<crate::types::Point>",
+            "pub fn custom(field: impl Into<String>) -> CustomWhere",
+            "pub fn one_of(",
+            // A list equal to a named set is that set, and fields with equal lists share one.
+            "pub fn color() -> PickWhere<crate::types::Color>",
+            "pub fn shade() -> PickWhere<String>",
+            "pub fn seen() -> SeenWhere<Timestamp>",
+            "pub struct PickWhere<V = crate::types::Color>",
+            "pub fn range(self, from: impl Into<V>, to: impl Into<V>) -> Where",
+            "pub fn empty(self) -> Where",
+            "/// Conditions on `age`: Age in years.",
+            "/// Conditions on `color`: Favourite colour.",
+            "pub type Sort = crate::types::SortItem;",
+            // The field enum's `raw` value: no clash in this namespace.
+            "pub fn raw() -> SortBy",
+            "pub fn by(field: impl Into<crate::types::SortItemBy>) -> SortBy",
+            "pub fn order(self, order: impl Into<String>) -> Sort",
+            "pub type MatchOn = crate::types::OptsOnItem;",
+            "pub fn with_sort(",
+            "pub fn with_on(",
+        ] {
+            assert!(code.contains(expected), "missing {expected:?} in:\n{code}");
+        }
+    }
+
+    #[test]
+    fn refuses_names_the_spec_does_not_have() {
+        let cases = [
+            (("schema: Cond", "schema: Nope"), "condition.schema: \"Nope\" is not a type of the spec"),
+            (("schema: Cond", "schema: Color"), "condition.schema: \"Color\" is not an object type of the spec"),
+            (("field: key", "field: name"), "condition.field: \"Cond\" has no property \"name\" (it has key, op, val)"),
+            (("operator: op", "operator: val"), "condition.operator: property \"val\" of \"Cond\" must be a string or a string enum"),
+            (("value: val", "value: key"), "condition.value: property \"key\" of \"Cond\" must take any JSON value"),
+            (
+                ("- { wire: EMPTY, takes: nothing }", "- { wire: EMPTY, takes: nothing }\n    - { wire: LIKE, takes: one }"),
+                "condition.operators[4] (\"LIKE\") is not a value of \"CondOp\" (EQ, IN, RANGE, EMPTY)",
+            ),
+            (
+                ("required: [key, op]", "required: [key, op, val]"),
+                "condition.value: property \"val\" of \"Cond\" is required, but an operator that takes nothing leaves it out",
+            ),
+            (("value: Color", "value: Colour"), "condition.fields[1] (\"color\"): value \"Colour\" is neither a value kind (string, integer, number, boolean, time, any) nor a type of the spec"),
+            (("operation: search", "operation: find"), "operation \"find\" is not an operationId of the spec"),
+            (("schema: SortItem", "schema: Point"), "sort.field: \"Point\" has no property \"by\" (it has x)"),
+            (("sort: sort,", "sort: on,"), "options.sort: property \"on\" of \"Opts\" is not an array of \"SortItem\""),
+            (("fuzzy-search-on: on", "fuzzy-search-on: sort"), "options.fuzzy-search-on: property \"sort\" of \"Opts\" is not an array of strings"),
+        ];
+        for ((from, to), expected) in cases {
+            let message = refused(from, to);
+            assert!(message.starts_with(expected), "{from:?} → {to:?}:\n  got      {message}\n  expected {expected}");
+        }
+        let message = refused("sort: { schema: SortItem, field: by, order: dir }\n", "");
+        assert_eq!(message, "options.sort names a property of sort items, but there is no `sort` section");
+    }
+
+    #[test]
+    fn refuses_inconsistent_tables() {
+        let cases = [
+            (("[EQ, RANGE, EMPTY]", "[EQ, LIKE]"), "filters.condition.fields[0] (\"age\"): operator \"LIKE\" is not one of filters.condition.operators"),
+            (("name: color", "name: age"), "filters.condition.fields[1] (\"age\"): the field is listed twice"),
+            (("operators: Pick }", "operators: Choose }"), "filters.condition.fields[2] (\"shade\"): operators \"Choose\" is not one of filters.condition.operator-sets"),
+            (("[EQ, RANGE, EMPTY]", "[]"), "filters.condition.fields[0] (\"age\"): lists no operator"),
+            (("method: one_of", "method: in"), "filters.condition.operators[1] (\"IN\"): method \"in\" is not a snake_case identifier"),
+            (("method: one_of", "method: range"), "filters.condition.operators: two operators have the method name \"range\""),
+            (("type: Where", "type: where"), "filters.condition.type \"where\" is not an UpperCamelCase identifier"),
+        ];
+        for ((from, to), expected) in cases {
+            let message = refused(from, to);
+            assert!(message.starts_with(expected), "{from:?} → {to:?}:\n  got      {message}\n  expected {expected}");
+        }
+    }
+
+    #[test]
+    fn reads_value_docs_from_markdown_lists() {
+        let text = "Fields:\n- id: User ID\n- `name`: Name,\n  in full\n- other: x";
+        assert_eq!(bullet(Some(text), "id").as_deref(), Some("User ID"));
+        assert_eq!(bullet(Some(text), "name").as_deref(), Some("Name, in full"));
+        assert_eq!(bullet(Some(text), "nam"), None);
+        assert_eq!(bullet(None, "id"), None);
+    }
+}

@@ -177,7 +177,8 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
     ] {
         for (i, id) in ids.into_iter().enumerate() {
             if api.operation(id).is_none() {
-                return Err(config_error(config, &format!("{key}[{i}]"), format!("{id:?} is not an operationId of the spec")));
+                let at = format!("{key}[{i}] (operation {id:?})");
+                return Err(config_error(config, &at, format!("{id:?} is not an operationId of the spec")));
             }
         }
     }
