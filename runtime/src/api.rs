@@ -13,7 +13,7 @@ pub struct ApiDescription {
     pub user_agent: &'static str,
     /// The generated crate's version, sent in the SDK version header of token auth.
     pub version: &'static str,
-    /// Prefix of the environment variables [`ClientBuilder::from_env`](crate::ClientBuilder::from_env)
+    /// Prefix of the environment variables [`Client::from_env`](crate::Client::from_env)
     /// reads (`GENAUTH` → `GENAUTH_HOST`, …).
     pub env_prefix: Option<&'static str>,
     /// How every answer wraps its payload, when it does.

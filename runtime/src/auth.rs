@@ -127,7 +127,7 @@ pub(crate) fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Encodes bytes as unpadded base64url, as JWT segments are written.
-#[allow(dead_code)] // used by the mock server
+#[cfg_attr(not(feature = "mock"), allow(dead_code))] // used by the mock server
 pub(crate) fn base64url_encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

@@ -13,7 +13,8 @@
 //! - [`Error`], the one error type of every call;
 //! - [`checks`]: declared bounds checked before sending;
 //! - [`filters`]: [`filters::Timestamp`] and the JSON of typed search conditions;
-//! - `mock` (feature `mock`): a loopback server that answers a generated crate's operations.
+//! - `mock` (feature `mock`): a loopback server that answers a generated crate's operations,
+//!   for tests.
 //!
 //! Nothing here knows any one API: what differs between APIs is data in [`ApiDescription`].
 
@@ -27,6 +28,8 @@ mod client;
 mod decode;
 mod error;
 pub mod filters;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod retry;
 
 pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};
