@@ -39,7 +39,7 @@ pub(crate) struct AuthState {
 impl std::fmt::Debug for AuthState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Auth")
-            .field("family", &self.family.name)
+            .field("family", &format_args!("{}", self.family.name))
             .field("access_key_id", &self.key.as_ref().map(|(id, _)| id))
             .field("access_key_secret", &self.key.as_ref().map(|(_, secret)| secret))
             .field("access_token", &self.fixed.as_ref().map(|c| &c.token))

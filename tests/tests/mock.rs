@@ -428,8 +428,10 @@ async fn raw_http_keep_alive_and_content_length() {
         });
         let (answers, refusal) = exchange.await.expect("exchange ran");
         assert_eq!(answers.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{answers}");
-        assert_eq!(answers.matches("content-length: 11\r\n\r\n{\"ok\":true}").count(), 2, "{answers}");
-        assert!(refusal.starts_with("HTTP/1.1 400 Bad Request\r\n") && refusal.contains("malformed request line"), "{refusal}");
+        assert_eq!(answers.matches("content-length: 11\r\n").count(), 2, "{answers}");
+        assert_eq!(answers.matches("\r\n\r\n{\"ok\":true}").count(), 2, "{answers}");
+        // The HTTP layer (hyper) refuses what is not HTTP before any operation sees it.
+        assert!(refusal.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{refusal}");
         let requests: Vec<ReceivedRequest> = server.received(Operation::GetManagementToken);
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[1].to_string(), "POST /api/v3/get-management-token");

@@ -15,6 +15,14 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/error.rs", include_str!("../../../runtime/src/error.rs")),
     ("src/filters.rs", include_str!("../../../runtime/src/filters.rs")),
     ("src/lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("src/mock/answer.rs", include_str!("../../../runtime/src/mock/answer.rs")),
+    ("src/mock/helper.rs", include_str!("../../../runtime/src/mock/helper.rs")),
+    ("src/mock/http.rs", include_str!("../../../runtime/src/mock/http.rs")),
+    ("src/mock/mod.rs", include_str!("../../../runtime/src/mock/mod.rs")),
+    ("src/mock/request.rs", include_str!("../../../runtime/src/mock/request.rs")),
+    ("src/mock/route.rs", include_str!("../../../runtime/src/mock/route.rs")),
+    ("src/mock/state.rs", include_str!("../../../runtime/src/mock/state.rs")),
+    ("src/mock/tokens.rs", include_str!("../../../runtime/src/mock/tokens.rs")),
     ("src/retry.rs", include_str!("../../../runtime/src/retry.rs")),
 ];
 

@@ -26,7 +26,7 @@
 //! ```
 //!
 //! The client fetches the access token on first use and refreshes it before it expires, once
-//! for all concurrent calls; [`Client::from_env`] reads the credentials from the environment.
+//! for all concurrent calls.
 //!
 //! # Handling errors
 //!
