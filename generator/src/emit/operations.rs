@@ -6,7 +6,6 @@ use quote::{format_ident, quote};
 use super::checks::{as_f64, opt_f64, opt_usize, Checks};
 use crate::docs::{default_line, doc_lines, lines_to_attrs};
 use crate::model::{ParamLocation, PathPart, PathSegment, TypeRef};
-use crate::naming::Namespace;
 use crate::plan::{Input, OpPlan, Plan, Shape};
 use crate::rust::{ident, rust_type, types_prefix};
 
@@ -144,11 +143,7 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
     let inputs = &op.inputs;
 
     let field_names: Vec<_> = inputs.iter().map(|i| ident(&i.setter)).collect();
-    // `send()` binds every input to a local of its setter's name; its own locals must not
-    // shadow one of those.
-    let mut locals = Namespace::with_reserved(&inputs.iter().map(|i| i.setter.as_str()).collect::<Vec<_>>());
-    let mut local = |name: &str| ident(&locals.claim(name.to_owned()));
-    let (request, body_local) = (local("request"), local("body"));
+    let (request, body_local) = (ident(&op.locals.request), ident(&op.locals.body));
     let field_types = inputs.iter().map(|i| {
         let ty = rust_type(i.ty, &prefix);
         if i.recursive { quote!(Option<Box<#ty>>) } else { quote!(Option<#ty>) }

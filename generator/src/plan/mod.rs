@@ -100,6 +100,8 @@ pub struct OpPlan<'a> {
     pub sensitive: bool,
     /// Its doc example.
     pub example: Example,
+    /// The names of `send()`'s own locals.
+    pub locals: Locals,
     /// Its variant of the mock module's `Operation` enum.
     pub mock_variant: String,
     /// Its method on the mock server.
@@ -108,6 +110,16 @@ pub struct OpPlan<'a> {
     pub paging: Option<PagingPlan<'a>>,
     /// `send_all()`, when configured.
     pub batch: Option<BatchPlan<'a>>,
+}
+
+/// The locals of an operation's `send()` besides its inputs: `send()` binds every input to a
+/// local named like its setter, so these must differ from all of those.
+#[derive(Debug, Clone)]
+pub struct Locals {
+    /// The request being assembled.
+    pub request: String,
+    /// A flattened body being built.
+    pub body: String,
 }
 
 /// A value the builder collects: a parameter or a field of a flattened body.
@@ -209,6 +221,8 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
             || config.read_only_operations.contains(&op.id)
             || issues_tokens;
         let example = examples::call(api, &crate_ident, &client.name, op, &inputs);
+        let mut locals = Namespace::with_reserved(&inputs.iter().map(|i| i.setter.as_str()).collect::<Vec<_>>());
+        let locals = Locals { request: locals.claim("request".to_owned()), body: locals.claim("body".to_owned()) };
         operations.push(OpPlan {
             op,
             shape: shape(api, config, op),
@@ -216,6 +230,7 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
             authenticated: client.auth.is_some() && !issues_tokens,
             sensitive: issues_tokens,
             example,
+            locals,
             mock_variant: variant,
             mock_method: mock_methods.claim(op.name.clone()),
             paging: None,
