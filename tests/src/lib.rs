@@ -1,15 +1,30 @@
 //! Test support: a loopback HTTP/1.1 server that records every request and answers from a
-//! closure. Plain `std::net`, so the tests exercise the generated client's real HTTP stack
-//! against a real socket on 127.0.0.1.
+//! closure. It is hyper's HTTP/1.1 server on a real socket on 127.0.0.1, so the tests exercise
+//! the generated client's real HTTP stack. It runs on a thread of its own with its own tokio
+//! runtime, so sync tests can use it and async tests' runtimes do not drive (or stall) it.
 //!
-//! A [`Reply`] can also carry extra headers (`Retry-After`), wait before answering, or hang up
-//! part-way through its body, so tests can produce the faults production servers produce.
+//! A [`Reply`] can also carry extra headers (`Retry-After`) or wait before answering. It can
+//! also produce faults that production servers and networks produce but a correct HTTP server
+//! never does: hanging up part-way through its body ([`Reply::cut_after`]) or resetting the
+//! connection instead of answering ([`Reply::reset`]). Only those bypass hyper and go to the
+//! socket directly.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::Shutdown;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::CONTENT_TYPE;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
 
 /// One request as the server received it.
 #[derive(Debug, Clone)]
@@ -20,7 +35,8 @@ pub struct Recorded {
     pub path: String,
     /// The raw query string (without `?`), if any.
     pub query: Option<String>,
-    /// Headers, names lowercased, in arrival order.
+    /// Headers, names lowercased, in arrival order (several of one name stand together, at the
+    /// place of the first: hyper groups them).
     pub headers: Vec<(String, String)>,
     /// The body bytes.
     pub body: Vec<u8>,
@@ -61,13 +77,15 @@ pub struct Reply {
     pub content_type: &'static str,
     /// Body.
     pub body: String,
-    /// Further headers, sent after `content-type` and `content-length`.
+    /// Further headers, sent besides `content-type` and `content-length`.
     pub headers: Vec<(String, String)>,
     /// How long to wait before sending anything.
     pub delay: Option<Duration>,
     /// Send only this many bytes of the body (while declaring its full length), then close the
     /// connection.
     pub cut_after: Option<usize>,
+    /// Send nothing: reset the connection (TCP RST) instead of answering.
+    pub reset: bool,
 }
 
 impl Reply {
@@ -85,7 +103,14 @@ impl Reply {
             headers: Vec::new(),
             delay: None,
             cut_after: None,
+            reset: false,
         }
+    }
+
+    /// No answer: once the request has been read, the connection is reset, as when the server
+    /// crashes or a proxy in between gives up.
+    pub fn reset() -> Self {
+        Reply { reset: true, ..Reply::raw(200, "text/plain", "") }
     }
 
     /// This reply with another status (a JSON envelope over HTTP 429, say).
@@ -116,6 +141,12 @@ impl Reply {
 
 type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 
+/// What every connection of one server shares.
+struct Shared {
+    log: Arc<Mutex<Vec<Recorded>>>,
+    handler: Box<Handler>,
+}
+
 /// A server on 127.0.0.1 with an ephemeral port; it lives until the test process ends.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
@@ -126,21 +157,22 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server answering every request with `handler`.
     pub fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        // Bound here, synchronously, so the address is known (and connectable) on return.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
+        listener.set_nonblocking(true).expect("non-blocking listener");
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let log = Arc::clone(&requests);
-        let _ = thread::Builder::new().name("test-server".into()).spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let (log, handler) = (Arc::clone(&log), Arc::clone(&handler));
-                // Named, so profiles tell the server's work from the client's.
-                let _ = thread::Builder::new()
-                    .name("test-server".into())
-                    .spawn(move || serve(stream, &log, &*handler));
-            }
-        });
+        let shared = Arc::new(Shared { log: Arc::clone(&requests), handler: Box::new(handler) });
+        // One thread runs the runtime and so every connection: named, so profiles tell the
+        // server's work from the client's.
+        thread::Builder::new()
+            .name("test-server".into())
+            .spawn(move || {
+                let runtime =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
+                runtime.block_on(accept(listener, shared));
+            })
+            .expect("spawn server thread");
         TestServer { base_url, requests }
     }
 
@@ -167,81 +199,117 @@ impl TestServer {
     }
 }
 
-/// Serves requests on one connection until the client closes it (keep-alive aware).
-fn serve(stream: TcpStream, log: &Mutex<Vec<Recorded>>, handler: &Handler) {
+async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) {
+    let listener = tokio::net::TcpListener::from_std(listener).expect("register listener");
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        tokio::spawn(serve(stream, Arc::clone(&shared)));
+    }
+}
+
+/// Serves one connection (keep-alive) until the client closes it or a fault ends it.
+async fn serve(stream: TcpStream, shared: Arc<Shared>) {
+    // Else a reply leaving in more than one segment waits for the client's delayed ACK
+    // (Nagle): ~40 ms on every call.
     let _ = stream.set_nodelay(true);
-    let mut writer = stream.try_clone().expect("clone stream");
-    let mut reader = BufReader::new(stream);
-    while let Some(request) = read_request(&mut reader) {
-        log.lock().expect("request log").push(request.clone());
-        let reply = handler(&request);
-        if let Some(delay) = reply.delay {
-            thread::sleep(delay);
-        }
-        let mut head = format!(
-            "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\n",
-            reply.status,
-            reply.content_type,
-            reply.body.len()
-        );
-        for (name, value) in &reply.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        let body = reply.body.as_bytes();
-        let sent = &body[..reply.cut_after.map_or(body.len(), |n| n.min(body.len()))];
-        // One write: a head and a body in separate small packets would meet the client's
-        // delayed ACK (Nagle), adding ~40 ms to every call.
-        let mut packet = head.into_bytes();
-        packet.extend_from_slice(sent);
-        if writer.write_all(&packet).and_then(|()| writer.flush()).is_err() {
-            return;
-        }
-        if reply.cut_after.is_some() {
-            // Hang up mid-body: the client must see a connection closed before the declared end.
-            let _ = writer.shutdown(std::net::Shutdown::Both);
-            return;
+    let (faults, mut fault) = mpsc::unbounded_channel();
+    let service = service_fn(move |request| answer(request, Arc::clone(&shared), faults.clone()));
+    let mut connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = &mut connection => {}
+        Some(fault) = fault.recv() => {
+            // hyper has written nothing for this request: take the socket back from it.
+            fault.inflict(connection.into_parts().io.into_inner());
         }
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut header = String::new();
-        reader.read_line(&mut header).ok()?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        let (name, value) = header.split_once(':')?;
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-    }
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    let (path, query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
-        None => (target, None),
+/// Records the request and answers it with the handler's reply, or hands a fault to the
+/// connection's task and never answers.
+async fn answer(
+    request: Request<Incoming>,
+    shared: Arc<Shared>,
+    faults: mpsc::UnboundedSender<Fault>,
+) -> Result<Response<Full<Bytes>>, hyper::Error> {
+    let (head, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let headers = head.headers.iter().map(|(name, value)| {
+        (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+    });
+    let request = Recorded {
+        method: head.method.as_str().to_owned(),
+        path: head.uri.path().to_owned(),
+        query: head.uri.query().map(str::to_owned),
+        headers: headers.collect(),
+        body: body.to_vec(),
     };
-    Some(Recorded {
-        method,
-        path,
-        query,
-        headers,
-        body,
-    })
+    // Logged before the handler runs, so a handler that panics still leaves its request.
+    shared.log.lock().expect("request log").push(request.clone());
+    let reply = (shared.handler)(&request);
+    if let Some(delay) = reply.delay {
+        tokio::time::sleep(delay).await;
+    }
+    let fault = if reply.reset {
+        Some(Fault::Reset)
+    } else {
+        reply.cut_after.map(|sent| Fault::CutShort(cut_short(&reply, sent)))
+    };
+    if let Some(fault) = fault {
+        // The connection's task drops hyper's connection, and with it this future.
+        let _ = faults.send(fault);
+        return std::future::pending().await;
+    }
+    let mut response = Response::builder().status(reply.status).header(CONTENT_TYPE, reply.content_type);
+    for (name, value) in &reply.headers {
+        response = response.header(name.as_str(), value.as_str());
+    }
+    // hyper declares the content-length and sends head and body in one write.
+    Ok(response.body(Full::new(Bytes::from(reply.body))).expect("a valid status and headers"))
+}
+
+/// What hyper cannot be made to send, done on the bare socket.
+enum Fault {
+    /// These bytes (a head declaring the full body, and the start of that body), then hang up.
+    CutShort(Vec<u8>),
+    /// A TCP reset instead of an answer.
+    Reset,
+}
+
+impl Fault {
+    fn inflict(self, stream: TcpStream) {
+        match self {
+            Fault::CutShort(bytes) => {
+                let Ok(stream) = stream.into_std() else { return };
+                // A blocking write is fine on the server's thread: a reply fits the socket buffer.
+                let _ = stream.set_nonblocking(false);
+                let _ = (&stream).write_all(&bytes);
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+            // With a zero linger, closing (the drop) resets the connection.
+            Fault::Reset => {
+                let _ = stream.set_zero_linger();
+            }
+        }
+    }
+}
+
+/// The reply's head, with the full body's length, and its body's first `sent` bytes.
+fn cut_short(reply: &Reply, sent: usize) -> Vec<u8> {
+    let reason = StatusCode::from_u16(reply.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+    let mut head = format!(
+        "HTTP/1.1 {} {reason}\r\ncontent-type: {}\r\ncontent-length: {}\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len()
+    );
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let body = reply.body.as_bytes();
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(&body[..sent.min(body.len())]);
+    bytes
 }
 
 /// Decodes `%XX` escapes and `+` (form encoding's space).

@@ -2,6 +2,7 @@
 //! rate limiting, unavailable servers, slow servers, dropped connections, HTML error pages,
 //! answers that do not decode, and requests refused before anything is sent.
 
+use std::io::ErrorKind;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -203,6 +204,29 @@ async fn connection_closed_mid_body_is_a_transport_error() {
         other => panic!("expected Error::Transport, got {other:?}"),
     }
     assert_eq!(err.body(), None);
+    assert_eq!(server.count(USER_PATH), 1);
+}
+
+#[tokio::test]
+async fn connection_reset_instead_of_an_answer_is_a_transport_error() {
+    let server = TestServer::start(|_| Reply::reset());
+    let err = client_with(&server, quick_retries().max_retries(1))
+        .get_user()
+        .user_id("u1")
+        .send()
+        .await
+        .expect_err("no answer");
+    match &err {
+        Error::Transport { operation: "getUser", source } => {
+            let mut causes = std::iter::successors(Some(source as &dyn std::error::Error), |e| e.source());
+            let reset = causes.any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == ErrorKind::ConnectionReset));
+            assert!(reset, "{source:?}");
+        }
+        other => panic!("expected Error::Transport, got {other:?}"),
+    }
+    assert_eq!(err.body(), None);
+    // Only a failed connection is repeated: this one carried the request, which the server
+    // may have acted on, so even a read is sent once.
     assert_eq!(server.count(USER_PATH), 1);
 }
 
