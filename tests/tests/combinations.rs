@@ -4,7 +4,8 @@
 //! - `fixture-envelope`: an envelope without auth (success is `code` 0; no api code or request
 //!   id fields), typed filters and a batch;
 //! - `fixture-token-auth`: token auth without an envelope (the token operation answers plain
-//!   JSON, a refused token is HTTP 401) and without a tenant claim, with paging;
+//!   JSON, a refused token is HTTP 401) and without a tenant claim, with paging and filters over
+//!   plain strings;
 //! - `fixture-names`: operations, parameters and schemas named like what the runtime, the
 //!   client and the builders have themselves, and a client itself named `Client`.
 
@@ -174,6 +175,38 @@ mod token_auth {
             let err = fixed.get_widget().id("w1").send().await.expect_err("refused");
             assert!(matches!(err, Error::Http { operation: "getWidget", status: 401, .. }), "{err:?}");
             assert_eq!(server.received(Operation::GetWidget).len(), 4, "a fixed token is not refreshed: no repeat");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn filters_over_plain_strings_without_an_envelope() {
+        within(async {
+            use fixture_token_auth::filters::{Filter, Sort};
+            let server = MockServer::start().await;
+            server.search_widgets().respond(vec![Widget { id: "w9".to_owned(), name: None }]);
+            let found = server
+                .client()
+                .search_widgets()
+                .filters([Filter::name().has(["a", "b"]), Filter::size().lt(3), Filter::raw("colour", "near", json!("red"))])
+                .sort([Sort::by("name").order("asc")])
+                .send()
+                .await
+                .expect("found");
+            assert_eq!(found.len(), 1);
+            let body: serde_json::Value = server.received(Operation::SearchWidgets)[0].json().expect("JSON");
+            assert_eq!(
+                body,
+                json!({
+                    "filters": [
+                        {"attribute": "name", "operation": "has", "operand": ["a", "b"]},
+                        {"attribute": "size", "operation": "lt", "operand": 3},
+                        {"attribute": "colour", "operation": "near", "operand": "red"},
+                    ],
+                    "sort": [{"key": "name", "direction": "asc"}],
+                })
+            );
+            server.verify();
         })
         .await;
     }

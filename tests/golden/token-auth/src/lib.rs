@@ -3,7 +3,7 @@
 
 //! Client for the Token auth fixture (version 1.0.0).
 //!
-//! Token authentication without a response envelope: the token operation answers plain JSON, a refused token is HTTP 401, and tokens name no tenant (the client sets it); `tests/fixtures/codegen/token-auth.yaml` declares it, with paging.
+//! Token authentication without a response envelope: the token operation answers plain JSON, a refused token is HTTP 401, and tokens name no tenant (the client sets it); `tests/fixtures/codegen/token-auth.yaml` declares it, with paging and typed filters whose operators and sort fields are plain strings.
 //!
 //! # Getting started
 //!
@@ -79,9 +79,11 @@
 //!
 //! Calls that only read are repeated after connection failures and HTTP 429/502/503/504
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
+//! Search conditions and sort items are built with [`filters`] instead of JSON.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
+pub mod filters;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod operations;

@@ -17,15 +17,19 @@
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let server = MockServer::start().await;
-//! server.list_widgets().fail(404, "not found");
+//! // The first `searchWidgets` request gets a successful answer, the next ones a refusal.
+//! server.search_widgets().times(1).respond(Default::default());
+//! server.search_widgets().fail(404, "not found");
 //!
 //! let client = server.client();
-//! let result = client.list_widgets().send().await;
-//! assert_eq!(result.unwrap_err().status_code(), Some(404));
+//! let first = client.search_widgets().send().await;
+//! assert!(first.is_ok(), "{first:?}");
+//! let second = client.search_widgets().send().await;
+//! assert_eq!(second.unwrap_err().status_code(), Some(404));
 //!
 //! // Every helper was used as set up, and nothing unexpected arrived.
 //! server.verify();
-//! assert_eq!(server.received(Operation::ListWidgets).len(), 1);
+//! assert_eq!(server.received(Operation::SearchWidgets).len(), 2);
 //! # });
 //! ```
 pub use crate::runtime::mock::{
@@ -40,6 +44,8 @@ pub enum Operation {
     IssueToken,
     /// `listWidgets`: `GET /widgets` ([`WidgetClient::list_widgets`](crate::WidgetClient::list_widgets)).
     ListWidgets,
+    /// `searchWidgets`: `POST /widgets/search` ([`WidgetClient::search_widgets`](crate::WidgetClient::search_widgets)).
+    SearchWidgets,
     /// `getWidget`: `GET /widgets/{id}` ([`WidgetClient::get_widget`](crate::WidgetClient::get_widget)).
     GetWidget,
 }
@@ -48,6 +54,7 @@ impl Operation {
     pub const ALL: &'static [Operation] = &[
         Operation::IssueToken,
         Operation::ListWidgets,
+        Operation::SearchWidgets,
         Operation::GetWidget,
     ];
     /// The spec's `operationId`.
@@ -55,6 +62,7 @@ impl Operation {
         match self {
             Operation::IssueToken => "issueToken",
             Operation::ListWidgets => "listWidgets",
+            Operation::SearchWidgets => "searchWidgets",
             Operation::GetWidget => "getWidget",
         }
     }
@@ -70,7 +78,8 @@ impl Operation {
         match self {
             Operation::IssueToken => 0usize,
             Operation::ListWidgets => 1usize,
-            Operation::GetWidget => 2usize,
+            Operation::SearchWidgets => 2usize,
+            Operation::GetWidget => 3usize,
         }
     }
 }
@@ -91,6 +100,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "listWidgets",
         method: "GET",
         path: "/widgets",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "searchWidgets",
+        method: "POST",
+        path: "/widgets/search",
     },
     crate::runtime::mock::OperationInfo {
         id: "getWidget",
@@ -178,6 +192,14 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_widgets(&self) -> Mock<'_, (), Json<crate::types::ListWidgetsResponse>> {
         self.inner.mock("listWidgets")
+    }
+    /// Sets up an answer to `searchWidgets` (`POST /widgets/search`), which [`WidgetClient::search_widgets`](crate::WidgetClient::search_widgets) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn search_widgets(
+        &self,
+    ) -> Mock<'_, crate::types::SearchWidgetsBody, Json<Vec<crate::types::Widget>>> {
+        self.inner.mock("searchWidgets")
     }
     /// Sets up an answer to `getWidget` (`GET /widgets/{id}`), which [`WidgetClient::get_widget`](crate::WidgetClient::get_widget) sends.
     ///

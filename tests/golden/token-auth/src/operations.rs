@@ -47,6 +47,27 @@ impl crate::WidgetClient {
     pub fn list_widgets(&self) -> ListWidgetsRequest {
         ListWidgetsRequest::new(self.clone())
     }
+    /// Widgets matching every condition.
+    ///
+    /// `POST /widgets/search` (operation `searchWidgets`).
+    ///
+    /// Set the parameters on the returned [`SearchWidgetsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_token_auth::WidgetClient) -> Result<(), fixture_token_auth::Error> {
+    /// let answer = client
+    ///     .search_widgets()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_widgets(&self) -> SearchWidgetsRequest {
+        SearchWidgetsRequest::new(self.clone())
+    }
     /// `GET /widgets/{id}` (operation `getWidget`).
     ///
     /// Set the parameters on the returned [`GetWidgetRequest`], then call `send()`.
@@ -204,6 +225,62 @@ impl ListWidgetsRequest {
             request.query("limit", &value.to_string());
         }
         client.inner.send_json::<crate::types::ListWidgetsResponse>(request).await
+    }
+}
+/// Request builder for [`WidgetClient::search_widgets`](crate::WidgetClient::search_widgets): `POST /widgets/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct SearchWidgetsRequest {
+    client: crate::WidgetClient,
+    filters: Option<Vec<crate::types::Filter>>,
+    sort: Option<Vec<crate::types::SortKey>>,
+}
+impl SearchWidgetsRequest {
+    fn new(client: crate::WidgetClient) -> Self {
+        Self {
+            client,
+            filters: None,
+            sort: None,
+        }
+    }
+    /// Sets `filters`.
+    pub fn filters(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Filter>>,
+    ) -> Self {
+        self.filters = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `sort`.
+    pub fn sort(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SortKey>>,
+    ) -> Self {
+        self.sort = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sends the request and decodes the answer.
+    ///
+    /// # Errors
+    ///
+    /// The transport, HTTP or decoding failure.
+    pub async fn send(self) -> Result<Vec<crate::types::Widget>, crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "searchWidgets",
+            read_only: false,
+            authenticated: true,
+            sensitive: false,
+        };
+        let Self { client, filters, sort } = self;
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["widgets", "search"]);
+        let body = crate::types::SearchWidgetsBody {
+            filters,
+            sort,
+        };
+        request.json(&body);
+        client.inner.send_json::<Vec<crate::types::Widget>>(request).await
     }
 }
 /// Request builder for [`WidgetClient::get_widget`](crate::WidgetClient::get_widget): `GET /widgets/{id}`.

@@ -2,6 +2,25 @@
 // change the spec, the templates or the generator, then run it again.
 
 //! The API's data types, one per schema of the spec.
+/// The `Filter` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Filter {
+    /// The `attribute` property.
+    pub attribute: String,
+    /// `eq`, `lt` or `has`.
+    pub operation: String,
+    /// The `operand` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operand: Option<serde_json::Value>,
+}
+/// The `SortKey` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SortKey {
+    /// The `key` property.
+    pub key: String,
+    /// The `direction` property.
+    pub direction: String,
+}
 /// The `Widget` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Widget {
@@ -37,4 +56,14 @@ pub struct ListWidgetsResponse {
     /// The `total` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+/// The `SearchWidgetsBody` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchWidgetsBody {
+    /// The `filters` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    /// The `sort` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<SortKey>>,
 }
