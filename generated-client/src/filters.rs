@@ -31,189 +31,189 @@ pub type FilterOperator = crate::types::ListUsersAdvancedFilterItemDtoOperator;
 impl crate::types::ListUsersAdvancedFilterItemDto {
     /// Conditions on `id`: User ID.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn id() -> IdFilter<String> {
-        IdFilter::new("id".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn id() -> TextFilter<String> {
+        TextFilter::new("id".to_owned())
     }
     /// Conditions on `phone`: Phone number.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn phone() -> IdFilter<String> {
-        IdFilter::new("phone".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn phone() -> TextFilter<String> {
+        TextFilter::new("phone".to_owned())
     }
     /// Conditions on `email`: Email address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn email() -> IdFilter<String> {
-        IdFilter::new("email".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn email() -> TextFilter<String> {
+        TextFilter::new("email".to_owned())
     }
     /// Conditions on `username`: User name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn username() -> IdFilter<String> {
-        IdFilter::new("username".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn username() -> TextFilter<String> {
+        TextFilter::new("username".to_owned())
     }
     /// Conditions on `externalId`: User ID in the external system.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn external_id() -> IdFilter<String> {
-        IdFilter::new("externalId".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn external_id() -> TextFilter<String> {
+        TextFilter::new("externalId".to_owned())
     }
     /// Conditions on `name`: Name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn name() -> IdFilter<String> {
-        IdFilter::new("name".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn name() -> TextFilter<String> {
+        TextFilter::new("name".to_owned())
     }
     /// Conditions on `status`: User status, optional values are Activated and Suspended.
     ///
-    /// Values: [`UserDtoStatus`](crate::types::UserDtoStatus). Operators: `EQUAL`, `NOT_EQUAL`, `IN` (see [`StatusFilter`]).
-    pub fn status() -> StatusFilter<crate::types::UserDtoStatus> {
-        StatusFilter::new("status".to_owned())
+    /// Values: [`UserDtoStatus`](crate::types::UserDtoStatus). Operators: `EQUAL`, `NOT_EQUAL`, `IN` (see [`ChoiceFilter`]).
+    pub fn status() -> ChoiceFilter<crate::types::UserDtoStatus> {
+        ChoiceFilter::new("status".to_owned())
     }
     /// Conditions on `gender`: User gender, optional values are M (male), F (female) and U (unknown)
     ///
-    /// Values: [`UserDtoGender`](crate::types::UserDtoGender). Operators: `EQUAL`, `NOT_EQUAL`, `IN` (see [`StatusFilter`]).
-    pub fn gender() -> StatusFilter<crate::types::UserDtoGender> {
-        StatusFilter::new("gender".to_owned())
+    /// Values: [`UserDtoGender`](crate::types::UserDtoGender). Operators: `EQUAL`, `NOT_EQUAL`, `IN` (see [`ChoiceFilter`]).
+    pub fn gender() -> ChoiceFilter<crate::types::UserDtoGender> {
+        ChoiceFilter::new("gender".to_owned())
     }
     /// Conditions on `birthdate`: Date of birth.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`BirthdateFilter`]).
-    pub fn birthdate() -> BirthdateFilter<String> {
-        BirthdateFilter::new("birthdate".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`OrderedFilter`]).
+    pub fn birthdate() -> OrderedFilter<String> {
+        OrderedFilter::new("birthdate".to_owned())
     }
     /// Conditions on `givenName`: First name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn given_name() -> IdFilter<String> {
-        IdFilter::new("givenName".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn given_name() -> TextFilter<String> {
+        TextFilter::new("givenName".to_owned())
     }
     /// Conditions on `familyName`: Last name.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn family_name() -> IdFilter<String> {
-        IdFilter::new("familyName".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn family_name() -> TextFilter<String> {
+        TextFilter::new("familyName".to_owned())
     }
     /// Conditions on `preferredUsername`: Preferred Username.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn preferred_username() -> IdFilter<String> {
-        IdFilter::new("preferredUsername".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn preferred_username() -> TextFilter<String> {
+        TextFilter::new("preferredUsername".to_owned())
     }
     /// Conditions on `profile`: Profile.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn profile() -> IdFilter<String> {
-        IdFilter::new("profile".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn profile() -> TextFilter<String> {
+        TextFilter::new("profile".to_owned())
     }
     /// Conditions on `country`: Country.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn country() -> IdFilter<String> {
-        IdFilter::new("country".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn country() -> TextFilter<String> {
+        TextFilter::new("country".to_owned())
     }
     /// Conditions on `province`: Province.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn province() -> IdFilter<String> {
-        IdFilter::new("province".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn province() -> TextFilter<String> {
+        TextFilter::new("province".to_owned())
     }
     /// Conditions on `zoneinfo`: Time zone.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn zoneinfo() -> IdFilter<String> {
-        IdFilter::new("zoneinfo".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn zoneinfo() -> TextFilter<String> {
+        TextFilter::new("zoneinfo".to_owned())
     }
     /// Conditions on `website`: Personal website.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn website() -> IdFilter<String> {
-        IdFilter::new("website".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn website() -> TextFilter<String> {
+        TextFilter::new("website".to_owned())
     }
     /// Conditions on `address`: Address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn address() -> IdFilter<String> {
-        IdFilter::new("address".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn address() -> TextFilter<String> {
+        TextFilter::new("address".to_owned())
     }
     /// Conditions on `streetAddress`: Street address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn street_address() -> IdFilter<String> {
-        IdFilter::new("streetAddress".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn street_address() -> TextFilter<String> {
+        TextFilter::new("streetAddress".to_owned())
     }
     /// Conditions on `company`: Company.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn company() -> IdFilter<String> {
-        IdFilter::new("company".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn company() -> TextFilter<String> {
+        TextFilter::new("company".to_owned())
     }
     /// Conditions on `postalCode`: Postal code.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn postal_code() -> IdFilter<String> {
-        IdFilter::new("postalCode".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn postal_code() -> TextFilter<String> {
+        TextFilter::new("postalCode".to_owned())
     }
     /// Conditions on `formatted`: Formatted address.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn formatted() -> IdFilter<String> {
-        IdFilter::new("formatted".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn formatted() -> TextFilter<String> {
+        TextFilter::new("formatted".to_owned())
     }
     /// Conditions on `signedUp`: Registration time.
     ///
-    /// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`). Operators: `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`SignedUpFilter`]).
-    pub fn signed_up() -> SignedUpFilter<Timestamp> {
-        SignedUpFilter::new("signedUp".to_owned())
+    /// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`). Operators: `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`TimeFilter`]).
+    pub fn signed_up() -> TimeFilter<Timestamp> {
+        TimeFilter::new("signedUp".to_owned())
     }
     /// Conditions on `locale`: Language information.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`IdFilter`]).
-    pub fn locale() -> IdFilter<String> {
-        IdFilter::new("locale".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `CONTAINS`, `NOT_CONTAINS`, `IS_NULL`, `NOT_NULL`, `IN` (see [`TextFilter`]).
+    pub fn locale() -> TextFilter<String> {
+        TextFilter::new("locale".to_owned())
     }
     /// Conditions on `lastLogin`: Last login time, as timestamp type.
     ///
-    /// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`). Operators: `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`SignedUpFilter`]).
-    pub fn last_login() -> SignedUpFilter<Timestamp> {
-        SignedUpFilter::new("lastLogin".to_owned())
+    /// Values: points in time ([`Timestamp`]: RFC 3339 text, epoch milliseconds or a `SystemTime`). Operators: `IS_NULL`, `NOT_NULL`, `GREATER`, `LESSER`, `BETWEEN` (see [`TimeFilter`]).
+    pub fn last_login() -> TimeFilter<Timestamp> {
+        TimeFilter::new("lastLogin".to_owned())
     }
     /// Conditions on `loginsCount`: Number of logins, as numeric type.
     ///
-    /// Values: whole numbers. Operators: `EQUAL`, `NOT_EQUAL`, `IN`, `GREATER`, `LESSER`, `BETWEEN` (see [`LoginsCountFilter`]).
-    pub fn logins_count() -> LoginsCountFilter<i64> {
-        LoginsCountFilter::new("loginsCount".to_owned())
+    /// Values: whole numbers. Operators: `EQUAL`, `NOT_EQUAL`, `IN`, `GREATER`, `LESSER`, `BETWEEN` (see [`NumericFilter`]).
+    pub fn logins_count() -> NumericFilter<i64> {
+        NumericFilter::new("loginsCount".to_owned())
     }
     /// Conditions on `lastLoginApp`: Last logged in application ID.
     ///
-    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`LastLoginAppFilter`]).
-    pub fn last_login_app() -> LastLoginAppFilter<String> {
-        LastLoginAppFilter::new("lastLoginApp".to_owned())
+    /// Values: text. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`ListedFilter`]).
+    pub fn last_login_app() -> ListedFilter<String> {
+        ListedFilter::new("lastLoginApp".to_owned())
     }
     /// Conditions on `userSource`: User source, see the example for specific usage.
     ///
-    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`LastLoginAppFilter`]).
-    pub fn user_source() -> LastLoginAppFilter<serde_json::Value> {
-        LastLoginAppFilter::new("userSource".to_owned())
+    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`ListedFilter`]).
+    pub fn user_source() -> ListedFilter<serde_json::Value> {
+        ListedFilter::new("userSource".to_owned())
     }
     /// Conditions on `department`: User department, see the example for specific usage.
     ///
-    /// Values: [`ListUsersDepartmentFilterDto`](crate::types::ListUsersDepartmentFilterDto). Operators: `IN` (see [`DepartmentFilter`]).
-    pub fn department() -> DepartmentFilter<crate::types::ListUsersDepartmentFilterDto> {
-        DepartmentFilter::new("department".to_owned())
+    /// Values: [`ListUsersDepartmentFilterDto`](crate::types::ListUsersDepartmentFilterDto). Operators: `IN` (see [`MemberFilter`]).
+    pub fn department() -> MemberFilter<crate::types::ListUsersDepartmentFilterDto> {
+        MemberFilter::new("department".to_owned())
     }
     /// Conditions on `loggedInApps`: Applications that have been logged in, see the example for specific usage.
     ///
-    /// Values: text. Operators: `IN` (see [`DepartmentFilter`]).
-    pub fn logged_in_apps() -> DepartmentFilter<String> {
-        DepartmentFilter::new("loggedInApps".to_owned())
+    /// Values: text. Operators: `IN` (see [`MemberFilter`]).
+    pub fn logged_in_apps() -> MemberFilter<String> {
+        MemberFilter::new("loggedInApps".to_owned())
     }
     /// Conditions on `identity`: User external identity source information, see the example for specific usage.
     ///
-    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`LastLoginAppFilter`]).
-    pub fn identity() -> LastLoginAppFilter<serde_json::Value> {
-        LastLoginAppFilter::new("identity".to_owned())
+    /// Values: any JSON value. Operators: `EQUAL`, `NOT_EQUAL`, `IS_NULL`, `NOT_NULL`, `IN` (see [`ListedFilter`]).
+    pub fn identity() -> ListedFilter<serde_json::Value> {
+        ListedFilter::new("identity".to_owned())
     }
     /// Conditions on any field, custom ones included (`"some-custom-key"`), with every operator and any JSON value: [`CustomFilter`].
     pub fn custom(field: impl Into<String>) -> CustomFilter {
@@ -391,16 +391,16 @@ impl<V: serde::Serialize> CustomFilter<V> {
 /// );
 /// ```
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct IdFilter<V = String> {
+pub struct TextFilter<V = String> {
     field: String,
     value: std::marker::PhantomData<fn() -> V>,
 }
-impl<V> std::fmt::Debug for IdFilter<V> {
+impl<V> std::fmt::Debug for TextFilter<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(IdFilter)).field("field", &self.field).finish()
+        f.debug_struct(stringify!(TextFilter)).field("field", &self.field).finish()
     }
 }
-impl<V> Clone for IdFilter<V> {
+impl<V> Clone for TextFilter<V> {
     fn clone(&self) -> Self {
         Self {
             field: self.field.clone(),
@@ -408,7 +408,7 @@ impl<V> Clone for IdFilter<V> {
         }
     }
 }
-impl<V: serde::Serialize> IdFilter<V> {
+impl<V: serde::Serialize> TextFilter<V> {
     fn new(field: String) -> Self {
         Self {
             field,
@@ -497,16 +497,16 @@ impl<V: serde::Serialize> IdFilter<V> {
 /// );
 /// ```
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct StatusFilter<V = crate::types::UserDtoStatus> {
+pub struct ChoiceFilter<V = crate::types::UserDtoStatus> {
     field: String,
     value: std::marker::PhantomData<fn() -> V>,
 }
-impl<V> std::fmt::Debug for StatusFilter<V> {
+impl<V> std::fmt::Debug for ChoiceFilter<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(StatusFilter)).field("field", &self.field).finish()
+        f.debug_struct(stringify!(ChoiceFilter)).field("field", &self.field).finish()
     }
 }
-impl<V> Clone for StatusFilter<V> {
+impl<V> Clone for ChoiceFilter<V> {
     fn clone(&self) -> Self {
         Self {
             field: self.field.clone(),
@@ -514,7 +514,7 @@ impl<V> Clone for StatusFilter<V> {
         }
     }
 }
-impl<V: serde::Serialize> StatusFilter<V> {
+impl<V: serde::Serialize> ChoiceFilter<V> {
     fn new(field: String) -> Self {
         Self {
             field,
@@ -567,16 +567,16 @@ impl<V: serde::Serialize> StatusFilter<V> {
 /// );
 /// ```
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct BirthdateFilter<V = String> {
+pub struct OrderedFilter<V = String> {
     field: String,
     value: std::marker::PhantomData<fn() -> V>,
 }
-impl<V> std::fmt::Debug for BirthdateFilter<V> {
+impl<V> std::fmt::Debug for OrderedFilter<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(BirthdateFilter)).field("field", &self.field).finish()
+        f.debug_struct(stringify!(OrderedFilter)).field("field", &self.field).finish()
     }
 }
-impl<V> Clone for BirthdateFilter<V> {
+impl<V> Clone for OrderedFilter<V> {
     fn clone(&self) -> Self {
         Self {
             field: self.field.clone(),
@@ -584,7 +584,7 @@ impl<V> Clone for BirthdateFilter<V> {
         }
     }
 }
-impl<V: serde::Serialize> BirthdateFilter<V> {
+impl<V: serde::Serialize> OrderedFilter<V> {
     fn new(field: String) -> Self {
         Self {
             field,
@@ -673,16 +673,16 @@ impl<V: serde::Serialize> BirthdateFilter<V> {
 /// );
 /// ```
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct SignedUpFilter<V = Timestamp> {
+pub struct TimeFilter<V = Timestamp> {
     field: String,
     value: std::marker::PhantomData<fn() -> V>,
 }
-impl<V> std::fmt::Debug for SignedUpFilter<V> {
+impl<V> std::fmt::Debug for TimeFilter<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(SignedUpFilter)).field("field", &self.field).finish()
+        f.debug_struct(stringify!(TimeFilter)).field("field", &self.field).finish()
     }
 }
-impl<V> Clone for SignedUpFilter<V> {
+impl<V> Clone for TimeFilter<V> {
     fn clone(&self) -> Self {
         Self {
             field: self.field.clone(),
@@ -690,7 +690,7 @@ impl<V> Clone for SignedUpFilter<V> {
         }
     }
 }
-impl<V: serde::Serialize> SignedUpFilter<V> {
+impl<V: serde::Serialize> TimeFilter<V> {
     fn new(field: String) -> Self {
         Self {
             field,
@@ -763,18 +763,16 @@ impl<V: serde::Serialize> SignedUpFilter<V> {
 /// );
 /// ```
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct LoginsCountFilter<V = i64> {
+pub struct NumericFilter<V = i64> {
     field: String,
     value: std::marker::PhantomData<fn() -> V>,
 }
-impl<V> std::fmt::Debug for LoginsCountFilter<V> {
+impl<V> std::fmt::Debug for NumericFilter<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(LoginsCountFilter))
-            .field("field", &self.field)
-            .finish()
+        f.debug_struct(stringify!(NumericFilter)).field("field", &self.field).finish()
     }
 }
-impl<V> Clone for LoginsCountFilter<V> {
+impl<V> Clone for NumericFilter<V> {
     fn clone(&self) -> Self {
         Self {
             field: self.field.clone(),
@@ -782,7 +780,7 @@ impl<V> Clone for LoginsCountFilter<V> {
         }
     }
 }
-impl<V: serde::Serialize> LoginsCountFilter<V> {
+impl<V: serde::Serialize> NumericFilter<V> {
     fn new(field: String) -> Self {
         Self {
             field,
@@ -865,18 +863,16 @@ impl<V: serde::Serialize> LoginsCountFilter<V> {
 /// );
 /// ```
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct LastLoginAppFilter<V = String> {
+pub struct ListedFilter<V = String> {
     field: String,
     value: std::marker::PhantomData<fn() -> V>,
 }
-impl<V> std::fmt::Debug for LastLoginAppFilter<V> {
+impl<V> std::fmt::Debug for ListedFilter<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(LastLoginAppFilter))
-            .field("field", &self.field)
-            .finish()
+        f.debug_struct(stringify!(ListedFilter)).field("field", &self.field).finish()
     }
 }
-impl<V> Clone for LastLoginAppFilter<V> {
+impl<V> Clone for ListedFilter<V> {
     fn clone(&self) -> Self {
         Self {
             field: self.field.clone(),
@@ -884,7 +880,7 @@ impl<V> Clone for LastLoginAppFilter<V> {
         }
     }
 }
-impl<V: serde::Serialize> LastLoginAppFilter<V> {
+impl<V: serde::Serialize> ListedFilter<V> {
     fn new(field: String) -> Self {
         Self {
             field,
@@ -955,16 +951,16 @@ impl<V: serde::Serialize> LastLoginAppFilter<V> {
 /// }
 /// ```
 #[must_use = "a field does nothing until an operator method makes a condition of it"]
-pub struct DepartmentFilter<V = crate::types::ListUsersDepartmentFilterDto> {
+pub struct MemberFilter<V = crate::types::ListUsersDepartmentFilterDto> {
     field: String,
     value: std::marker::PhantomData<fn() -> V>,
 }
-impl<V> std::fmt::Debug for DepartmentFilter<V> {
+impl<V> std::fmt::Debug for MemberFilter<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(DepartmentFilter)).field("field", &self.field).finish()
+        f.debug_struct(stringify!(MemberFilter)).field("field", &self.field).finish()
     }
 }
-impl<V> Clone for DepartmentFilter<V> {
+impl<V> Clone for MemberFilter<V> {
     fn clone(&self) -> Self {
         Self {
             field: self.field.clone(),
@@ -972,7 +968,7 @@ impl<V> Clone for DepartmentFilter<V> {
         }
     }
 }
-impl<V: serde::Serialize> DepartmentFilter<V> {
+impl<V: serde::Serialize> MemberFilter<V> {
     fn new(field: String) -> Self {
         Self {
             field,
