@@ -47,8 +47,9 @@ pub struct Request {
     url: Url,
     headers: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
-    /// A body that could not be encoded: reported when the request is sent.
-    invalid: Option<String>,
+    /// A part that cannot be sent, and why (a body that could not be encoded, a path segment
+    /// `..`): reported when the request is sent.
+    invalid: Option<(&'static str, String)>,
 }
 
 impl Request {
@@ -66,7 +67,9 @@ impl Request {
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Some(bytes),
-            Err(e) => self.invalid = Some(format!("the body cannot be encoded as JSON: {e}")),
+            Err(e) => {
+                self.invalid.get_or_insert_with(|| ("body", format!("the body cannot be encoded as JSON: {e}")));
+            }
         }
     }
 
@@ -177,14 +180,20 @@ impl Client {
     }
 
     /// A request of `call`: `method` on the base URL with `segments` appended, each
-    /// percent-encoded as one path segment.
+    /// percent-encoded as one path segment. A segment `.` or `..` (a path parameter's value)
+    /// makes sending it fail with [`Error::InvalidParameter`]: URLs resolve them, even
+    /// percent-encoded, so the request would go to another path.
     pub fn request(&self, call: Call, method: Method, segments: &[&str]) -> Request {
         let mut url = self.inner.base_url.clone();
         // `build()` only accepts http(s) URLs, which always have path segments.
         if let Ok(mut path) = url.path_segments_mut() {
+            // `extend` silently skips `.` and `..`; they are refused below.
             path.pop_if_empty().extend(segments);
         }
-        Request { call, method, url, headers: Vec::new(), body: None, invalid: None }
+        let invalid = segments.iter().find(|s| matches!(**s, "." | "..")).map(|s| {
+            ("path", format!("the path segment {s:?} cannot be sent: a URL resolves it, which would address another path"))
+        });
+        Request { call, method, url, headers: Vec::new(), body: None, invalid }
     }
 
     /// Sends `request` and decodes a JSON answer (HTTP 2xx) as `T`.
@@ -365,8 +374,8 @@ impl Client {
     /// The reqwest request for `request`, with the client's headers and timeout.
     fn build(&self, request: Request) -> Result<reqwest::Request, Error> {
         let Request { call, method, url, headers, body, invalid } = request;
-        if let Some(reason) = invalid {
-            return Err(Error::InvalidParameter { operation: call.operation, parameter: "body", reason });
+        if let Some((parameter, reason)) = invalid {
+            return Err(Error::InvalidParameter { operation: call.operation, parameter, reason });
         }
         let mut builder = self.inner.http.request(method, url).headers(self.inner.headers.clone()).timeout(self.inner.timeout);
         for (name, value) in headers {
