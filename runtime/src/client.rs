@@ -330,9 +330,10 @@ impl Client {
                 _ => None,
             };
             let (status, headers, body) = match self.inner.http.execute(this_attempt).await {
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status().as_u16();
-                    let headers = response.headers().clone();
+                    // Taken, not copied: reading the body consumes the response.
+                    let headers = std::mem::take(response.headers_mut());
                     match response.bytes().await {
                         Ok(body) => (status, headers, body),
                         Err(source) => return Err(transport(source)),
