@@ -1,6 +1,7 @@
 //! Token authentication: the credentials a request carries, the cached token, and reading the
 //! tenant id out of a JWT.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -29,7 +30,7 @@ pub(crate) struct AuthState {
     /// `(id, secret)`, to fetch tokens with.
     pub(crate) key: Option<(String, Secret)>,
     /// From a ready-made token: sent as is, never refreshed.
-    pub(crate) fixed: Option<Credentials>,
+    pub(crate) fixed: Option<Arc<Credentials>>,
     /// A fixed tenant id, sent instead of the one the token names.
     pub(crate) tenant: Option<String>,
     /// Held across a token fetch, so concurrent callers wait for one fetch.
@@ -82,7 +83,8 @@ impl Credentials {
 }
 
 pub(crate) struct CachedToken {
-    pub(crate) credentials: Credentials,
+    /// Shared with the calls using it: made into header values once per token.
+    pub(crate) credentials: Arc<Credentials>,
     pub(crate) refresh_at: Instant,
 }
 

@@ -407,7 +407,7 @@ impl Client {
 
     /// The token and tenant to send, fetching (or refreshing) the token when needed. Concurrent
     /// callers wait for one fetch instead of each sending their own.
-    async fn credentials(&self) -> Result<Credentials, Error> {
+    async fn credentials(&self) -> Result<Arc<Credentials>, Error> {
         let Some((auth, _)) = &self.inner.auth else {
             return Err(Error::InvalidConfig("this API has no token authentication".to_owned()));
         };
@@ -427,6 +427,7 @@ impl Client {
         let (token, expires_in) = Box::pin(self.fetch_token(auth.description, key_id, key_secret)).await?;
         let credentials = Credentials::new(auth.description, Secret(token), auth.tenant.as_deref(), true)
             .ok_or_else(|| Error::InvalidConfig("the issued token or tenant id cannot be sent as a header value".to_owned()))?;
+        let credentials = Arc::new(credentials);
         *cached = Some(CachedToken {
             credentials: credentials.clone(),
             refresh_at: refresh_at(std::time::Instant::now(), expires_in),
@@ -688,9 +689,9 @@ impl ClientBuilder {
         let tenant_header = name(description.tenant_header).map_err(|_| invalid("tenant header name"))?;
         let token_header = HeaderName::from_bytes(description.header.as_bytes()).map_err(|_| invalid("token header name"))?;
         let fixed = match &self.access_token {
-            Some(token) => Some(Credentials::new(description, token.clone(), self.tenant.as_deref(), false).ok_or_else(|| {
-                Error::InvalidConfig("the access token or tenant id cannot be sent as a header value".to_owned())
-            })?),
+            Some(token) => Some(Arc::new(Credentials::new(description, token.clone(), self.tenant.as_deref(), false).ok_or_else(
+                || Error::InvalidConfig("the access token or tenant id cannot be sent as a header value".to_owned()),
+            )?)),
             None => None,
         };
         let state = AuthState {

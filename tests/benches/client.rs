@@ -5,8 +5,9 @@
 //! Rounds alternate between the two (and which goes first) so that drift in the machine's speed
 //! hits both alike; it reports the median over rounds of each round's mean, and the ratio of the
 //! fastest rounds. Run it on an otherwise idle machine. Wall-clock time on a shared machine is
-//! noisy; `valgrind --tool=callgrind` with `BENCH_ONLY=generated` and `BENCH_ONLY=hand` counts
-//! instructions, the same on every run.
+//! noisy; `valgrind --tool=callgrind --separate-threads=yes` with `BENCH_ONLY=generated` and
+//! `BENCH_ONLY=hand` (and `BENCH_FILTER=get_user` for one benchmark) counts instructions, the
+//! same on every run.
 
 use std::time::{Duration, Instant};
 
@@ -81,6 +82,10 @@ where
     F1: AsyncFnMut(),
     F2: AsyncFnMut(),
 {
+    // `BENCH_FILTER=get_user` runs only the benchmarks whose label contains it.
+    if std::env::var("BENCH_FILTER").is_ok_and(|filter| !label.contains(&filter)) {
+        return;
+    }
     // `BENCH_ONLY=generated` (or `hand`) runs one side alone for a profiler.
     if let Ok(only) = std::env::var("BENCH_ONLY") {
         rt.block_on(async {
