@@ -61,6 +61,15 @@ pub(super) fn resolve(api: &Api, config: &Config) -> Result<Option<AuthPlan>, Er
             format!("{id:?} has the required parameter {:?}; the client sends only the access key to get a token", p.wire_name),
         ));
     }
+    for (i, family) in auth.families.iter().enumerate() {
+        for earlier in &auth.families[..i] {
+            for (what, a, b) in [("name", &family.name, &earlier.name), ("prefix", &family.prefix, &earlier.prefix), ("host", &family.host, &earlier.host)] {
+                if a == b {
+                    return Err(refuse(&format!("families[{i}]"), format!("two header families have the {what} {a:?}")));
+                }
+            }
+        }
+    }
     if BUILDER_METHODS.contains(&auth.tenant_name.as_str()) {
         return Err(refuse("tenant-name", format!("{:?} is a method the client builder has already", auth.tenant_name)));
     }
@@ -111,4 +120,99 @@ pub(super) fn resolve(api: &Api, config: &Config) -> Result<Option<AuthPlan>, Er
         sdk_version_header: auth.headers.sdk_version.clone(),
         families: auth.families.clone(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Config;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /token:
+    post:
+      operationId: getToken
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [id, secret]
+              properties: {id: {type: string}, secret: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [token, ttl]
+                properties: {token: {type: string}, ttl: {type: integer}}
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok}
+"##;
+
+    const AUTH: &str = r#"
+token-operation: getToken
+key-id-field: id
+key-secret-field: secret
+token-field: token
+expires-in-field: ttl
+header: authorization
+scheme: "Bearer "
+invalid-token-status: 401
+tenant-name: tenant_id
+headers: {tenant: tenant, lang: lang, sdk-version: version}
+families:
+  - {name: One, prefix: x-one, host: one.example}
+  - {name: Two, prefix: x-two, host: two.example}
+"#;
+
+    /// The plan of the spec with `AUTH` edited (`from` → `to`): `Ok` or the config error.
+    fn plan(from: &str, to: &str) -> Result<(), String> {
+        assert!(AUTH.contains(from), "{from:?}");
+        let spec = crate::load::parse(Path::new("t.yaml"), SPEC).expect("parses");
+        let api = crate::model::build(&spec).expect("models");
+        let mut config = Config::new("t");
+        config.auth = Some(serde_yaml::from_str(&AUTH.replacen(from, to, 1)).expect("auth settings"));
+        match crate::plan::build(&api, &config) {
+            Ok(plan) => {
+                assert!(plan.client.auth.is_some());
+                Ok(())
+            }
+            Err(crate::Error::Config { message, .. }) => Err(message),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn token_auth_without_an_envelope_reads_the_plain_answer() {
+        assert_eq!(plan("", ""), Ok(()));
+    }
+
+    #[test]
+    fn refuses_what_the_spec_does_not_have() {
+        let cases = [
+            (("token-operation: getToken", "token-operation: getTokens"), "auth.token-operation: \"getTokens\" is not an operationId of the spec"),
+            (("token-operation: getToken", "token-operation: listThings"), "auth.token-operation: \"listThings\" has the required parameter \"q\""),
+            (("key-id-field: id", "key-id-field: key"), "auth.key-id-field: the request body of \"getToken\" has no field \"key\" (it has id, secret)"),
+            (("token-field: token", "token-field: access"), "auth.token-field: the answer of \"getToken\" has no required field \"access\""),
+            (("host: two.example", "host: one.example"), "auth.families[1]: two header families have the host \"one.example\""),
+            (("name: Two", "name: One"), "auth.families[1]: two header families have the name \"One\""),
+            (("tenant-name: tenant_id", "tenant-name: lang"), "auth.tenant-name: \"lang\" is a method the client builder has already"),
+        ];
+        for ((from, to), expected) in cases {
+            let message = plan(from, to).expect_err(to);
+            assert!(message.starts_with(expected), "{to}:\n  got      {message}\n  expected {expected}");
+        }
+    }
 }
