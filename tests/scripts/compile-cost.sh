@@ -17,7 +17,7 @@ target/release/xtask generate --spec "$spec" --out "$work/crate" --crate-name ma
 cp Cargo.lock "$work/crate/"
 flags=(--quiet --lib)
 [ "$profile" = release ] && flags+=(--release)
-export CARGO_TARGET_DIR="target/compile-cost"
+export CARGO_TARGET_DIR="$PWD/target/compile-cost"
 (cd "$work/crate" && cargo rustc "${flags[@]}" -- -Clink-dead-code --emit=llvm-ir)
 (cd "$work/crate" && cargo rustc "${flags[@]}" -p openapi-client-runtime -- -Clink-dead-code --emit=llvm-ir)
 dir="$CARGO_TARGET_DIR/$([ "$profile" = release ] && echo release || echo debug)/deps"
