@@ -46,6 +46,8 @@ pub struct Request {
     method: Method,
     url: Url,
     headers: Vec<(&'static str, String)>,
+    /// Headers set at run time (raw requests), already checked.
+    extra_headers: HeaderMap,
     body: Option<Vec<u8>>,
     /// A part that cannot be sent, and why (a body that could not be encoded, a path segment
     /// `..`): reported when the request is sent.
@@ -71,6 +73,23 @@ impl Request {
                 self.invalid.get_or_insert_with(|| ("body", format!("the body cannot be encoded as JSON: {e}")));
             }
         }
+    }
+
+    /// Adds a header known only at run time, checked now: a bad one refuses the request.
+    pub(crate) fn dynamic_header(&mut self, name: &str, value: &str) {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(name), Ok(value)) => {
+                self.extra_headers.append(name, value);
+            }
+            _ => {
+                self.invalid.get_or_insert_with(|| ("header", format!("{name:?} cannot be sent as a header with this value")));
+            }
+        }
+    }
+
+    /// Marks the request as one that only reads (so it may be repeated), or not.
+    pub(crate) fn set_read_only(&mut self, read_only: bool) {
+        self.call.read_only = read_only;
     }
 
     /// The operation it belongs to.
@@ -193,7 +212,7 @@ impl Client {
         let invalid = segments.iter().find(|s| matches!(**s, "." | "..")).map(|s| {
             ("path", format!("the path segment {s:?} cannot be sent: a URL resolves it, which would address another path"))
         });
-        Request { call, method, url, headers: Vec::new(), body: None, invalid }
+        Request { call, method, url, headers: Vec::new(), extra_headers: HeaderMap::new(), body: None, invalid }
     }
 
     /// Sends `request` and decodes a JSON answer (HTTP 2xx) as `T`.
@@ -374,7 +393,7 @@ impl Client {
 
     /// The reqwest request for `request`, with the client's headers and timeout.
     fn build(&self, request: Request) -> Result<reqwest::Request, Error> {
-        let Request { call, method, url, headers, body, invalid } = request;
+        let Request { call, method, url, headers, extra_headers, body, invalid } = request;
         if let Some((parameter, reason)) = invalid {
             return Err(Error::InvalidParameter { operation: call.operation, parameter, reason });
         }
@@ -388,6 +407,9 @@ impl Client {
                 reason: "cannot be sent as a header value".to_owned(),
             })?;
             builder = builder.header(header, value);
+        }
+        for (name, value) in &extra_headers {
+            builder = builder.header(name, value.clone());
         }
         if let Some(body) = body {
             builder = builder.header(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);

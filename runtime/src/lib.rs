@@ -11,6 +11,8 @@
 //! - response envelopes ([`ApiResponse`]) and plain JSON answers, decoded with the path to the
 //!   first value that does not fit;
 //! - [`Error`], the one error type of every call;
+//! - [`RawRequest`] ([`Client::raw`]): calls of endpoints a crate does not type yet, sent the
+//!   same way;
 //! - [`checks`]: declared bounds checked before sending;
 //! - [`filters`]: [`filters::Timestamp`] and the JSON of typed search conditions;
 //! - `mock` (feature `mock`): a loopback server that answers a generated crate's operations,
@@ -30,6 +32,7 @@ mod error;
 pub mod filters;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod raw;
 mod retry;
 
 pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};
@@ -39,4 +42,5 @@ pub use decode::{locate, ApiResponse};
 pub use error::Error;
 pub use reqwest;
 pub use reqwest::Method;
+pub use raw::{RawRequest, RAW_OPERATION};
 pub use retry::RetryPolicy;

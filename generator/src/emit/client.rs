@@ -149,6 +149,34 @@ pub fn emit(plan: &Plan) -> TokenStream {
          is invalid."
     };
     let builder_doc = format!(" Configures a [`{}`].", c.name);
+    let krate = &plan.krate.ident;
+    let payload = if c.envelope.is_some() { "its payload (the envelope's data)" } else { "its JSON body" };
+    let request_docs = lines_to_attrs(&[
+        "Calls an endpoint this crate does not type (yet): `method` on `path`, with query, headers and a JSON body".to_owned(),
+        format!(
+            "set on the returned request, sent like every typed call (credentials, retries, errors) and {payload} decoded              into the type the caller names (`serde_json::Value` for anything)."
+        ),
+        String::new(),
+        "Each `/`-separated segment of `path` is percent-encoded as given. Only GET, HEAD and OPTIONS are repeated          after a failed attempt unless `.read_only(true)` says the request only reads. Errors name the operation `request`."
+            .to_owned(),
+        String::new(),
+        "# Example".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        format!("# async fn example(client: &{krate}::{}) -> Result<(), {krate}::Error> {{", c.name),
+        format!("use {krate}::runtime::Method;"),
+        String::new(),
+        "let answer: serde_json::Value = client".to_owned(),
+        "    .request(Method::POST, \"/endpoint/not/typed/yet\")".to_owned(),
+        "    .query(\"dryRun\", true)".to_owned(),
+        "    .json(&serde_json::json!({ \"name\": \"example\" }))".to_owned(),
+        "    .send()".to_owned(),
+        "    .await?;".to_owned(),
+        "# let _ = answer;".to_owned(),
+        "# Ok(())".to_owned(),
+        "# }".to_owned(),
+        "```".to_owned(),
+    ]);
     let families = c.auth.as_ref().map(header_families);
 
     quote! {
@@ -197,6 +225,11 @@ pub fn emit(plan: &Plan) -> TokenStream {
             /// The HTTP client requests go through.
             pub fn http_client(&self) -> &crate::runtime::reqwest::Client {
                 self.inner.http_client()
+            }
+
+            #request_docs
+            pub fn request(&self, method: crate::runtime::Method, path: &str) -> crate::runtime::RawRequest {
+                self.inner.raw(method, path)
             }
         }
 

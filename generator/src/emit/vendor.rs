@@ -23,6 +23,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/mock/route.rs", include_str!("../../../runtime/src/mock/route.rs")),
     ("src/mock/state.rs", include_str!("../../../runtime/src/mock/state.rs")),
     ("src/mock/tokens.rs", include_str!("../../../runtime/src/mock/tokens.rs")),
+    ("src/raw.rs", include_str!("../../../runtime/src/raw.rs")),
     ("src/retry.rs", include_str!("../../../runtime/src/retry.rs")),
 ];
 

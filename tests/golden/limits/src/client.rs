@@ -50,6 +50,34 @@ impl Client {
     pub fn http_client(&self) -> &crate::runtime::reqwest::Client {
         self.inner.http_client()
     }
+    /// Calls an endpoint this crate does not type (yet): `method` on `path`, with query, headers and a JSON body
+    /// set on the returned request, sent like every typed call (credentials, retries, errors) and its JSON body decoded              into the type the caller names (`serde_json::Value` for anything).
+    ///
+    /// Each `/`-separated segment of `path` is percent-encoded as given. Only GET, HEAD and OPTIONS are repeated          after a failed attempt unless `.read_only(true)` says the request only reads. Errors name the operation `request`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
+    /// use fixture_limits::runtime::Method;
+    ///
+    /// let answer: serde_json::Value = client
+    ///     .request(Method::POST, "/endpoint/not/typed/yet")
+    ///     .query("dryRun", true)
+    ///     .json(&serde_json::json!({ "name": "example" }))
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request(
+        &self,
+        method: crate::runtime::Method,
+        path: &str,
+    ) -> crate::runtime::RawRequest {
+        self.inner.raw(method, path)
+    }
 }
 /// Configures a [`Client`].
 #[must_use]
