@@ -65,7 +65,7 @@ fn bench(label: &str, path: &Path) {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is accepted.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
-    bench("spec/genauth-users.yaml", &root.join("spec/genauth-users.yaml"));
+    bench("spec/genauth-management.yaml", &root.join("spec/genauth-management.yaml"));
     bench(
         "shared/specs/genauth-management.json",
         &root.join("../shared/specs/genauth-management.json"),

@@ -7,7 +7,7 @@
 //! "ListUsersOptionsDto" tables (sent wrapped in the request property they document). Its
 //! "Example Results" block is an answer, not a request, and is not here.
 //!
-//! Where the seed contradicts our spec (`spec/genauth-users.yaml`, which is what the client
+//! Where the seed contradicts our spec (`spec/genauth-management.yaml`, which is what the client
 //! sends), the test follows the spec and says so: the sort cell's `direction` is the spec's
 //! `order`, and the "last 7 days" example's `lastLoginTime` is the documented field `lastLogin`.
 //! The two time examples are JavaScript, not JSON: their expressions are evaluated at a fixed

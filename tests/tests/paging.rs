@@ -274,9 +274,9 @@ fn config_error(edit: impl FnOnce(&mut generator::Config)) -> String {
     edit(&mut config);
     let provenance = generator::Provenance {
         command: "test".into(),
-        spec_label: "spec/genauth-users.yaml".into(),
+        spec_label: "spec/genauth-management.yaml".into(),
     };
-    match generator::generate(&root.join("spec/genauth-users.yaml"), &config, &provenance) {
+    match generator::generate(&root.join("spec/genauth-management.yaml"), &config, &provenance) {
         Ok(_) => panic!("the settings were accepted"),
         Err(err) => {
             assert!(matches!(err, generator::Error::Config { .. }), "{err:?}");

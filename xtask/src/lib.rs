@@ -40,7 +40,7 @@ pub fn targets(root: &Path) -> Result<Vec<Target>, generator::Error> {
     let mut client = Config::load(&config_path)?;
     client.runtime = runtime_from(Path::new("generated-client"));
     let mut targets = vec![Target {
-        spec: PathBuf::from("spec/genauth-users.yaml"),
+        spec: PathBuf::from("spec/genauth-management.yaml"),
         config: client,
         out: PathBuf::from("generated-client"),
     }];

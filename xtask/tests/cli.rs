@@ -122,7 +122,7 @@ fn a_generated_crate_builds_on_its_own() {
     let root = xtask::workspace_root();
     let out = scratch("standalone");
     let out_arg = out.to_str().expect("utf-8 temp dir");
-    let run = xtask(&["generate", "--spec", "spec/genauth-users.yaml", "--config", "spec/codegen.yaml", "--out", out_arg]);
+    let run = xtask(&["generate", "--spec", "spec/genauth-management.yaml", "--config", "spec/codegen.yaml", "--out", out_arg]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     // The workspace's lock file pins the same versions, so nothing new is resolved.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("copy the lock file");

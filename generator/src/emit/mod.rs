@@ -37,7 +37,7 @@ pub struct GeneratedFile {
 pub struct Provenance {
     /// The command that regenerates the files (`cargo xtask codegen`).
     pub command: String,
-    /// The spec as named in the preamble (`spec/genauth-users.yaml`).
+    /// The spec as named in the preamble (`spec/genauth-management.yaml`).
     pub spec_label: String,
 }
 
