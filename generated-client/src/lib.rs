@@ -91,7 +91,7 @@
 //! # use futures_util::StreamExt;
 //! # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
 //! let items = client
-//!     .list_users()
+//!     .list_users_legacy()
 //!     .into_stream();
 //! let mut items = std::pin::pin!(items);
 //! while let Some(item) = items.next().await {

@@ -13803,6 +13803,88 @@ impl GetUserBatchRequest {
         }
     }
 }
+impl ListUsersLegacyRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_users_legacy().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_users_legacy().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
 impl ListUsersRequest {
     /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
     ///
@@ -13903,5 +13985,1720 @@ impl ListUsersRequest {
             |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
         );
         futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl ListOrganizationsRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_organizations().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::OrganizationPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_organizations().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::OrganizationDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl SearchOrganizationsRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.search_organizations().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::OrganizationPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.search_organizations().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::OrganizationDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl ListDepartmentMembersRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_department_members().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_department_members().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl SearchDepartmentMembersRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.search_department_members().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.search_department_members().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl CreateUsersBatchRequest {
+    /// Sends the request as several requests of at most 50 `list` values each, one after another, and joins their answers' lists in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::CreateUserInfoDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.create_users_batch().list(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(mut self) -> Result<Vec<crate::types::UserDto>, crate::Error> {
+        match self.list.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::with_capacity(values.len());
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.list = Some(chunk.to_vec());
+                    all.extend(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.list = values;
+                self.send().await
+            }
+        }
+    }
+}
+impl DeleteUsersBatchRequest {
+    /// Sends the request as several requests of at most 50 `userIds` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.delete_users_batch().user_ids(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.user_ids.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.user_ids = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.user_ids = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl GetUserDepartmentsRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.get_user_departments().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDepartmentPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.get_user_departments().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDepartmentRespDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl SetUserDepartmentsRequest {
+    /// Sends the request as several requests of at most 50 `departments` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::SetUserDepartmentDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.set_user_departments().departments(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.departments.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.departments = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.departments = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl ListArchivedUsersRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_archived_users().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::ArchivedUsersListPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_archived_users().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::ListArchivedUsersRespDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl KickUsersRequest {
+    /// Sends the request as several requests of at most 50 `appIds` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.kick_users().app_ids(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.app_ids.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.app_ids = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.app_ids = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl GetUserLoginHistoryRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.get_user_login_history().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserLoginHistoryPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.get_user_login_history().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserLoginHistoryDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl ResignUserBatchRequest {
+    /// Sends the request as several requests of at most 50 `userIds` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.resign_user_batch().user_ids(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::ResignUserDataDto>, crate::Error> {
+        match self.user_ids.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.user_ids = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.user_ids = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl ListGroupsRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_groups().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::GroupPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_groups().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::ResGroupDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl CreateGroupsBatchRequest {
+    /// Sends the request as several requests of at most 50 `list` values each, one after another, and joins their answers' lists in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::CreateGroupReqDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.create_groups_batch().list(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::GroupDto>, crate::Error> {
+        match self.list.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::with_capacity(values.len());
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.list = Some(chunk.to_vec());
+                    all.extend(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.list = values;
+                self.send().await
+            }
+        }
+    }
+}
+impl DeleteGroupsBatchRequest {
+    /// Sends the request as several requests of at most 50 `codeList` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.delete_groups_batch().code_list(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.code_list.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.code_list = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.code_list = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl AddGroupMembersRequest {
+    /// Sends the request as several requests of at most 50 `userIds` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.add_group_members().user_ids(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.user_ids.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.user_ids = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.user_ids = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl RemoveGroupMembersRequest {
+    /// Sends the request as several requests of at most 50 `userIds` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.remove_group_members().user_ids(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.user_ids.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.user_ids = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.user_ids = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl ListGroupMembersRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_group_members().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_group_members().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl AssignRoleRequest {
+    /// Sends the request as several requests of at most 50 `targets` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::TargetDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.assign_role().targets(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.targets.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.targets = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.targets = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl AssignRoleBatchRequest {
+    /// Sends the request as several requests of at most 10 `targets` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 10 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::TargetDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.assign_role_batch().targets(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.targets.take() {
+            Some(values) if values.len() > 10 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(10) {
+                    let mut request = self.clone();
+                    request.targets = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.targets = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl RevokeRoleRequest {
+    /// Sends the request as several requests of at most 50 `targets` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::TargetDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.revoke_role().targets(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.targets.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.targets = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.targets = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl RevokeRoleBatchRequest {
+    /// Sends the request as several requests of at most 50 `targets` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::TargetDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.revoke_role_batch().targets(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.targets.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.targets = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.targets = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl ListRoleMembersRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_role_members().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_role_members().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::UserDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl ListRoleDepartmentsRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_role_departments().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::RoleDepartmentListPagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_role_departments().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::RoleDepartmentRespDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl ListRolesRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_roles().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::RolePagingDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.list.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = usize::try_from(payload.total_count)
+                            .is_ok_and(|total| seen < total);
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`list` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_roles().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::RoleDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.list.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl DeleteRolesBatchRequest {
+    /// Sends the request as several requests of at most 50 `codeList` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.delete_roles_batch().code_list(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.code_list.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.code_list = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.code_list = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl CreateRolesBatchRequest {
+    /// Sends the request as several requests of at most 50 `list` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::RoleListItem>) -> Result<(), genauth_client::Error> {
+    /// let all = client.create_roles_batch().list(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.list.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.list = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.list = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl DeleteRolesRequest {
+    /// Sends the request as several requests of at most 50 `roleList` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<genauth_client::types::RoleCodeAndNamespaceDto>) -> Result<(), genauth_client::Error> {
+    /// let all = client.delete_roles().role_list(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.role_list.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.role_list = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.role_list = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
+    }
+}
+impl ListRoleAssignmentsRequest {
+    /// Every page of the answer: one request per page, each sent only when the stream is polled past the page before.
+    ///
+    /// Asks for page 1 (or `page` as set), then the pages after it, with `limit` 50 (or as set). Stops after a page that comes back empty, or once `totalCount` items (as the last page says) came back. A failure, including an input refused before sending, is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut pages = client.list_role_assignments().pages();
+    /// let mut count = 0;
+    /// while let Some(_page) = pages.try_next().await? {
+    ///     count += 1;
+    /// }
+    /// println!("{count} pages");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::RoleListPageDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let first: i64 = self.page.unwrap_or(1);
+        let limit: i64 = self.limit.unwrap_or(50);
+        let skipped = usize::try_from(first - 1)
+            .unwrap_or(0)
+            .saturating_mul(usize::try_from(limit).unwrap_or(0));
+        let start = Some((self, first, skipped));
+        let pages = futures_util::stream::unfold(
+            start,
+            move |state| async move {
+                let (request, page, seen) = state?;
+                let mut next = request.clone();
+                next.page = Some(page);
+                next.limit = Some(limit);
+                match next.send().await {
+                    Err(error) => Some((Err(error), None)),
+                    Ok(payload) => {
+                        let count = payload.data.len();
+                        if count == 0 {
+                            return None;
+                        }
+                        let seen = seen + count;
+                        let more = payload
+                            .total_count
+                            .as_ref()
+                            .copied()
+                            .is_none_or(|total| {
+                                usize::try_from(total).is_ok_and(|total| seen < total)
+                            });
+                        Some((Ok(payload), more.then_some((request, page + 1, seen))))
+                    }
+                }
+            },
+        );
+        Box::pin(futures_util::StreamExt::fuse(pages))
+    }
+    /// Every item of every page (`data` of each [`Self::pages`]), in order.
+    ///
+    /// Holds one page at a time: the next page is asked for once every item of the one before was taken. A failure is the last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let all: Vec<_> = client.list_role_assignments().into_stream().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::RolePermissionListDto, crate::Error>,
+    > + Send + Unpin + 'static {
+        let pages = futures_util::TryStreamExt::map_ok(
+            self.pages(),
+            |payload| { futures_util::stream::iter(payload.data.into_iter().map(Ok)) },
+        );
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+}
+impl DeleteAdminRolesBatchRequest {
+    /// Sends the request as several requests of at most 50 `codeList` values each, one after another, and returns their answers in request order.
+    ///
+    /// With at most 50 values (or none) this is [`Self::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`]; the first failure ends it, and the answers before it are dropped.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: genauth_client::ManagementClient, values: Vec<String>) -> Result<(), genauth_client::Error> {
+    /// let all = client.delete_admin_roles_batch().code_list(values).send_all().await?;
+    /// println!("{} answers", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all(
+        mut self,
+    ) -> Result<Vec<crate::types::IsSuccessDto>, crate::Error> {
+        match self.code_list.take() {
+            Some(values) if values.len() > 50 => {
+                let mut all = Vec::new();
+                for chunk in values.chunks(50) {
+                    let mut request = self.clone();
+                    request.code_list = Some(chunk.to_vec());
+                    all.push(request.send().await?);
+                }
+                Ok(all)
+            }
+            values => {
+                self.code_list = values;
+                self.send().await.map(|answer| vec![answer])
+            }
+        }
     }
 }

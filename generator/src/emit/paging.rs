@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::docs::lines_to_attrs;
-use crate::plan::{BatchPlan, OpPlan, PagingPlan, Plan, Step};
+use crate::plan::{Answers, BatchPlan, OpPlan, PagingPlan, Plan, Step};
 use crate::rust::{ident, rust_type, types_prefix};
 
 /// The `impl` blocks of every paged and batched operation, in spec order.
@@ -254,18 +254,19 @@ fn batched(plan: &Plan, op: &OpPlan, batch: &BatchPlan) -> TokenStream {
     let prefix = types_prefix();
     let builder = ident(&op.op.builder);
     let field = ident(&batch.setter);
-    let answer_rust = rust_type(&batch.answer_item, &prefix);
     let size_literal = Literal::usize_unsuffixed(batch.size);
     let (size, wire) = (batch.size, batch.wire);
     let value_doc = rust_type(&batch.value_item, &quote!(crate_path::types::))
         .to_string()
         .replace(' ', "")
         .replace("crate_path", &plan.krate.ident);
+    let joined = match &batch.answers {
+        Answers::Joined(_) => "and joins their answers' lists in request order",
+        Answers::Each(_) => "and returns their answers in request order",
+        Answers::Nothing => "and succeeds once all have",
+    };
     let mut lines = vec![
-        format!(
-            "Sends the request as several requests of at most {size} `{wire}` values each, one after another, \
-             and joins their answers' lists in request order."
-        ),
+        format!("Sends the request as several requests of at most {size} `{wire}` values each, one after another, {joined}."),
         String::new(),
         format!("With at most {size} values (or none) this is [`Self::send`]."),
         String::new(),
@@ -278,28 +279,47 @@ fn batched(plan: &Plan, op: &OpPlan, batch: &BatchPlan) -> TokenStream {
         op,
         &format!(", values: Vec<{value_doc}>"),
         &[
-            &format!("let all = client.{{op}}().{}(values).send_all().await?;", batch.setter),
-            "println!(\"{} answers\", all.len());",
+            &match batch.answers {
+                Answers::Nothing => format!("client.{{op}}().{}(values).send_all().await?;", batch.setter),
+                _ => format!("let all = client.{{op}}().{}(values).send_all().await?;", batch.setter),
+            },
+            match batch.answers {
+                Answers::Nothing => "println!(\"all sent\");",
+                _ => "println!(\"{} answers\", all.len());",
+            },
         ],
     ));
     let docs = lines_to_attrs(&lines);
+    let (output, start, add, finish, single) = match &batch.answers {
+        Answers::Joined(item) => {
+            let item = rust_type(item, &prefix);
+            let start = quote!(let mut all = Vec::with_capacity(values.len()););
+            (quote!(Vec<#item>), start, quote!(all.extend(request.send().await?);), quote!(Ok(all)), quote!(self.send().await))
+        }
+        Answers::Each(payload) => {
+            let payload = rust_type(payload, &prefix);
+            let single = quote!(self.send().await.map(|answer| vec![answer]));
+            (quote!(Vec<#payload>), quote!(let mut all = Vec::new();), quote!(all.push(request.send().await?);), quote!(Ok(all)), single)
+        }
+        Answers::Nothing => (quote!(()), quote!(), quote!(request.send().await?;), quote!(Ok(())), quote!(self.send().await)),
+    };
     quote! {
         impl #builder {
             #docs
-            pub async fn send_all(mut self) -> Result<Vec<#answer_rust>, crate::Error> {
+            pub async fn send_all(mut self) -> Result<#output, crate::Error> {
                 match self.#field.take() {
                     Some(values) if values.len() > #size_literal => {
-                        let mut all = Vec::with_capacity(values.len());
+                        #start
                         for chunk in values.chunks(#size_literal) {
                             let mut request = self.clone();
                             request.#field = Some(chunk.to_vec());
-                            all.extend(request.send().await?);
+                            #add
                         }
-                        Ok(all)
+                        #finish
                     }
                     values => {
                         self.#field = values;
-                        self.send().await
+                        #single
                     }
                 }
             }

@@ -18,7 +18,7 @@ use crate::naming::{self, Namespace};
 pub use auth::AuthPlan;
 pub use examples::Example;
 pub use filters::{ConditionPlan, FieldPlan, FiltersPlan, OperatorPlan, OptionsPlan, OperatorSetPlan, SortPlan, ValueKind};
-pub use paging::{BatchPlan, PagingPlan, Step};
+pub use paging::{Answers, BatchPlan, PagingPlan, Step};
 
 /// Everything the emitters print.
 #[derive(Debug)]

@@ -59,8 +59,19 @@ pub struct BatchPlan<'a> {
     pub size: usize,
     /// The type of one value of the input.
     pub value_item: TypeRef,
-    /// The type of one item of the answer's list.
-    pub answer_item: TypeRef,
+    /// What `send_all()` returns.
+    pub answers: Answers,
+}
+
+/// How `send_all()` puts the answers of its requests together.
+#[derive(Debug, Clone)]
+pub enum Answers {
+    /// The answers' lists joined in order: items of this type.
+    Joined(TypeRef),
+    /// One answer per request, in order.
+    Each(TypeRef),
+    /// Answers without a payload: nothing.
+    Nothing,
 }
 
 /// The builder methods paging and batching add: an input of the same name would collide.
@@ -215,15 +226,18 @@ pub(super) fn batched<'a>(api: &'a Api, op: &OpPlan<'a>, batch: &Batch) -> Resul
     if size == 0 {
         return Err(format!("parameter {:?} takes no values (maxItems 0)", batch.parameter));
     }
-    let payload = op.shape.payload().ok_or_else(|| "its answer has no JSON payload".to_owned())?;
-    let TypeRef::Array(answer_item) = api.resolve(payload) else {
-        return Err("its answer's payload is not a list, so answers cannot be joined".to_owned());
+    let answers = match op.shape.payload() {
+        Some(payload) => match api.resolve(payload) {
+            TypeRef::Array(item) => Answers::Joined((**item).clone()),
+            _ => Answers::Each(payload.clone()),
+        },
+        None => Answers::Nothing,
     };
     Ok(BatchPlan {
         setter: input.setter.clone(),
         wire: input.wire,
         size,
         value_item: (**value_item).clone(),
-        answer_item: (**answer_item).clone(),
+        answers,
     })
 }
