@@ -700,6 +700,8 @@ pub struct IdentityDto {
     /// - ad: AD-based enterprise identity source
     /// - cas: CAS-based enterprise identity source
     /// - azure-ad: Azure AD-based enterprise identity source
+    /// - amazon, apple, aws, douyin, honor, huawei, kuaishou, line, oppo, sdbz, xiaomi:
+    ///   further providers the official spec lists (and more may follow)
     pub provider: IdentityDtoProvider,
     /// Identity type, such as unionid, openid, primary
     #[serde(rename = "type")]
@@ -748,6 +750,8 @@ pub struct IdentityDto {
 /// - ad: AD-based enterprise identity source
 /// - cas: CAS-based enterprise identity source
 /// - azure-ad: Azure AD-based enterprise identity source
+/// - amazon, apple, aws, douyin, honor, huawei, kuaishou, line, oppo, sdbz, xiaomi:
+///   further providers the official spec lists (and more may follow)
 ///
 /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
 /// adds later does not break this client.
@@ -808,6 +812,28 @@ pub enum IdentityDtoProvider {
     Cas,
     /// `azure-ad`
     AzureAd,
+    /// `amazon`
+    Amazon,
+    /// `apple`
+    Apple,
+    /// `aws`
+    Aws,
+    /// `douyin`
+    Douyin,
+    /// `honor`
+    Honor,
+    /// `huawei`
+    Huawei,
+    /// `kuaishou`
+    Kuaishou,
+    /// `line`
+    Line,
+    /// `oppo`
+    Oppo,
+    /// `sdbz`
+    Sdbz,
+    /// `xiaomi`
+    Xiaomi,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
 }
@@ -841,6 +867,17 @@ impl IdentityDtoProvider {
         "ad",
         "cas",
         "azure-ad",
+        "amazon",
+        "apple",
+        "aws",
+        "douyin",
+        "honor",
+        "huawei",
+        "kuaishou",
+        "line",
+        "oppo",
+        "sdbz",
+        "xiaomi",
     ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -872,6 +909,17 @@ impl IdentityDtoProvider {
             Self::Ad => "ad",
             Self::Cas => "cas",
             Self::AzureAd => "azure-ad",
+            Self::Amazon => "amazon",
+            Self::Apple => "apple",
+            Self::Aws => "aws",
+            Self::Douyin => "douyin",
+            Self::Honor => "honor",
+            Self::Huawei => "huawei",
+            Self::Kuaishou => "kuaishou",
+            Self::Line => "line",
+            Self::Oppo => "oppo",
+            Self::Sdbz => "sdbz",
+            Self::Xiaomi => "xiaomi",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -911,6 +959,17 @@ impl std::convert::From<&str> for IdentityDtoProvider {
             "ad" => Self::Ad,
             "cas" => Self::Cas,
             "azure-ad" => Self::AzureAd,
+            "amazon" => Self::Amazon,
+            "apple" => Self::Apple,
+            "aws" => Self::Aws,
+            "douyin" => Self::Douyin,
+            "honor" => Self::Honor,
+            "huawei" => Self::Huawei,
+            "kuaishou" => Self::Kuaishou,
+            "line" => Self::Line,
+            "oppo" => Self::Oppo,
+            "sdbz" => Self::Sdbz,
+            "xiaomi" => Self::Xiaomi,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -945,6 +1004,17 @@ impl std::convert::From<String> for IdentityDtoProvider {
             "ad" => Self::Ad,
             "cas" => Self::Cas,
             "azure-ad" => Self::AzureAd,
+            "amazon" => Self::Amazon,
+            "apple" => Self::Apple,
+            "aws" => Self::Aws,
+            "douyin" => Self::Douyin,
+            "honor" => Self::Honor,
+            "huawei" => Self::Huawei,
+            "kuaishou" => Self::Kuaishou,
+            "line" => Self::Line,
+            "oppo" => Self::Oppo,
+            "sdbz" => Self::Sdbz,
+            "xiaomi" => Self::Xiaomi,
             _ => Self::Unknown(value),
         }
     }

@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub mod drift;
+
 use generator::{Config, GeneratedFile, Provenance};
 
 /// The command that regenerates every committed target.

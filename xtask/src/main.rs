@@ -16,7 +16,12 @@ usage:
                        [--runtime-path PATH]
       run the generator on any spec into any directory; the crate carries a copy of the runtime
       (runtime/) and builds on its own, unless --runtime-path names the runtime crate to depend on
-      (relative to DIR)";
+      (relative to DIR)
+  cargo xtask spec-drift --upstream FILE [--spec FILE] [--reviewed FILE]
+      compare our spec (default spec/genauth-management.yaml) with an upstream document of the
+      same API: every difference per operation, and the upstream operations we do not have, by
+      tag; fails when a difference is not explained in the reviewed file (default
+      spec/drift.yaml)";
 
 fn main() -> ExitCode {
     match run() {
@@ -33,6 +38,7 @@ fn run() -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("generate") => generate(&args[1..]),
+        Some("spec-drift") => spec_drift(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -138,4 +144,62 @@ fn generate(args: &[String]) -> Result<ExitCode> {
         diff.changed.len() + diff.missing.len() + diff.stale.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn spec_drift(args: &[String]) -> Result<ExitCode> {
+    let root = workspace_root();
+    let mut upstream = None;
+    let mut spec = root.join("spec/genauth-management.yaml");
+    let mut reviewed = root.join("spec/drift.yaml");
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{flag} needs a value\n{USAGE}")).map(PathBuf::from);
+        match flag.as_str() {
+            "--upstream" => upstream = Some(value()?),
+            "--spec" => spec = value()?,
+            "--reviewed" => reviewed = value()?,
+            _ => bail!("unexpected argument {flag:?}\n{USAGE}"),
+        }
+    }
+    let upstream = upstream.with_context(|| format!("--upstream is required\n{USAGE}"))?;
+    let (ours, _) = xtask::drift::model(&spec)?;
+    let (theirs, tags) = xtask::drift::model(&upstream)?;
+    let report = xtask::drift::compare(&ours, &theirs, &tags);
+    let review = report.review(&xtask::drift::ReviewedFile::load(&reviewed).map_err(anyhow::Error::msg)?);
+    println!("{} operations compared with {}:", report.operations.len(), upstream.display());
+    for (id, at, theirs) in &report.operations {
+        println!("  {id:40} {at:60} {}", theirs.as_deref().unwrap_or("(not upstream)"));
+    }
+    println!();
+    println!("{} differences, {} explained in {}:", report.differences.len(), review.explained.len(), reviewed.display());
+    for (line, reason) in &review.explained {
+        println!("  {line}\n      because {reason}");
+    }
+    println!();
+    let missing: usize = report.missing.values().map(Vec::len).sum();
+    println!("{missing} upstream operations we do not have, by tag:");
+    for (tag, operations) in &report.missing {
+        println!("  {tag} ({})", operations.len());
+        for op in operations {
+            println!("    {op}");
+        }
+    }
+    for stale in &review.stale {
+        eprintln!("stale entry in {}: {stale:?} matches no difference", reviewed.display());
+    }
+    for line in &review.unexplained {
+        eprintln!("unexplained: {line}");
+    }
+    if review.unexplained.is_empty() && review.stale.is_empty() {
+        println!("every difference is explained");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{} unexplained difference(s), {} stale entr(ies): update the spec or {}",
+            review.unexplained.len(),
+            review.stale.len(),
+            reviewed.display()
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }
