@@ -57,3 +57,9 @@ pub(crate) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
 pub(crate) fn types_prefix() -> TokenStream {
     quote!(crate::types::)
 }
+
+/// A raw string literal holding `text`, with enough `#`s.
+pub(crate) fn raw_string(text: &str) -> String {
+    let hashes = "#".repeat((1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
+    format!("r{hashes}\"{text}\"{hashes}")
+}

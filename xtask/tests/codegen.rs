@@ -59,8 +59,8 @@ fn writes_then_reports_clean_and_removes_stale_files() {
     fs::write(root.join("spec/genauth-management.yaml"), SPEC).expect("spec");
     let first = xtask::codegen(&root, false).expect("codegen");
     assert_eq!(first[0].out, "generated-client");
-    assert_eq!((first[0].operations, first[0].types, first[0].files), (1, 1, 6));
-    assert_eq!(first[0].diff.missing.len(), 6);
+    assert_eq!((first[0].operations, first[0].types, first[0].files), (1, 1, 7));
+    assert_eq!(first[0].diff.missing.len(), 7);
     assert!(root.join("generated-client/src/operations.rs").exists());
 
     // A stale generated file is deleted; a foreign one is reported and kept.

@@ -10,6 +10,7 @@ mod filters;
 mod mock;
 mod operations;
 mod paging;
+mod smoke;
 mod types;
 mod vendor;
 
@@ -148,6 +149,9 @@ pub fn emit(plan: &Plan, provenance: &Provenance) -> Result<Vec<GeneratedFile>, 
     ];
     if let Some(filters) = &plan.filters {
         files.push(rust_tokens("src/filters.rs", filters::emit(filters), provenance)?);
+    }
+    if !plan.operations.is_empty() {
+        files.push(rust_file("tests/operations.rs", &smoke::emit(plan), provenance)?);
     }
     // Declared examples are the maintainers' own code: copied, not reformatted, so their
     // comments stay.

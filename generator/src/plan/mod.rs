@@ -9,6 +9,7 @@ mod auth;
 mod examples;
 mod filters;
 mod paging;
+mod smoke;
 
 use crate::config::{Config, Envelope, ExampleSource, Runtime};
 use crate::error::Error;
@@ -19,6 +20,7 @@ pub use auth::AuthPlan;
 pub use examples::Example;
 pub use filters::{ConditionPlan, FieldPlan, FiltersPlan, OperatorPlan, OptionsPlan, OperatorSetPlan, SortPlan, ValueKind};
 pub use paging::{Answers, BatchPlan, PagingPlan, Step};
+pub use smoke::SmokeCall;
 
 /// Everything the emitters print.
 #[derive(Debug)]
@@ -110,6 +112,8 @@ pub struct OpPlan<'a> {
     pub paging: Option<PagingPlan<'a>>,
     /// `send_all()`, when configured.
     pub batch: Option<BatchPlan<'a>>,
+    /// Its call in the crate's smoke test.
+    pub smoke: Option<SmokeCall>,
 }
 
 /// The locals of an operation's `send()` besides its inputs: `send()` binds every input to a
@@ -235,6 +239,7 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
             mock_method: mock_methods.claim(op.name.clone()),
             paging: None,
             batch: None,
+            smoke: None,
             inputs,
             body_fields,
         });
@@ -250,6 +255,18 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
         let plan = paging::batched(api, &operations[index], batch)
             .map_err(|m| config_error(config, &format!("batches[{i}] (operation {:?})", batch.operation), m))?;
         operations[index].batch = Some(plan);
+    }
+    // The smoke test calls the token operation with the mock's access key.
+    for op in &mut operations {
+        let mut keys = Vec::new();
+        if let Some(auth) = client.auth.as_ref().filter(|_| op.sensitive) {
+            for (wire, constant) in [(&auth.key_id_field, "ACCESS_KEY_ID"), (&auth.key_secret_field, "ACCESS_KEY_SECRET")] {
+                if let Some(input) = op.inputs.iter().find(|i| i.param.is_none() && i.wire == wire.as_str()) {
+                    keys.push((input.setter.clone(), constant.to_owned()));
+                }
+            }
+        }
+        op.smoke = Some(smoke::call(api, &crate_ident, op, &keys));
     }
     let filters = match &config.filters {
         Some(filters) => Some(

@@ -1,0 +1,144 @@
+//! The generated crate's smoke test (`tests/operations.rs`): every operation called once through
+//! the crate's mock kit, with sample values for its required inputs and a sample answer, and
+//! what the request must then carry. Values are samples of the model's types: required fields
+//! only, the first enum value, the declared minimum, one item per list.
+
+use serde_json::{json, Map, Value};
+
+use super::{Input, OpPlan, Shape};
+use crate::model::{Api, Limits, ParamLocation, TypeKind, TypeRef};
+use crate::rust::raw_string;
+
+/// How deep samples of nested objects go; deeper required objects are left empty.
+const MAX_DEPTH: usize = 6;
+
+/// One operation's call in the smoke test.
+#[derive(Debug, Clone)]
+pub struct SmokeCall {
+    /// `(setter, Rust expression)` for each required input.
+    pub setters: Vec<(String, String)>,
+    /// The answer the mock gives: a sample payload (JSON), or `None` for `respond()`.
+    pub answer: Option<Value>,
+    /// Query parameters the request must carry.
+    pub query: Vec<String>,
+    /// Headers the request must carry.
+    pub headers: Vec<String>,
+    /// Fields the JSON body must have (`Some(vec![])`: a body of any shape).
+    pub body: Option<Vec<String>>,
+}
+
+/// The smoke call of `op`; `key_setters` are the token operation's access key setters, which
+/// get the mock's access key instead of samples.
+pub(super) fn call(api: &Api, krate: &str, op: &OpPlan, key_setters: &[(String, String)]) -> SmokeCall {
+    let mut setters = Vec::new();
+    for input in op.inputs.iter().filter(|i| i.required) {
+        let value = match key_setters.iter().find(|(setter, _)| *setter == input.setter) {
+            Some((_, constant)) => format!("{krate}::mock::{constant}"),
+            None => rust_value(api, krate, input),
+        };
+        setters.push((input.setter.clone(), value));
+    }
+    let required = |location: ParamLocation| -> Vec<String> {
+        op.op.params.iter().filter(|p| p.required && p.location == location).map(|p| p.wire_name.clone()).collect()
+    };
+    let body = op.op.body.as_ref().filter(|_| op.inputs.iter().any(|i| i.param.is_none() && i.required)).map(|_| match op.body_fields {
+        Some(fields) => fields.iter().filter(|f| f.required && !f.nullable).map(|f| f.wire_name.clone()).collect(),
+        None => Vec::new(),
+    });
+    let answer = match op.shape {
+        Shape::Enveloped(Some(ty)) | Shape::Plain(ty) => Some(sample(api, ty, 0)),
+        Shape::Enveloped(None) | Shape::Empty => None,
+    };
+    SmokeCall { setters, answer, query: required(ParamLocation::Query), headers: required(ParamLocation::Header), body }
+}
+
+/// A Rust expression for a required input's setter.
+fn rust_value(api: &Api, krate: &str, input: &Input) -> String {
+    match input.ty {
+        TypeRef::Array(item) => format!("[{}]", item_value(api, krate, item, 0)),
+        ty => scalar_value(api, krate, ty, input.limits, 0),
+    }
+}
+
+fn item_value(api: &Api, krate: &str, ty: &TypeRef, depth: usize) -> String {
+    scalar_value(api, krate, ty, &Limits::EMPTY, depth)
+}
+
+fn scalar_value(api: &Api, krate: &str, ty: &TypeRef, limits: &Limits, depth: usize) -> String {
+    match ty {
+        TypeRef::String { .. } => sample(api, ty, 0).to_string(),
+        TypeRef::Integer { .. } => whole(limits).to_string(),
+        TypeRef::Number { .. } => {
+            let low = limits.minimum.unwrap_or(1.5);
+            format!("{:?}", limits.maximum.filter(|max| *max < low).unwrap_or(low))
+        }
+        TypeRef::Boolean => "true".to_owned(),
+        TypeRef::Array(item) if depth < MAX_DEPTH => format!("vec![{}]", item_value(api, krate, item, depth + 1)),
+        TypeRef::Map(_) => "std::collections::BTreeMap::new()".to_owned(),
+        TypeRef::Object => "serde_json::Map::new()".to_owned(),
+        TypeRef::Any => "serde_json::Value::from(\"x\")".to_owned(),
+        TypeRef::Nullable(inner) => scalar_value(api, krate, inner, limits, depth),
+        TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
+            // Enums convert from their wire text.
+            Some(TypeKind::Enum(values)) => format!("{:?}", values.first().map_or("x", |v| v.wire.as_str())),
+            Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => match target {
+                TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object | TypeRef::Any => from_json(krate, name, &sample(api, ty, depth)),
+                target => scalar_value(api, krate, target, limits, depth + 1),
+            },
+            _ => from_json(krate, name, &sample(api, ty, depth)),
+        },
+        TypeRef::Array(_) => "Vec::new()".to_owned(),
+    }
+}
+
+/// `value` decoded as `krate::types::Name` (from text: large samples would exceed the
+/// recursion limit of `json!`).
+fn from_json(krate: &str, name: &str, value: &Value) -> String {
+    format!("serde_json::from_str::<{krate}::types::{name}>({}).expect(\"a sample value\")", raw_string(&value.to_string()))
+}
+
+
+/// The smallest whole number within declared bounds, from 1.
+fn whole(limits: &Limits) -> i64 {
+    let low = limits.minimum.unwrap_or(1.0).max(1.0);
+    let value = match limits.maximum {
+        Some(max) if max < low => max,
+        _ => low,
+    };
+    value.ceil() as i64
+}
+
+/// A JSON sample of `ty`: required fields only, first enum values, one item per list.
+pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
+    match ty {
+        TypeRef::String { format } => match format.as_deref() {
+            Some("date-time") => json!("2024-01-01T00:00:00Z"),
+            Some("date") => json!("2024-01-01"),
+            _ => json!("x"),
+        },
+        TypeRef::Integer { .. } => json!(1),
+        TypeRef::Number { .. } => json!(1.5),
+        TypeRef::Boolean => json!(true),
+        TypeRef::Array(item) if depth < MAX_DEPTH => json!([sample(api, item, depth + 1)]),
+        TypeRef::Array(_) => json!([]),
+        TypeRef::Map(_) | TypeRef::Object => json!({}),
+        TypeRef::Any => json!("x"),
+        TypeRef::Nullable(inner) => sample(api, inner, depth),
+        TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
+            Some(TypeKind::Enum(values)) => json!(values.first().map_or("x", |v| v.wire.as_str())),
+            Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => sample(api, target, depth + 1),
+            Some(TypeKind::Union(variants)) if depth < MAX_DEPTH => variants.first().map_or(json!("x"), |v| sample(api, &v.ty, depth + 1)),
+            Some(TypeKind::Struct(fields)) => {
+                let mut object = Map::new();
+                if depth < MAX_DEPTH {
+                    for field in fields.iter().filter(|f| f.required) {
+                        let value = if field.nullable { Value::Null } else { sample(api, &field.ty, depth + 1) };
+                        object.insert(field.wire_name.clone(), value);
+                    }
+                }
+                Value::Object(object)
+            }
+            _ => json!({}),
+        },
+    }
+}
