@@ -125,9 +125,22 @@ pub fn emit(plan: &Plan, provenance: &Provenance) -> Result<Vec<GeneratedFile>, 
         runtime_path,
         runtime_note,
     };
-    // Paged and batched operations' extra builder methods follow the builders.
-    let mut operations_rs = operations::emit(plan);
-    operations_rs.extend(paging::emit(plan));
+    // The big files are printed and formatted on threads of their own (formatting is most of
+    // the time); each file only depends on the plan, so the output is the same either way.
+    let (operations_rs, types_rs, mock_rs) = std::thread::scope(|scope| {
+        let operations = scope.spawn(|| {
+            // Paged and batched operations' extra builder methods follow the builders.
+            let mut tokens = operations::emit(plan);
+            tokens.extend(paging::emit(plan));
+            rust_tokens("src/operations.rs", tokens, provenance)
+        });
+        let types = scope.spawn(|| rust_tokens("src/types.rs", types::emit(plan.api), provenance));
+        let mock = rust_tokens("src/mock.rs", mock::emit(plan), provenance);
+        let join = |handle: std::thread::ScopedJoinHandle<'_, Result<GeneratedFile, Error>>| {
+            handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (join(operations), join(types), mock)
+    });
 
     let rendered = |path: &str, template: &dyn DynRender| {
         template.render_text().map_err(|e| Error::Internal {
@@ -143,9 +156,9 @@ pub fn emit(plan: &Plan, provenance: &Provenance) -> Result<Vec<GeneratedFile>, 
         },
         rust_file("src/lib.rs", &rendered("src/lib.rs", &lib)?, provenance)?,
         rust_tokens("src/client.rs", client::emit(plan), provenance)?,
-        rust_tokens("src/operations.rs", operations_rs, provenance)?,
-        rust_tokens("src/types.rs", types::emit(plan.api), provenance)?,
-        rust_tokens("src/mock.rs", mock::emit(plan), provenance)?,
+        operations_rs?,
+        types_rs?,
+        mock_rs?,
     ];
     if let Some(filters) = &plan.filters {
         files.push(rust_tokens("src/filters.rs", filters::emit(filters), provenance)?);
