@@ -477,7 +477,7 @@ impl Client {
             operation: call.operation,
             path: format!("{prefix}{field}"),
             source: serde::de::Error::custom(format!("expected {what} (details withheld: the answer carries credentials)")),
-            body: "<redacted: the answer carries credentials>".to_owned(),
+            body: decode::kept_body(&call, &[]),
         };
         let token = payload
             .get(description.token_field)

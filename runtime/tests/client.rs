@@ -8,6 +8,8 @@
 
 #![cfg(feature = "mock")]
 
+mod common;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,6 +20,7 @@ use openapi_client_runtime::mock::{Enveloped, Json, Mock, MockServer, NoContent,
 use openapi_client_runtime::{
     reqwest, ApiDescription, Call, Client, ClientBuilder, EnvelopeFormat, Error, HeaderFamily, Method, RetryPolicy, TokenAuth,
 };
+use common::{KEYS, KEY_OPERATIONS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -68,35 +71,6 @@ static SHOP_OPERATIONS: &[OperationInfo] = &[
     OperationInfo { id: "deleteItem", method: "DELETE", path: "/items/{id}" },
 ];
 
-/// Token auth without envelope: "token invalid" is HTTP 401; tokens name no tenant.
-static KEYS: ApiDescription = ApiDescription {
-    client_name: "KeyClient",
-    default_host: None,
-    user_agent: "keys-test/0.1.0",
-    version: "0.1.0",
-    env_prefix: None,
-    envelope: None,
-    auth: Some(TokenAuth {
-        operation: "getToken",
-        method: "POST",
-        path: "/oauth/token",
-        key_id_field: "client_id",
-        key_secret_field: "client_secret",
-        token_field: "access_token",
-        expires_in_field: "expires_in",
-        header: "x-api-token",
-        scheme: "",
-        invalid_token_status: 401,
-        tenant_claim: None,
-        tenant_name: "account",
-        tenant_header: "account",
-        lang_header: "lang",
-        sdk_version_header: "sdk",
-        families: &[HeaderFamily { name: "Keys", prefix: "x-keys", host: "keys.example" }],
-    }),
-};
-
-static KEY_OPERATIONS: &[OperationInfo] = &[OperationInfo { id: "getThing", method: "GET", path: "/things/{id}" }];
 
 /// Neither envelope nor auth.
 static PLAIN: ApiDescription = ApiDescription {

@@ -5,6 +5,8 @@
 
 #![cfg(feature = "mock")]
 
+mod common;
+
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
@@ -15,6 +17,7 @@ use openapi_client_runtime::mock::{
 use openapi_client_runtime::{
     reqwest, ApiDescription, Call, Client, ClientBuilder, EnvelopeFormat, Error, HeaderFamily, Method, RetryPolicy, TokenAuth,
 };
+use common::{KEYS, KEY_OPERATIONS};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -180,37 +183,6 @@ struct Upload {
     content: String,
 }
 
-// ---- An API with token auth, no envelope, and tokens that do not name the tenant. ----
-
-static KEYS: ApiDescription = ApiDescription {
-    client_name: "KeyClient",
-    default_host: None,
-    user_agent: "keys-test/0.1.0",
-    version: "0.1.0",
-    env_prefix: None,
-    envelope: None,
-    auth: Some(TokenAuth {
-        operation: "getToken",
-        method: "POST",
-        path: "/oauth/token",
-        key_id_field: "client_id",
-        key_secret_field: "client_secret",
-        token_field: "access_token",
-        expires_in_field: "expires_in",
-        header: "x-api-token",
-        scheme: "",
-        invalid_token_status: 401,
-        tenant_claim: None,
-        tenant_name: "account",
-        tenant_header: "account",
-        lang_header: "lang",
-        sdk_version_header: "sdk",
-        families: &[HeaderFamily { name: "Keys", prefix: "x-keys", host: "keys.example" }],
-    }),
-};
-
-// The token operation is left out on purpose: the server routes it from the `TokenAuth`.
-static KEY_OPERATIONS: &[OperationInfo] = &[OperationInfo { id: "getThing", method: "GET", path: "/things/{id}" }];
 
 /// Runs a test body, failing it if it takes longer than ten seconds.
 async fn within<T>(body: impl Future<Output = T>) -> T {

@@ -162,7 +162,7 @@ fn required_inputs(op: &OpPlan) -> Option<(String, Option<String>)> {
 /// The mock module's example: one operation answered, then refused, then checked. It picks an
 /// operation whose required inputs have simple literals, preferring one whose answer has a
 /// default value.
-pub(super) fn mock(_api: &Api, crate_ident: &str, operations: &[OpPlan]) -> Vec<String> {
+pub(super) fn mock(crate_ident: &str, operations: &[OpPlan]) -> Vec<String> {
     let candidates: Vec<(&OpPlan, String, Option<String>)> = operations
         .iter()
         .filter(|op| !op.op.deprecated && !op.sensitive)

@@ -361,8 +361,9 @@ pub(super) fn resolve<'a>(api: &'a Api, operations: &[OpPlan<'a>], krate: &str, 
         .iter()
         .find(|o| o.op.id == filters.operation)
         .ok_or_else(|| format!("operation {:?} is not an operationId of the spec", filters.operation))?;
-    let body_fields: Option<Vec<(&Field, &String)>> = op.body_fields.map(|fields| fields.iter().zip(op.inputs.iter().rev().take(fields.len()).rev().map(|i| &i.setter)).collect());
-    let body_fields = body_fields.unwrap_or_default();
+    // A flattened body's fields are the inputs that are not parameters.
+    let setters = op.inputs.iter().filter(|i| i.param.is_none()).map(|i| &i.setter);
+    let body_fields: Vec<(&Field, &String)> = op.body_fields.map(|fields| fields.iter().zip(setters).collect()).unwrap_or_default();
     let conditions_setter = body_fields
         .iter()
         .find(|(f, _)| f.ty == TypeRef::Array(Box::new(TypeRef::Named(schema.name.clone()))))

@@ -284,7 +284,7 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
         .or(operations.first())
         .map(|o| o.example.clone());
     let paging_example = operations.iter().find(|o| o.paging.is_some()).map(|o| o.example.clone());
-    let mock_example = examples::mock(api, &crate_ident, &operations);
+    let mock_example = examples::mock(&crate_ident, &operations);
     Ok(Plan {
         api,
         krate: CratePlan {

@@ -11,7 +11,7 @@ pub(super) type PathParams = Vec<(&'static str, String)>;
 /// listed.
 pub(super) fn route(routes: &[OperationInfo], method: &str, path: &str) -> Option<(OperationInfo, PathParams)> {
     // Split before decoding: an encoded `/` belongs to its segment.
-    let segments: Vec<String> = path.split('/').map(|s| decode(s, false)).collect();
+    let segments: Vec<String> = path.split('/').map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()).collect();
     let mut best: Option<(OperationInfo, PathParams)> = None;
     for operation in routes {
         if !operation.method.eq_ignore_ascii_case(method) {
@@ -52,39 +52,7 @@ fn match_segment(pattern: &'static str, segment: &str, params: &mut PathParams) 
 
 /// A query string as decoded (name, value) pairs, in order (`+` is a space, as forms send it).
 pub(super) fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(name, true), decode(value, true))
-        })
-        .collect()
-}
-
-/// Decodes `%XX` escapes (and `+` as a space when `plus` is set); a `%` not followed by two hex
-/// digits stays as it is.
-fn decode(text: &str, plus: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' if plus => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(byte) => {
-                        out.push(byte);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
 }
 
 #[cfg(test)]
