@@ -25,6 +25,22 @@ impl fmt::Display for Location {
     }
 }
 
+/// Something in the spec that is sloppy but whose meaning is clear: the generator honoured it
+/// as described in the message and says where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where in the spec.
+    pub location: Location,
+    /// What is sloppy and what was generated.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

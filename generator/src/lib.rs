@@ -19,7 +19,7 @@ use std::path::Path;
 
 pub use config::Config;
 pub use emit::{GeneratedFile, Provenance};
-pub use error::{Error, Location};
+pub use error::{Error, Location, Warning};
 
 /// What one generation produced.
 #[derive(Debug, Clone)]
@@ -30,6 +30,9 @@ pub struct Output {
     pub operations: usize,
     /// How many named types it defines.
     pub types: usize,
+    /// What was sloppy in the spec and how it was read, each with its file and JSON pointer,
+    /// in document order (the same on every run).
+    pub warnings: Vec<Warning>,
 }
 
 /// Reads the spec at `spec` and generates the client crate's files in memory.
@@ -47,5 +50,6 @@ pub fn generate_from(spec: &load::Spec, config: &Config, provenance: &Provenance
         files,
         operations: api.operations.len(),
         types: api.types.len(),
+        warnings: api.warnings.clone(),
     })
 }

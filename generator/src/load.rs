@@ -13,6 +13,9 @@ pub struct Spec {
     pub path: PathBuf,
     /// The document.
     pub doc: OpenAPI,
+    /// The document as a JSON tree, for what the typed one does not keep (whether `explode`
+    /// was given).
+    pub raw: serde_json::Value,
 }
 
 /// Reads and parses the spec at `path` (YAML or JSON).
@@ -82,6 +85,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
     Ok(Spec {
         path: path.to_owned(),
         doc,
+        raw: tree,
     })
 }
 

@@ -7,12 +7,12 @@ use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter, ParameterData,
-    ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
+    ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
     VariantOrUnknownOrEmpty,
 };
 
-use crate::error::{escape_pointer_segment, Error, Location};
+use crate::error::{escape_pointer_segment, Error, Location, Warning};
 use crate::load::Spec;
 use crate::naming::{self, Namespace};
 
@@ -32,6 +32,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations in spec order (paths, then methods in a fixed order).
     pub operations: Vec<Operation>,
+    /// What was sloppy in the spec and how it was read, in document order.
+    pub warnings: Vec<Warning>,
     /// Type name → index into `types`.
     index: HashMap<String, usize>,
 }
@@ -303,10 +305,21 @@ pub struct Operation {
     pub deprecated: bool,
     /// Path, query and header parameters, in declaration order.
     pub params: Vec<Param>,
-    /// The JSON request body.
+    /// The request body.
     pub body: Option<Body>,
-    /// The type of a successful JSON response; `None` when it has no JSON body.
+    /// The type of a successful JSON answer when every success answer is that one type; `None`
+    /// otherwise (no JSON body, or several kinds of answer: see [`Operation::success`]).
     pub response: Option<TypeRef>,
+    /// The declared successful answers (2xx, or `default` when no 2xx is declared), by status.
+    pub success: Vec<Answer>,
+    /// The identifier of the enum of success answers in the `operations` module, when the
+    /// success answers differ in what they carry.
+    pub answer_enum: Option<String>,
+    /// The declared error answers (`4xx`, `5XX`, `default`, …): specific codes first, then
+    /// ranges, then `default`.
+    pub errors: Vec<Answer>,
+    /// The headers the success answers declare (first declaration of each name wins).
+    pub response_headers: Vec<ResponseHeader>,
     /// JSON pointer of the operation.
     pub source: String,
 }
@@ -336,6 +349,79 @@ pub enum ParamLocation {
     Query,
     /// As a header.
     Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How a value is written into the path, query, a header, a cookie or a form field (OpenAPI
+/// `style`), or as JSON text for a parameter declared with JSON `content`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ParamStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+    Label,
+    Matrix,
+    Json,
+}
+
+/// A status an answer is declared for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKey {
+    /// One status code.
+    Code(u16),
+    /// A range: `4` for `4XX`.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+impl std::fmt::Display for StatusKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusKey::Code(c) => write!(f, "{c}"),
+            StatusKey::Range(r) => write!(f, "{r}XX"),
+            StatusKey::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// What an answer's body carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text (`text/*`).
+    Text,
+    /// Bytes (any other media type: files, images, …).
+    Binary,
+    /// Nothing (no content declared).
+    Empty,
+}
+
+/// One declared answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The status it is declared for.
+    pub status: StatusKey,
+    /// What its body carries.
+    pub payload: Payload,
+    /// The variant of the operation's answer enum (empty when there is none).
+    pub variant: String,
+    /// The answer's description.
+    pub description: Option<String>,
+}
+
+/// A header a success answer declares.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// Its name.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
 }
 
 /// One parameter (or, for a flattened body, see [`Body`]).
@@ -351,9 +437,12 @@ pub struct Param {
     pub required: bool,
     /// The description.
     pub description: Option<String>,
-    /// Its type: a scalar, an enum, or an array of those.
+    /// Its type.
     pub ty: TypeRef,
-    /// For arrays in a query: repeat the key per item (`true`) or join with commas (`false`).
+    /// How its value is written.
+    pub style: ParamStyle,
+    /// `explode`: for arrays and objects, one pair per item or property (`true`) or one joined
+    /// value (`false`).
     pub explode: bool,
     /// Declared bounds.
     pub limits: Limits,
@@ -363,11 +452,50 @@ pub struct Param {
     pub example: Option<serde_json::Value>,
 }
 
-/// A JSON request body.
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BodyKind {
+    /// JSON (`application/json`, `*/*+json`, `*/*` with a schema).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data` (and other `multipart/*`).
+    Multipart,
+    /// Text (`text/*`), sent as given.
+    Text,
+    /// Bytes (any other media type), sent as given.
+    Binary,
+}
+
+/// How one property of a form or multipart body is written (its `encoding` entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyEncoding {
+    /// The property's wire name.
+    pub property: String,
+    /// Form bodies: how its value is written.
+    pub style: ParamStyle,
+    /// Form bodies: `explode`.
+    pub explode: bool,
+    /// Multipart bodies: the part's content type.
+    pub content_type: Option<String>,
+}
+
+/// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// Its type.
+    /// Its type (for text and binary bodies, the declared schema's, not what the builder takes).
     pub ty: TypeRef,
+    /// The media type sent (from the declared ones, by [`BodyKind`] order).
+    pub media: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// Form and multipart bodies: the declared per-property encodings.
+    pub encodings: Vec<PropertyEncoding>,
+    /// Other declared media types the same inputs can be sent as (JSON, form, multipart), with
+    /// the builder method that picks each.
+    pub alternatives: Vec<Alternative>,
+    /// The builder field holding the picked alternative (empty without alternatives).
+    pub choice: String,
     /// Must be sent.
     pub required: bool,
     /// The description.
@@ -378,6 +506,17 @@ pub struct Body {
     /// When the body is a named object: its fields become setters on the builder, each with the
     /// setter identifier given here (unique among the operation's parameters and fields).
     pub flattened: Option<Vec<String>>,
+}
+
+/// Another media type a body may be sent as.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// The media type.
+    pub media: String,
+    /// Its encoding.
+    pub kind: BodyKind,
+    /// The builder method that picks it (`as_form`), unique among the builder's members.
+    pub method: String,
 }
 
 /// Builds the model of a loaded spec.
@@ -395,6 +534,7 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
         index: builder.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect(),
         types: builder.types,
         operations,
+        warnings: builder.warnings,
     })
 }
 
@@ -422,6 +562,7 @@ struct Builder<'a> {
     component_names: HashMap<String, String>,
     namespace: Namespace,
     types: Vec<TypeDef>,
+    warnings: Vec<Warning>,
 }
 
 impl<'a> Builder<'a> {
@@ -432,7 +573,16 @@ impl<'a> Builder<'a> {
             component_names: HashMap::new(),
             namespace: Namespace::default(),
             types: Vec::new(),
+            warnings: Vec::new(),
         }
+    }
+
+    /// Records that the spec is sloppy at `pointer` and how it was read.
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            location: Location { file: self.spec.path.clone(), pointer: pointer.to_owned(), line: None },
+            message: message.into(),
+        });
     }
 
     fn unsupported(&self, pointer: &str, message: impl Into<String>) -> Error {
@@ -840,12 +990,7 @@ impl<'a> Builder<'a> {
         let mut builder_names = Namespace::default();
         for (path, item) in &self.doc.paths.paths {
             let path_pointer = format!("/paths/{}", escape_pointer_segment(path));
-            let item = match item {
-                ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { .. } => {
-                    return Err(self.unsupported(&path_pointer, "path item `$ref` is not supported"));
-                }
-            };
+            let item = self.path_item(item, &path_pointer)?;
             let methods = [
                 ("get", Method::Get, &item.get),
                 ("put", Method::Put, &item.put),
@@ -859,25 +1004,59 @@ impl<'a> Builder<'a> {
             for (key, method, op) in methods {
                 let Some(op) = op else { continue };
                 let pointer = format!("{path_pointer}/{key}");
-                let id = match &op.operation_id {
-                    Some(id) => {
-                        if let Some(first) = seen_ids.get(id) {
-                            return Err(self.unsupported(
-                                &format!("{pointer}/operationId"),
-                                format!("duplicate operationId {id:?}: already used at {first}"),
-                            ));
-                        }
-                        id.clone()
-                    }
+                let mut id = match &op.operation_id {
+                    Some(id) => id.clone(),
                     None => naming::snake(&format!("{key} {path}")),
                 };
+                if let Some(first) = seen_ids.get(&id) {
+                    // The same operation reached twice (a path item `$ref`), or a copy-paste slip:
+                    // both stay callable, the later one under a numbered id.
+                    let mut n = 2;
+                    while seen_ids.contains_key(&format!("{id}{n}")) {
+                        n += 1;
+                    }
+                    let renamed = format!("{id}{n}");
+                    self.warn(
+                        &format!("{pointer}/operationId"),
+                        format!("duplicate operationId {id:?} (already used at {first}); this operation is called {renamed:?}"),
+                    );
+                    id = renamed;
+                }
                 seen_ids.insert(id.clone(), format!("{pointer}/operationId"));
                 let name = method_names.claim(naming::snake(&id));
                 let builder = builder_names.claim(naming::type_name(&format!("{id}Request")));
-                operations.push(self.operation(op, &item.parameters, id, name, builder, method, path, pointer)?);
+                operations.push(self.operation(op, &item.parameters, id, name, builder, &mut builder_names, method, path, pointer)?);
             }
         }
         Ok(operations)
+    }
+
+    /// A path item, following `$ref`s to other path items of the document (`#/paths/~1pets`).
+    fn path_item(&self, item: &'a ReferenceOr<openapiv3::PathItem>, pointer: &str) -> Result<&'a openapiv3::PathItem, Error> {
+        let mut item = item;
+        let mut seen = Vec::new();
+        loop {
+            match item {
+                ReferenceOr::Item(item) => return Ok(item),
+                ReferenceOr::Reference { reference } => {
+                    let target = reference
+                        .strip_prefix("#/paths/")
+                        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+                        .and_then(|p| self.doc.paths.paths.get(&p));
+                    let Some(target) = target else {
+                        return Err(self.unsupported(
+                            &format!("{pointer}/$ref"),
+                            format!("unresolved path item `$ref` {reference:?}: expected `#/paths/<path>` of this document"),
+                        ));
+                    };
+                    if seen.contains(&reference) {
+                        return Err(self.unsupported(&format!("{pointer}/$ref"), format!("path item `$ref` {reference:?} refers to itself")));
+                    }
+                    seen.push(reference);
+                    item = target;
+                }
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -888,6 +1067,7 @@ impl<'a> Builder<'a> {
         id: String,
         name: String,
         builder: String,
+        builder_names: &mut Namespace,
         method: Method,
         path: &str,
         pointer: String,
@@ -910,15 +1090,26 @@ impl<'a> Builder<'a> {
         let mut params = Vec::new();
         let mut param_pointers = Vec::new();
         for (at, p) in declared {
-            params.push(self.param(p, &at, &hint)?);
-            param_pointers.push(at);
+            if let Parameter::Path { parameter_data, .. } = p
+                && !path.contains(&format!("{{{}}}", parameter_data.name))
+            {
+                self.warn(
+                    &format!("{at}/name"),
+                    format!("path parameter {:?} does not appear in path {path:?}; it is left out", parameter_data.name),
+                );
+                continue;
+            }
+            if let Some(param) = self.param(p, &at, &hint)? {
+                params.push(param);
+                param_pointers.push(at);
+            }
         }
 
         let body = match &op.request_body {
             None => None,
-            Some(body) => Some(self.body(body, &format!("{pointer}/requestBody"), &hint)?),
+            Some(body) => self.body(body, &format!("{pointer}/requestBody"), &hint)?,
         };
-        let response = self.response(&op.responses, &format!("{pointer}/responses"), &hint)?;
+        let answers = self.responses(&op.responses, &format!("{pointer}/responses"), &hint)?;
 
         // Setter names: parameters first, then flattened body fields.
         let mut setters = Namespace::with_reserved(naming::BUILDER_MEMBERS);
@@ -928,6 +1119,7 @@ impl<'a> Builder<'a> {
         let body = match body {
             Some(mut body) => {
                 if let TypeRef::Named(type_name) = &body.ty
+                    && matches!(body.kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart)
                     && let Some(fields) = self.struct_fields(type_name)
                 {
                     let names = fields.iter().map(|f| setters.claim(f.name.clone())).collect();
@@ -936,9 +1128,36 @@ impl<'a> Builder<'a> {
                 if body.flattened.is_none() {
                     body.setter = setters.claim("body".to_owned());
                 }
+                for alternative in &mut body.alternatives {
+                    alternative.method = setters.claim(alternative.method.clone());
+                }
+                if !body.alternatives.is_empty() {
+                    body.choice = setters.claim("encoding".to_owned());
+                }
                 Some(body)
             }
             None => None,
+        };
+        let Answers { mut success, errors, headers: response_headers } = answers;
+        // One kind of success answer gives that type; different ones an enum naming the status.
+        let mut kinds: Vec<&Payload> = Vec::new();
+        for answer in &success {
+            if !kinds.contains(&&answer.payload) {
+                kinds.push(&answer.payload);
+            }
+        }
+        let response = match kinds.as_slice() {
+            [Payload::Json(ty)] => Some(ty.clone()),
+            _ => None,
+        };
+        let answer_enum = if kinds.len() > 1 {
+            let names = naming::variant_names(success.iter().map(|a| status_name(a.status)).collect::<Vec<_>>().iter().map(String::as_str), "Self");
+            for (answer, name) in success.iter_mut().zip(names) {
+                answer.variant = name;
+            }
+            Some(builder_names.claim(naming::type_name(&format!("{id}Answer"))))
+        } else {
+            None
         };
         let path_segments = self.path_segments(path, &params, &param_pointers, &pointer)?;
         Ok(Operation {
@@ -954,6 +1173,10 @@ impl<'a> Builder<'a> {
             params,
             body,
             response,
+            success,
+            answer_enum,
+            errors,
+            response_headers,
             source: pointer,
         })
     }
@@ -982,119 +1205,326 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn param(&mut self, p: &Parameter, pointer: &str, hint: &str) -> Result<Param, Error> {
-        let (data, location, explode): (&ParameterData, _, bool) = match p {
-            Parameter::Query { parameter_data, style, .. } => {
-                if *style != QueryStyle::Form {
-                    return Err(self.unsupported(&format!("{pointer}/style"), format!("query style {style:?} is not supported; use `form`")));
+    /// A parameter; `None` for one OpenAPI says to ignore (headers `Accept`, `Content-Type`,
+    /// `Authorization`).
+    fn param(&mut self, p: &Parameter, pointer: &str, hint: &str) -> Result<Option<Param>, Error> {
+        let (data, location, style) = match p {
+            Parameter::Query { parameter_data, style, .. } => (
+                parameter_data,
+                ParamLocation::Query,
+                match style {
+                    QueryStyle::Form => ParamStyle::Form,
+                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            Parameter::Path { parameter_data, style } => (
+                parameter_data,
+                ParamLocation::Path,
+                match style {
+                    PathStyle::Simple => ParamStyle::Simple,
+                    PathStyle::Label => ParamStyle::Label,
+                    PathStyle::Matrix => ParamStyle::Matrix,
+                },
+            ),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, ParamStyle::Simple),
+            Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, ParamStyle::Form),
+        };
+        if location == ParamLocation::Header && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str()) {
+            let how = if data.name.eq_ignore_ascii_case("authorization") {
+                "set it for every call with the client builder's `header()`"
+            } else {
+                "the client sets it from the media types"
+            };
+            self.warn(&format!("{pointer}/name"), format!("header parameter {:?} is ignored, as OpenAPI specifies; {how}", data.name));
+            return Ok(None);
+        }
+        let mut explode = data.explode.unwrap_or(style == ParamStyle::Form);
+        let (schema, schema_pointer, mut style) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (Some(schema), format!("{pointer}/schema"), style),
+            ParameterSchemaOrContent::Content(content) => {
+                if content.len() > 1 {
+                    self.warn(&format!("{pointer}/content"), "a parameter's `content` must name one media type; the first is used");
                 }
-                (parameter_data, ParamLocation::Query, parameter_data.explode.unwrap_or(true))
+                match content.first() {
+                    Some((media, media_type)) => {
+                        let at = format!("{pointer}/content/{}/schema", escape_pointer_segment(media));
+                        // JSON content: the value's JSON text; any other media type: as text.
+                        (media_type.schema.as_ref(), at, if is_json(media) { ParamStyle::Json } else { style })
+                    }
+                    None => {
+                        self.warn(&format!("{pointer}/content"), "a parameter's `content` names no media type; the value is sent as text");
+                        (None, format!("{pointer}/content"), style)
+                    }
+                }
             }
-            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
-            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
-            Parameter::Cookie { .. } => return Err(self.unsupported(&format!("{pointer}/in"), "cookie parameters are not supported")),
         };
-        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(self.unsupported(&format!("{pointer}/content"), "parameters with `content` are not supported; use `schema`"));
+        let ty = match schema {
+            Some(schema) => self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?.non_null(),
+            None => TypeRef::String { format: None },
         };
-        let schema_pointer = format!("{pointer}/schema");
-        let ty = match self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?.non_null() {
+        let ty = match ty {
             // An untyped parameter (`schema: {}`) still travels as text.
             TypeRef::Any => TypeRef::String { format: None },
             ty => ty,
         };
-        let scalar = |t: &TypeRef, this: &Self| match t {
-            TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => true,
-            TypeRef::Named(n) => this.types.iter().any(|d| &d.name == n && matches!(d.kind, TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean))),
-            _ => false,
-        };
-        let ok = match &ty {
-            TypeRef::Array(item) => location != ParamLocation::Path && scalar(item, self),
-            other => scalar(other, self),
-        };
-        if !ok {
-            return Err(self.unsupported(&schema_pointer, format!("parameter {:?}: only scalars, string enums and arrays of those are supported", data.name)));
+        let scalar = self.is_scalar(&ty);
+        let list_of_scalars = matches!(&ty, TypeRef::Array(item) if self.is_scalar(item));
+        match style {
+            ParamStyle::DeepObject if !self.is_object(&ty) => {
+                self.warn(&format!("{pointer}/style"), "`deepObject` applies to objects; the value is sent with style `form`");
+                style = ParamStyle::Form;
+                explode = true;
+            }
+            ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if !list_of_scalars && !self.is_object(&ty) => {
+                self.warn(&format!("{pointer}/style"), format!("style {style:?} applies to arrays and objects; the value is sent with style `form`"));
+                style = ParamStyle::Form;
+            }
+            ParamStyle::Label | ParamStyle::Matrix if !scalar => {
+                self.warn(&format!("{pointer}/style"), format!("style {style:?} is supported for single values; the value is sent with style `simple`"));
+                style = ParamStyle::Simple;
+            }
+            _ => {}
         }
-        let (description, limits, default, schema_example) = match node(schema) {
-            Node::Inline(s) => (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone(), s.schema_data.example.clone()),
-            Node::Ref(r) => {
+        let (description, limits, default, schema_example) = match schema.map(node) {
+            Some(Node::Inline(s)) => (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone(), s.schema_data.example.clone()),
+            Some(Node::Ref(r)) => {
                 let (_, s) = self.resolve_schema(r, &schema_pointer)?;
                 (data.description.clone().or_else(|| describe(s)), self::limits(s), s.schema_data.default.clone(), s.schema_data.example.clone())
             }
+            None => (data.description.clone(), Limits::default(), None, None),
         };
-        Ok(Param {
+        if location == ParamLocation::Path && !data.required {
+            self.warn(&format!("{pointer}/required"), "path parameters are always required; this one is treated as required");
+        }
+        Ok(Some(Param {
             wire_name: data.name.clone(),
             name: String::new(),
             location,
             required: data.required || location == ParamLocation::Path,
             description,
             ty,
+            style,
             explode,
             limits,
             default,
             example: data.example.clone().or(schema_example),
-        })
+        }))
     }
 
-    fn body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &str, hint: &str) -> Result<Body, Error> {
-        let body = match body {
-            ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|n| self.schemas()?.request_bodies.get(n))
-                .and_then(|b| b.as_item())
-                .ok_or_else(|| self.unsupported(&format!("{pointer}/$ref"), format!("unresolved request body `$ref` {reference:?}")))?,
+    /// A string, number, boolean, or an enum or alias of one.
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => true,
+            TypeRef::Named(n) => self.types.iter().any(|d| {
+                &d.name == n
+                    && matches!(d.kind, TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean))
+            }),
+            _ => false,
+        }
+    }
+
+    /// An object: a struct, a map or a free-form object.
+    fn is_object(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Map(_) | TypeRef::Object => true,
+            TypeRef::Named(n) => self.types.iter().any(|d| &d.name == n && matches!(d.kind, TypeKind::Struct(_) | TypeKind::Alias(TypeRef::Map(_) | TypeRef::Object))),
+            _ => false,
+        }
+    }
+
+    fn body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &str, hint: &str) -> Result<Option<Body>, Error> {
+        let (body, pointer) = match body {
+            ReferenceOr::Item(b) => (b, pointer.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/requestBodies/");
+                let body = name
+                    .and_then(|n| self.schemas()?.request_bodies.get(n))
+                    .and_then(|b| b.as_item())
+                    .ok_or_else(|| self.unsupported(&format!("{pointer}/$ref"), format!("unresolved request body `$ref` {reference:?}")))?;
+                (body, format!("/components/requestBodies/{}", escape_pointer_segment(name.unwrap_or_default())))
+            }
         };
-        let Some((media, content)) = body.content.iter().find(|(m, _)| is_json(m)) else {
-            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(self.unsupported(&format!("{pointer}/content"), format!("only JSON request bodies are supported; found {found:?}")));
+        let pointer = pointer.as_str();
+        // The first media type of the most structured kind: JSON, form, multipart, text, bytes.
+        let kinds: Vec<BodyKind> = body.content.iter().map(|(media, m)| body_kind(media, m.schema.as_ref())).collect();
+        let Some(chosen) = kinds.iter().enumerate().min_by_key(|(i, k)| (**k, *i)).map(|(i, _)| i) else {
+            self.warn(&format!("{pointer}/content"), "the request body declares no media type; no body is sent");
+            return Ok(None);
         };
+        let (media, content) = body.content.get_index(chosen).expect("index from the same map");
+        let mut kind = kinds[chosen];
+        let media_pointer = format!("{pointer}/content/{}", escape_pointer_segment(media));
         let ty = match &content.schema {
-            Some(schema) => self.ty_of(schema, &format!("{pointer}/content/{}/schema", escape_pointer_segment(media)), &format!("{hint}Body"))?,
+            Some(schema) => self.ty_of(schema, &format!("{media_pointer}/schema"), &format!("{hint}Body"))?,
+            None if matches!(kind, BodyKind::Text) => TypeRef::String { format: None },
+            None if matches!(kind, BodyKind::Binary) => TypeRef::String { format: Some("binary".to_owned()) },
             None => TypeRef::Any,
         };
-        Ok(Body {
+        if matches!(kind, BodyKind::Form | BodyKind::Multipart) && !self.is_object(&ty) && ty != TypeRef::Any {
+            self.warn(
+                &format!("{media_pointer}/schema"),
+                format!("a {media} body must be an object; this one is sent as given, as text with that media type"),
+            );
+            kind = BodyKind::Text;
+        }
+        // `*/*` and other wildcards: JSON goes as `application/json`, bytes as
+        // `application/octet-stream`.
+        let sent = match (kind, media.contains('*')) {
+            (BodyKind::Json, true) => "application/json".to_owned(),
+            (BodyKind::Binary, true) => "application/octet-stream".to_owned(),
+            (BodyKind::Text, true) => "text/plain".to_owned(),
+            _ => media.split(';').next().unwrap_or(media).trim().to_owned(),
+        };
+        let encodings = self.encodings(content, &ty, kind, &media_pointer);
+        let mut alternatives: Vec<Alternative> = Vec::new();
+        if matches!(kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart) {
+            for ((other, other_content), other_kind) in body.content.iter().zip(&kinds) {
+                let same_schema = serde_json::to_value(&other_content.schema).ok() == serde_json::to_value(&content.schema).ok();
+                let usable = matches!(other_kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart) && *other_kind != kind;
+                if usable && same_schema && !alternatives.iter().any(|a| a.kind == *other_kind) {
+                    let method = match other_kind {
+                        BodyKind::Json => "as_json",
+                        BodyKind::Form => "as_form",
+                        _ => "as_multipart",
+                    };
+                    alternatives.push(Alternative { media: other.split(';').next().unwrap_or(other).trim().to_owned(), kind: *other_kind, method: method.to_owned() });
+                }
+            }
+        }
+        Ok(Some(Body {
             ty,
+            media: sent,
+            kind,
+            encodings,
+            alternatives,
+            choice: String::new(),
             required: body.required,
             description: body.description.clone(),
             setter: String::new(),
             flattened: None,
-        })
+        }))
     }
 
-    fn response(&mut self, responses: &openapiv3::Responses, pointer: &str, hint: &str) -> Result<Option<TypeRef>, Error> {
-        let success = responses
+    /// The `encoding` entries of a form or multipart body; entries naming no property are
+    /// reported and dropped.
+    fn encodings(&mut self, content: &openapiv3::MediaType, ty: &TypeRef, kind: BodyKind, pointer: &str) -> Vec<PropertyEncoding> {
+        let fields: Vec<String> = match ty {
+            TypeRef::Named(name) => self.struct_fields(name).map(|f| f.iter().map(|f| f.wire_name.clone()).collect()).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for (property, encoding) in &content.encoding {
+            let at = format!("{pointer}/encoding/{}", escape_pointer_segment(property));
+            if !matches!(kind, BodyKind::Form | BodyKind::Multipart) {
+                self.warn(&at, "`encoding` applies to form and multipart bodies only; ignored");
+                continue;
+            }
+            if !fields.is_empty() && !fields.contains(property) {
+                self.warn(&at, format!("`encoding` names {property:?}, which is not a property of the body; ignored"));
+                continue;
+            }
+            let style = match encoding.style {
+                None | Some(QueryStyle::Form) => ParamStyle::Form,
+                Some(QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                Some(QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                Some(QueryStyle::DeepObject) => ParamStyle::DeepObject,
+            };
+            out.push(PropertyEncoding {
+                property: property.clone(),
+                style,
+                // openapiv3 reads a missing `explode` as `false`; the default depends on the style.
+                explode: match self.spec.raw.pointer(&format!("{at}/explode")) {
+                    Some(serde_json::Value::Bool(explode)) => *explode,
+                    _ => style == ParamStyle::Form,
+                },
+                content_type: encoding.content_type.clone().filter(|c| !c.trim().is_empty()),
+            });
+        }
+        out
+    }
+
+    /// Every declared answer: successes (2xx, or `default` when none is declared), errors, and
+    /// the headers the successes declare.
+    fn responses(&mut self, responses: &openapiv3::Responses, pointer: &str, hint: &str) -> Result<Answers, Error> {
+        let mut declared: Vec<(StatusKey, &ReferenceOr<openapiv3::Response>)> = responses
             .responses
             .iter()
-            .filter(|(code, _)| match code {
-                StatusCode::Code(c) => (200..300).contains(c),
-                StatusCode::Range(r) => *r == 2,
+            .map(|(code, r)| {
+                let key = match code {
+                    StatusCode::Code(c) => StatusKey::Code(*c),
+                    StatusCode::Range(r) => StatusKey::Range(*r),
+                };
+                (key, r)
             })
-            .min_by_key(|(code, _)| match code {
-                StatusCode::Code(c) => *c,
-                StatusCode::Range(_) => 299,
-            })
-            .map(|(code, r)| (code.to_string(), r))
-            .or_else(|| responses.default.as_ref().map(|r| ("default".to_owned(), r)));
-        let Some((code, response)) = success else {
-            return Ok(None);
-        };
-        let at = format!("{pointer}/{code}");
-        let response = match response {
-            ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|n| self.schemas()?.responses.get(n))
-                .and_then(|r| r.as_item())
-                .ok_or_else(|| self.unsupported(&format!("{at}/$ref"), format!("unresolved response `$ref` {reference:?}")))?,
-        };
-        match response.content.iter().find(|(m, _)| is_json(m)) {
-            Some((media, content)) => match &content.schema {
-                Some(schema) => Ok(Some(self.ty_of(schema, &format!("{at}/content/{}/schema", escape_pointer_segment(media)), &format!("{hint}Response"))?)),
-                None => Ok(Some(TypeRef::Any)),
-            },
-            None => Ok(None),
+            .collect();
+        let any_success = declared.iter().any(|(k, _)| is_success(*k));
+        if let Some(default) = &responses.default {
+            declared.push((StatusKey::Default, default));
         }
+        // Specific codes before ranges before `default`, so the first matching arm is the most
+        // specific one.
+        declared.sort_by_key(|(k, _)| match k {
+            StatusKey::Code(c) => (0, *c),
+            StatusKey::Range(r) => (1, *r),
+            StatusKey::Default => (2, 0),
+        });
+        let mut out = Answers::default();
+        for (status, response) in declared {
+            let at = format!("{pointer}/{status}");
+            let response = match response {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|n| self.schemas()?.responses.get(n))
+                    .and_then(|r| r.as_item())
+                    .ok_or_else(|| self.unsupported(&format!("{at}/$ref"), format!("unresolved response `$ref` {reference:?}")))?,
+            };
+            let success = is_success(status) || (status == StatusKey::Default && !any_success);
+            if matches!(status, StatusKey::Code(c) if !(100..600).contains(&c)) || matches!(status, StatusKey::Range(r) if !(1..6).contains(&r)) {
+                self.warn(&at, format!("{status} is not an HTTP status; ignored"));
+                continue;
+            }
+            if matches!(status, StatusKey::Code(100..=199 | 300..=399) | StatusKey::Range(1 | 3)) {
+                // Informational and redirect answers are handled by the HTTP client.
+                continue;
+            }
+            let type_hint = if success { format!("{hint}Response") } else { format!("{hint}Error") };
+            let payload = self.payload(response, &at, &type_hint, status)?;
+            let answer = Answer { status, payload, variant: String::new(), description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()) };
+            if success {
+                for (name, _) in &response.headers {
+                    if !out.headers.iter().any(|h: &ResponseHeader| h.name.eq_ignore_ascii_case(name)) {
+                        let description = match &response.headers[name] {
+                            ReferenceOr::Item(h) => h.description.clone(),
+                            ReferenceOr::Reference { .. } => None,
+                        };
+                        out.headers.push(ResponseHeader { name: name.clone(), description });
+                    }
+                }
+                out.success.push(answer);
+            } else {
+                out.errors.push(answer);
+            }
+        }
+        Ok(out)
+    }
+
+    /// What an answer's body carries: the first JSON media type's schema, else text, else bytes.
+    fn payload(&mut self, response: &openapiv3::Response, at: &str, hint: &str, status: StatusKey) -> Result<Payload, Error> {
+        if status == StatusKey::Code(204) || response.content.is_empty() {
+            return Ok(Payload::Empty);
+        }
+        if let Some((media, content)) = response.content.iter().find(|(m, c)| body_kind(m, c.schema.as_ref()) == BodyKind::Json) {
+            let ty = match &content.schema {
+                Some(schema) => self.ty_of(schema, &format!("{at}/content/{}/schema", escape_pointer_segment(media)), hint)?,
+                None => TypeRef::Any,
+            };
+            return Ok(Payload::Json(ty));
+        }
+        let text = response.content.iter().all(|(m, c)| body_kind(m, c.schema.as_ref()) == BodyKind::Text);
+        Ok(if text { Payload::Text } else { Payload::Binary })
     }
 
     /// Splits `path` into segments; `param_pointers[i]` is where `params[i]` is declared.
@@ -1143,6 +1573,53 @@ fn server_url(server: &openapiv3::Server) -> String {
         url = url.replace(&format!("{{{name}}}"), &variable.default);
     }
     url
+}
+
+/// What the builder sends a body of `media` as.
+fn body_kind(media: &str, schema: Option<&ReferenceOr<Schema>>) -> BodyKind {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    // A schema that is a string (or binary) under a wildcard means bytes, not JSON.
+    let stringy = matches!(schema, Some(ReferenceOr::Item(s)) if matches!(s.schema_kind, SchemaKind::Type(Type::String(_))));
+    if is_json(&essence) || (matches!(essence.as_str(), "*/*" | "application/*") && schema.is_some() && !stringy) {
+        BodyKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if essence.starts_with("multipart/") {
+        BodyKind::Multipart
+    } else if essence.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    }
+}
+
+/// A 2xx status or range.
+fn is_success(status: StatusKey) -> bool {
+    matches!(status, StatusKey::Code(200..=299) | StatusKey::Range(2))
+}
+
+/// The variant name of a success answer in an operation's answer enum.
+fn status_name(status: StatusKey) -> String {
+    match status {
+        StatusKey::Code(200) => "Ok".to_owned(),
+        StatusKey::Code(201) => "Created".to_owned(),
+        StatusKey::Code(202) => "Accepted".to_owned(),
+        StatusKey::Code(203) => "NonAuthoritative".to_owned(),
+        StatusKey::Code(204) => "NoContent".to_owned(),
+        StatusKey::Code(205) => "ResetContent".to_owned(),
+        StatusKey::Code(206) => "PartialContent".to_owned(),
+        StatusKey::Code(c) => format!("Status{c}"),
+        StatusKey::Range(_) => "Success".to_owned(),
+        StatusKey::Default => "Default".to_owned(),
+    }
+}
+
+/// An operation's answers, as [`Builder::responses`] reads them.
+#[derive(Default)]
+struct Answers {
+    success: Vec<Answer>,
+    errors: Vec<Answer>,
+    headers: Vec<ResponseHeader>,
 }
 
 fn is_json(media: &str) -> bool {

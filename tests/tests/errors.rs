@@ -1,5 +1,6 @@
 //! Every spec in `tests/fixtures/errors/` is refused with a message naming the file, the JSON
-//! pointer of the offending part and, where the parser knows it, the line.
+//! pointer of the offending part and, where the parser knows it, the line; every spec in
+//! `tests/fixtures/warnings/` is sloppy but clear: it generates, with located warnings.
 
 use std::path::{Path, PathBuf};
 
@@ -87,13 +88,6 @@ const CASES: &[Case] = &[
                   `#/components/schemas/<name>` in the same document",
     },
     Case {
-        file: "duplicate-operation-id.yaml",
-        kind: Kind::Unsupported,
-        pointer: "/paths/~1owners/get/operationId",
-        line: None,
-        message: "duplicate operationId \"listThings\": already used at /paths/~1pets/get/operationId",
-    },
-    Case {
         file: "not.yaml",
         kind: Kind::Unsupported,
         pointer: "/components/schemas/NotAString/not",
@@ -101,25 +95,18 @@ const CASES: &[Case] = &[
         message: "`not` is not supported",
     },
     Case {
-        file: "cookie-parameter.yaml",
+        file: "undeclared-path-param.yaml",
         kind: Kind::Unsupported,
-        pointer: "/paths/~1session/get/parameters/1/in",
+        pointer: "/paths/~1items~1{id}/get",
         line: None,
-        message: "cookie parameters are not supported",
+        message: "path \"/items/{id}\" uses `{id}` but declares no such path parameter",
     },
     Case {
-        file: "non-json-body.yaml",
+        file: "dangling-path-item-ref.yaml",
         kind: Kind::Unsupported,
-        pointer: "/paths/~1upload/post/requestBody/content",
+        pointer: "/paths/~1items/$ref",
         line: None,
-        message: "only JSON request bodies are supported; found [\"multipart/form-data\"]",
-    },
-    Case {
-        file: "path-param-not-in-path.yaml",
-        kind: Kind::Unsupported,
-        pointer: "/paths/~1items/get/parameters/0/name",
-        line: None,
-        message: "path parameter \"id\" does not appear in path \"/items\"",
+        message: "unresolved path item `$ref` \"#/paths/~1things\"",
     },
 ];
 
@@ -201,4 +188,68 @@ fn a_missing_file_is_a_read_error_naming_it() {
     assert!(matches!(err, Error::Read { .. }), "{err:?}");
     assert!(err.location().is_none());
     assert!(err.to_string().contains("no-such-spec.yaml: cannot read"), "{err}");
+}
+
+/// Sloppy specs whose meaning is clear: `(file, [(pointer, part of the message)])`, every warning
+/// in order.
+const WARNINGS: &[(&str, &[(&str, &str)])] = &[
+    ("cookie-parameter.yaml", &[]),
+    (
+        "duplicate-operation-id.yaml",
+        &[("/paths/~1owners/get/operationId", "duplicate operationId \"listThings\" (already used at /paths/~1pets/get/operationId); this operation is called \"listThings2\"")],
+    ),
+    (
+        "ignored-headers.yaml",
+        &[
+            ("/paths/~1items/get/parameters/0/name", "header parameter \"Authorization\" is ignored, as OpenAPI specifies; set it for every call with the client builder's `header()`"),
+            ("/paths/~1items/get/parameters/1/name", "header parameter \"Accept\" is ignored"),
+            ("/paths/~1items/get/parameters/2/style", "`deepObject` applies to objects; the value is sent with style `form`"),
+            ("/paths/~1items/get/requestBody/content", "the request body declares no media type; no body is sent"),
+        ],
+    ),
+    ("non-json-body.yaml", &[]),
+    ("path-param-not-in-path.yaml", &[("/paths/~1items/get/parameters/0/name", "path parameter \"id\" does not appear in path \"/items\"; it is left out")]),
+];
+
+fn warnings_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/warnings").join(name)
+}
+
+#[test]
+fn sloppy_specs_generate_with_located_warnings() {
+    let provenance = Provenance { command: "t".into(), spec_label: "t".into() };
+    let mut failures = Vec::new();
+    for (file, expected) in WARNINGS {
+        let path = warnings_fixture(file);
+        let output = match generator::generate(&path, &Config::new("x"), &provenance) {
+            Ok(output) => output,
+            Err(e) => {
+                failures.push(format!("{file}: refused: {e}"));
+                continue;
+            }
+        };
+        let got: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+        let matches = output.warnings.len() == expected.len()
+            && output.warnings.iter().zip(expected.iter()).all(|(w, (pointer, message))| {
+                w.location.file == path && w.location.pointer == *pointer && w.message.contains(message) && w.to_string().contains(&format!("{file} at {pointer}: "))
+            });
+        if !matches {
+            failures.push(format!("{file}: expected {expected:?}\n    got {got:#?}"));
+        }
+        // The same warnings, in the same order, on every run.
+        let again = generator::generate(&path, &Config::new("x"), &provenance).expect("generates again");
+        assert_eq!(again.warnings, output.warnings, "{file}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_warning_fixture_has_a_case() {
+    let mut files: Vec<String> = std::fs::read_dir(warnings_fixture(""))
+        .expect("fixtures/warnings exists")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let covered: Vec<&str> = WARNINGS.iter().map(|(f, _)| *f).collect();
+    assert_eq!(files, covered);
 }

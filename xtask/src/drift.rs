@@ -160,6 +160,7 @@ fn shape(api: &Api, op: &Operation) -> BTreeMap<String, String> {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
         };
         let place = format!("{location} {}", p.wire_name);
         walk(api, &place, &p.ty, p.required, &mut out, &mut Vec::new());

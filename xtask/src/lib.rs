@@ -94,6 +94,8 @@ pub struct TargetReport {
     pub operations: usize,
     /// Named types in the generated client.
     pub types: usize,
+    /// What was sloppy in the spec, located.
+    pub warnings: Vec<generator::Warning>,
     /// Files the generator produces.
     pub files: usize,
     /// How the directory differed before this run.
@@ -121,6 +123,7 @@ pub fn codegen(root: &Path, check: bool) -> Result<Vec<TargetReport>, CodegenErr
             out,
             operations: output.operations,
             types: output.types,
+            warnings: output.warnings,
             files: output.files.len(),
             diff,
         });

@@ -59,6 +59,9 @@ fn codegen(args: &[String]) -> Result<ExitCode> {
     let reports = xtask::codegen(&workspace_root(), check)?;
     let mut problems = Vec::new();
     for report in &reports {
+        for warning in &report.warnings {
+            eprintln!("warning: {warning}");
+        }
         let lines = report.diff.lines(&report.out);
         if check {
             problems.extend(lines);
@@ -133,6 +136,9 @@ fn generate(args: &[String]) -> Result<ExitCode> {
         spec_label,
     };
     let output = generator::generate(&spec, &config, &provenance)?;
+    for warning in &output.warnings {
+        eprintln!("warning: {warning}");
+    }
     let diff = diff(&out, &output.files).with_context(|| format!("reading {}", out.display()))?;
     apply(&out, &diff).with_context(|| format!("writing {}", out.display()))?;
     println!(

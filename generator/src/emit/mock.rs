@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::docs::lines_to_attrs;
+use crate::model::BodyKind;
 use crate::plan::{OpPlan, Plan, Shape};
 use crate::rust::{ident, rust_type, types_prefix};
 
@@ -25,7 +26,7 @@ pub fn emit(plan: &Plan) -> TokenStream {
     quote! {
         #module_docs
 
-        pub use crate::runtime::mock::{Enveloped, EnvelopedEmpty, Json, Mock, NoContent, ReceivedRequest, TypedRequest};
+        pub use crate::runtime::mock::{Enveloped, EnvelopedEmpty, Json, Mock, NoContent, Raw, ReceivedRequest, TypedRequest};
         #auth_constants
 
         #operation_enum
@@ -235,8 +236,8 @@ fn helper(plan: &Plan, op: &OpPlan) -> TokenStream {
     }
     let docs = lines_to_attrs(&lines);
     let body = match &op.op.body {
-        Some(body) => rust_type(&body.ty, &prefix),
-        None => quote!(()),
+        Some(body) if body.kind == BodyKind::Json => rust_type(&body.ty, &prefix),
+        _ => quote!(()),
     };
     let answer = match op.shape {
         Shape::Enveloped(Some(ty)) => {
@@ -249,6 +250,7 @@ fn helper(plan: &Plan, op: &OpPlan) -> TokenStream {
             quote!(Json<#ty>)
         }
         Shape::Empty => quote!(NoContent),
+        Shape::Text | Shape::Binary | Shape::Answers(_) => quote!(Raw),
     };
     quote! {
         #docs

@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::checks::{as_f64, opt_f64, opt_usize, Checks};
 use crate::docs::{default_line, doc_lines, lines_to_attrs};
-use crate::model::{ParamLocation, PathPart, PathSegment, TypeRef};
-use crate::plan::{Input, OpPlan, Plan, Shape};
+use crate::model::{Answer, Api, BodyKind, TypeKind, Param, ParamLocation, ParamStyle, PathPart, PathSegment, Payload, StatusKey, TypeRef};
+use crate::plan::{Carrier, Input, OpPlan, Plan, Shape};
 use crate::rust::{ident, rust_type, types_prefix};
 
 /// The body of `operations.rs`.
@@ -80,16 +80,19 @@ fn setter(input: &Input) -> TokenStream {
         lines.push(format!("{} The API applies it when this is not set.", default_line(default)));
     }
     let docs = lines_to_attrs(&lines);
-    let (arg, value) = match input.ty {
-        TypeRef::String { .. } | TypeRef::Named(_) | TypeRef::Any => {
+    let (arg, value) = match (input.carrier, input.ty) {
+        (Carrier::Blob, _) => (quote!(impl Into<crate::runtime::Blob>), quote!(value.into())),
+        (Carrier::Blobs, _) => (quote!(impl IntoIterator<Item = impl Into<crate::runtime::Blob>>), quote!(value.into_iter().map(Into::into).collect())),
+        (Carrier::Text, _) => (quote!(impl Into<String>), quote!(value.into())),
+        (_, TypeRef::String { .. } | TypeRef::Named(_) | TypeRef::Any) => {
             let ty = rust_type(input.ty, &prefix);
             (quote!(impl Into<#ty>), quote!(value.into()))
         }
-        TypeRef::Array(item) => {
+        (_, TypeRef::Array(item)) => {
             let item = rust_type(item, &prefix);
             (quote!(impl IntoIterator<Item = impl Into<#item>>), quote!(value.into_iter().map(Into::into).collect()))
         }
-        other => (rust_type(other, &prefix), quote!(value)),
+        (_, other) => (rust_type(other, &prefix), quote!(value)),
     };
     let value = if input.recursive { quote!(Box::new(#value)) } else { value };
     quote! {
@@ -145,9 +148,16 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
     let field_names: Vec<_> = inputs.iter().map(|i| ident(&i.setter)).collect();
     let (request, body_local) = (ident(&op.locals.request), ident(&op.locals.body));
     let field_types = inputs.iter().map(|i| {
-        let ty = rust_type(i.ty, &prefix);
+        let ty = match i.carrier {
+            Carrier::Blob => quote!(crate::runtime::Blob),
+            Carrier::Blobs => quote!(Vec<crate::runtime::Blob>),
+            Carrier::Text => quote!(String),
+            Carrier::Value => rust_type(i.ty, &prefix),
+        };
         if i.recursive { quote!(Option<Box<#ty>>) } else { quote!(Option<#ty>) }
     });
+    // Uploads may be streams, which cannot be copied.
+    let clonable = inputs.iter().all(|i| matches!(i.carrier, Carrier::Value | Carrier::Text));
     let setters = inputs.iter().map(setter);
 
     // Required values are unwrapped first, so a missing one fails before anything is sent.
@@ -166,8 +176,8 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
     let segments = op.op.path_segments.iter().map(|PathSegment::Parts(parts)| match parts.as_slice() {
         [PathPart::Literal(text)] => quote!(#text),
         [PathPart::Param(i)] => {
-            let name = ident(&params[*i].name);
-            quote!(&#name.to_string())
+            let value = path_value(plan.api, &params[*i]);
+            quote!(&#value.to_string())
         }
         parts => {
             let mut format = String::new();
@@ -177,8 +187,7 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
                     PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
                     PathPart::Param(i) => {
                         format.push_str("{}");
-                        let name = ident(&params[*i].name);
-                        args.push(quote!(#name));
+                        args.push(path_value(plan.api, &params[*i]));
                     }
                 }
             }
@@ -186,24 +195,11 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
         }
     });
 
-    // Query string and headers, in declaration order.
+    // Query string, headers and cookies, in declaration order.
     let mut edits = Vec::new();
-    for p in params.iter().filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Header)) {
+    for p in params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&p.name);
-        let wire = &p.wire_name;
-        let push = match (&p.ty, p.location) {
-            (TypeRef::Array(item), ParamLocation::Query) if p.explode => {
-                let value = text(item);
-                quote!(for value in value { #request.query(#wire, #value); })
-            }
-            (TypeRef::Array(_), ParamLocation::Query) => quote!(#request.query(#wire, &crate::runtime::join(value));),
-            (TypeRef::Array(_), _) => quote!(#request.header(#wire, crate::runtime::join(value));),
-            (ty, ParamLocation::Query) => {
-                let value = text(ty);
-                quote!(#request.query(#wire, #value);)
-            }
-            _ => quote!(#request.header(#wire, value.to_string());),
-        };
+        let push = param_push(plan.api, p, &request);
         edits.push(if p.required {
             quote!({ let value = &#name; #push })
         } else {
@@ -212,76 +208,174 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
     }
 
     // Body.
-    match (&op.op.body, op.body_fields) {
-        (None, _) => {}
-        (Some(body), Some(fields)) => {
-            let TypeRef::Named(type_name) = &body.ty else { unreachable!("a flattened body is a named struct") };
-            let type_name = ident(type_name);
-            let setters = &inputs[inputs.len() - fields.len()..];
-            let assigns = fields.iter().zip(setters).map(|(f, input)| {
-                let field = ident(&f.name);
-                let setter = ident(&input.setter);
-                // Required fields were unwrapped above; the rest stay `Option`, as in the struct.
-                if field == setter { quote!(#field) } else { quote!(#field: #setter) }
-            });
-            let construct = quote! {
-                let #body_local = #prefix #type_name { #(#assigns,)* };
-                #request.json(&#body_local);
-            };
-            edits.push(if body.required || fields.iter().any(|f| f.required && !f.nullable) {
-                construct
-            } else {
-                let any = setters.iter().map(|s| {
+    if let Some(body) = &op.op.body {
+        let choice = (!body.alternatives.is_empty()).then(|| ident(&body.choice));
+        let encode = |kind: BodyKind, media: &str| -> TokenStream {
+            match op.body_fields {
+                Some(fields) => {
+                    let setters = &inputs[inputs.len() - fields.len()..];
+                    match kind {
+                        BodyKind::Json => {
+                            let TypeRef::Named(type_name) = &body.ty else { unreachable!("a flattened body is a named struct") };
+                            let type_name = ident(type_name);
+                            let assigns = fields.iter().zip(setters).map(|(f, input)| {
+                                let field = ident(&f.name);
+                                let setter = ident(&input.setter);
+                                // Required fields were unwrapped above; the rest stay `Option`, as in the struct.
+                                if field == setter { quote!(#field) } else { quote!(#field: #setter) }
+                            });
+                            let send = json_call(&request, &body_local, media);
+                            quote! {
+                                let #body_local = #prefix #type_name { #(#assigns,)* };
+                                #send
+                            }
+                        }
+                        _ => {
+                            let pushes = setters.iter().map(|input| {
+                                let setter = ident(&input.setter);
+                                let push = field_push(body, kind, input, &request);
+                                if input.required { quote!({ let value = #setter; #push }) } else { quote!(if let Some(value) = #setter { #push }) }
+                            });
+                            quote!(#(#pushes)*)
+                        }
+                    }
+                }
+                None => {
+                    let setter = ident(&body.setter);
+                    let value = format_ident!("value");
+                    let send = match kind {
+                        BodyKind::Json => json_call(&request, &value, media),
+                        BodyKind::Form => quote!(#request.form(&#value);),
+                        BodyKind::Multipart => quote!(#request.multipart(&#value);),
+                        BodyKind::Binary => quote!(#request.blob(#value, #media);),
+                        BodyKind::Text => quote!(#request.text(#value, #media);),
+                    };
+                    if body.required { quote!({ let value = #setter; #send }) } else { quote!(if let Some(value) = #setter { #send }) }
+                }
+            }
+        };
+        let default = encode(body.kind, &body.media);
+        let encoded = match &choice {
+            None => default,
+            Some(choice) => {
+                let arms = body.alternatives.iter().map(|a| {
+                    let media = &a.media;
+                    let code = encode(a.kind, media);
+                    quote!(Some(#media) => { #code })
+                });
+                quote! {
+                    match #choice {
+                        #(#arms)*
+                        _ => { #default }
+                    }
+                }
+            }
+        };
+        // A flattened body with no required field is sent only when one of its fields is set.
+        let optional_fields = op.body_fields.filter(|fields| !body.required && !fields.iter().any(|f| f.required && !f.nullable));
+        edits.push(match optional_fields {
+            Some(fields) => {
+                let any = inputs[inputs.len() - fields.len()..].iter().map(|s| {
                     let s = ident(&s.setter);
                     quote!(#s.is_some())
                 });
                 quote! {
                     if #(#any)||* {
-                        #construct
+                        #encoded
                     }
                 }
-            });
-        }
-        (Some(body), None) => {
-            let setter = ident(&body.setter);
-            edits.push(if body.required {
-                quote!(#request.json(&#setter);)
-            } else {
-                quote!(if let Some(value) = &#setter { #request.json(value); })
-            });
-        }
+            }
+            None => encoded,
+        });
     }
 
     let (read_only, authenticated, sensitive) = (op.read_only, op.authenticated, op.sensitive);
-    // `send_with_meta` (enveloped answers) or `send` holds the request code.
-    let (fn_name, response_ty, send_call) = match op.shape {
-        Shape::Enveloped(Some(ty)) => {
-            let ty = rust_type(ty, &prefix);
-            (quote!(send_with_meta), quote!(crate::ApiResponse<#ty>), quote!(client.inner.send_enveloped::<#ty>(#request).await))
-        }
-        Shape::Enveloped(None) => (quote!(send_with_meta), quote!(crate::ApiResponse<()>), quote!(client.inner.send_enveloped_status(#request).await)),
-        Shape::Plain(ty) => {
-            let ty = rust_type(ty, &prefix);
-            (quote!(send), ty.clone(), quote!(client.inner.send_json::<#ty>(#request).await))
-        }
-        Shape::Empty => (quote!(send), quote!(()), quote!(client.inner.send_empty(#request).await)),
+    let declared_errors: Vec<&Answer> = op.op.errors.iter().filter(|a| matches!(a.payload, Payload::Json(_))).collect();
+    let error_arms = |streaming: bool| -> Vec<TokenStream> {
+        declared_errors
+            .iter()
+            .map(|a| {
+                let Payload::Json(ty) = &a.payload else { unreachable!("filtered above") };
+                let ty = rust_type(ty, &prefix);
+                let error = if streaming { quote!(answer.error::<#ty>()) } else { quote!(Err(answer.error::<#ty>())) };
+                let pattern = status_pattern(a.status);
+                quote!(#pattern => #error,)
+            })
+            .collect()
     };
-    let send_delegate = match op.shape {
+    let catch_all = |streaming: bool| -> TokenStream {
+        let unexpected = if streaming { quote!(answer.unexpected()) } else { quote!(Err(answer.unexpected())) };
+        if declared_errors.iter().any(|a| a.status == StatusKey::Default) { quote!() } else { quote!(_ => #unexpected,) }
+    };
+    let arms = error_arms(false);
+    let rest = catch_all(false);
+    let with_meta = |value: TokenStream| quote!(Ok(answer.with_meta(#value)));
+    // `send_with_meta` holds the call; `send` returns only the payload.
+    let (meta_ty, payload_ty, send_call) = match op.shape {
         Shape::Enveloped(data) => {
-            let ty = data.map_or(quote!(()), |t| rust_type(t, &prefix));
-            quote! {
-                /// Sends the request and returns the answer's payload.
-                ///
-                /// # Errors
-                ///
-                /// As [`Self::send_with_meta`].
-                pub async fn send(self) -> Result<#ty, crate::Error> {
-                    self.send_with_meta().await.map(|answer| answer.data)
+            let payload = data.map_or(quote!(()), |t| rust_type(t, &prefix));
+            let call = match (data, declared_errors.is_empty()) {
+                (Some(_), true) => quote!(client.inner.send_enveloped::<#payload>(#request).await),
+                (None, true) => quote!(client.inner.send_enveloped_status(#request).await),
+                (data, false) => {
+                    let decode = if data.is_some() { quote!(answer.enveloped::<#payload>()) } else { quote!(answer.enveloped_status()) };
+                    quote!(client.inner.send_with(#request, |answer| match answer.status() { #(#arms)* _ => #decode }).await)
                 }
+            };
+            (quote!(crate::runtime::ApiResponse<#payload>), payload, call)
+        }
+        _ => {
+            let (payload, success) = match op.shape {
+                Shape::Plain(ty) => {
+                    let ty = rust_type(ty, &prefix);
+                    let arm = quote!(200..=299 => answer.json::<#ty>().map(|data| answer.with_meta(data)),);
+                    (ty, arm)
+                }
+                Shape::Text => (quote!(String), { let v = with_meta(quote!(answer.text())); quote!(200..=299 => #v,) }),
+                Shape::Binary => (quote!(crate::runtime::Bytes), { let v = with_meta(quote!(answer.bytes())); quote!(200..=299 => #v,) }),
+                Shape::Answers(enum_name) => {
+                    let enum_ident = ident(enum_name);
+                    let arms = op.op.success.iter().map(|a| {
+                        let variant = ident(&a.variant);
+                        let value = match &a.payload {
+                            Payload::Json(ty) => {
+                                let ty = rust_type(ty, &prefix);
+                                quote!(#enum_ident::#variant(answer.json::<#ty>()?))
+                            }
+                            Payload::Text => quote!(#enum_ident::#variant(answer.text())),
+                            Payload::Binary => quote!(#enum_ident::#variant(answer.bytes())),
+                            Payload::Empty => quote!(#enum_ident::#variant),
+                        };
+                        let pattern = status_pattern(a.status);
+                        let v = with_meta(value);
+                        quote!(#pattern => #v,)
+                    });
+                    (quote!(#enum_ident), quote!(#(#arms)*))
+                }
+                _ => (quote!(()), { let v = with_meta(quote!(())); quote!(200..=299 => #v,) }),
+            };
+            let call = quote!(client.inner.send_with(#request, |answer| match answer.status() { #success #(#arms)* #rest }).await);
+            (quote!(crate::runtime::Response<#payload>), payload, call)
+        }
+    };
+    let streaming = (op.shape == Shape::Binary).then(|| {
+        let arms = error_arms(true);
+        let rest = catch_all(true);
+        let docs = lines_to_attrs(&[
+            "Sends the request and returns the answer without reading its body, to read it as a stream (downloads).".to_owned(),
+            String::new(),
+            "# Errors".to_owned(),
+            String::new(),
+            "As [`Self::send_with_meta`]; reading the body may fail later.".to_owned(),
+        ]);
+        quote! {
+            #docs
+            pub async fn send_streaming(self) -> Result<crate::runtime::Download, crate::Error> {
+                let (client, #request) = self.into_request()?;
+                client.inner.send_streaming(#request, |answer| match answer.status() { #(#arms)* #rest }).await
             }
         }
-        _ => quote!(),
-    };
+    });
     let debug_impl = if sensitive {
         // Its inputs are credentials: show none of them.
         let type_name = op.op.builder.as_str();
@@ -296,6 +390,7 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
         quote!()
     };
     let derive_debug = (!sensitive).then(|| quote!(Debug,));
+    let derive_clone = clonable.then(|| quote!(Clone));
     let method = format_ident!("{}", op.op.method.as_str());
     let builder_doc = format!(
         " Request builder for [`{client}::{method_name}`](crate::{client}::{method_name}): `{} {}`.",
@@ -303,14 +398,25 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
         op.op.path,
         client = plan.client.name,
     );
-    let first_line = match op.shape {
-        Shape::Enveloped(_) => "Sends the request and returns the answer's payload with the service's message and request id.",
-        _ => "Sends the request and decodes the answer.",
+    let mut meta_lines = match op.shape {
+        Shape::Enveloped(_) => vec!["Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.".to_owned()],
+        _ => vec!["Sends the request and returns the decoded answer with its HTTP status and headers.".to_owned()],
     };
+    if !op.op.response_headers.is_empty() {
+        meta_lines.push(String::new());
+        meta_lines.push("The API declares these answer headers:".to_owned());
+        for h in &op.op.response_headers {
+            let description = h.description.as_deref().map(|d| doc_lines(d).join(" ")).filter(|d| !d.is_empty());
+            meta_lines.push(match description {
+                Some(d) => format!("- `{}`: {d}", h.name),
+                None => format!("- `{}`", h.name),
+            });
+        }
+    }
     let refusal = if plan.client.envelope.is_some() { "the service's refusal ([`Error::Api`](crate::Error::Api)) or " } else { "" };
-    let mut send_lines = vec![first_line.to_owned(), String::new(), "# Errors".to_owned(), String::new()];
+    meta_lines.extend([String::new(), "# Errors".to_owned(), String::new()]);
     if refuses_early {
-        send_lines.push(format!(
+        meta_lines.push(format!(
             "[`Error::MissingParameter`](crate::Error::MissingParameter) or \
              [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; \
              otherwise {refusal}the transport, HTTP or decoding failure."
@@ -318,21 +424,57 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
     } else {
         let mut line = format!("{refusal}the transport, HTTP or decoding failure.");
         line[..1].make_ascii_uppercase();
-        send_lines.push(line);
+        meta_lines.push(line);
     }
-    let send_docs = lines_to_attrs(&send_lines);
+    if !declared_errors.is_empty() {
+        meta_lines.push(String::new());
+        meta_lines.push(
+            "Error answers the API declares become [`Error::Response`](crate::Error::Response), whose \
+             `details::<T>()` is the decoded body (when the body does not fit, [`Error::Http`](crate::Error::Http) keeps it):"
+                .to_owned(),
+        );
+        for a in &declared_errors {
+            let Payload::Json(ty) = &a.payload else { continue };
+            let status = match a.status {
+                StatusKey::Code(c) => format!("`{c}`"),
+                StatusKey::Range(r) => format!("`{r}XX`"),
+                StatusKey::Default => "any other status".to_owned(),
+            };
+            meta_lines.push(format!("- {status}: {}", type_doc(ty)));
+        }
+    }
+    let meta_docs = lines_to_attrs(&meta_lines);
     let destructure = if field_names.is_empty() {
         quote!(let Self { client } = self;)
     } else {
         quote!(let Self { client, #(#field_names),* } = self;)
     };
+    let choice_field = op.op.body.as_ref().filter(|b| !b.alternatives.is_empty()).map(|b| ident(&b.choice));
+    let (choice_decl, choice_init, choice_destructure) = match &choice_field {
+        Some(choice) => (quote!(#choice: Option<&'static str>,), quote!(#choice: None,), quote!(let #choice = self.#choice;)),
+        None => (quote!(), quote!(), quote!()),
+    };
+    let alternatives = op.op.body.iter().flat_map(|b| b.alternatives.iter().map(move |a| (b, a))).map(|(b, a)| {
+        let method = ident(&a.method);
+        let choice = ident(&b.choice);
+        let media = &a.media;
+        let docs = lines_to_attrs(&[format!("Sends the body as `{media}` instead of `{}`.", b.media)]);
+        quote! {
+            #docs
+            pub fn #method(mut self) -> Self {
+                self.#choice = Some(#media);
+                self
+            }
+        }
+    });
     let mutable = (!edits.is_empty()).then(|| quote!(mut));
     quote! {
         #[doc = #builder_doc]
-        #[derive(#derive_debug Clone)]
+        #[derive(#derive_debug #derive_clone)]
         #[must_use = "a request does nothing until it is sent with `.send().await`"]
         pub struct #name {
             client: crate::#client,
+            #choice_decl
             #(#field_names: #field_types,)*
         }
 
@@ -340,31 +482,174 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
             fn new(client: crate::#client) -> Self {
                 Self {
                     client,
+                    #choice_init
                     #(#field_names: None,)*
                 }
             }
 
             #(#setters)*
 
-            #send_delegate
+            #(#alternatives)*
 
-            #send_docs
-            pub async fn #fn_name(self) -> Result<#response_ty, crate::Error> {
+            /// Sends the request and returns the answer's payload.
+            ///
+            /// # Errors
+            ///
+            /// As [`Self::send_with_meta`].
+            pub async fn send(self) -> Result<#payload_ty, crate::Error> {
+                self.send_with_meta().await.map(|answer| answer.data)
+            }
+
+            #meta_docs
+            pub async fn send_with_meta(self) -> Result<#meta_ty, crate::Error> {
+                let (client, #request) = self.into_request()?;
+                #send_call
+            }
+
+            #streaming
+
+            /// The request to send: required inputs and declared bounds checked, everything encoded.
+            fn into_request(self) -> Result<(crate::#client, crate::runtime::Request), crate::Error> {
                 const CALL: crate::runtime::Call = crate::runtime::Call {
                     operation: #op_id,
                     read_only: #read_only,
                     authenticated: #authenticated,
                     sensitive: #sensitive,
                 };
+                #choice_destructure
                 #destructure
                 #(#unwrap_required)*
                 #(#checks)*
                 let #mutable #request = client.inner.request(CALL, crate::runtime::Method::#method, &[#(#segments),*]);
                 #(#edits)*
-                #send_call
+                Ok((client, #request))
             }
         }
 
         #debug_impl
     }
+}
+
+/// The match pattern of a status.
+fn status_pattern(status: StatusKey) -> TokenStream {
+    match status {
+        StatusKey::Code(c) => {
+            let c = proc_macro2::Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        StatusKey::Range(r) => {
+            let (low, high) = (proc_macro2::Literal::u16_unsuffixed(r * 100), proc_macro2::Literal::u16_unsuffixed(r * 100 + 100));
+            quote!(status if (#low..#high).contains(&status))
+        }
+        StatusKey::Default => quote!(_),
+    }
+}
+
+/// How the docs name a type: a link for named types.
+fn type_doc(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => format!("[`{name}`](crate::types::{name})"),
+        other => format!("`{}`", rust_type(other, &types_prefix()).to_string().replace(' ', "")),
+    }
+}
+
+/// An expression for a path parameter's text (something `Display`).
+fn path_value(api: &Api, p: &Param) -> TokenStream {
+    let name = ident(&p.name);
+    let wire = &p.wire_name;
+    let explode = p.explode;
+    let value = match &p.ty {
+        TypeRef::Array(item) if !is_struct_like(api, item) && p.style != ParamStyle::Json => quote!(crate::runtime::join(&#name)),
+        ty if is_struct_like(api, ty) || p.style == ParamStyle::Json => {
+            let style = runtime_style(if p.style == ParamStyle::Json { ParamStyle::Json } else { ParamStyle::Simple });
+            quote!(crate::runtime::style_text(&#name, #style, #explode))
+        }
+        _ => quote!(#name),
+    };
+    match p.style {
+        ParamStyle::Label => quote!(format!(".{}", #value)),
+        ParamStyle::Matrix => quote!(format!(";{}={}", #wire, #value)),
+        _ => value,
+    }
+}
+
+/// The runtime's `Style` for a parameter or field style.
+fn runtime_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form | ParamStyle::Label | ParamStyle::Matrix => quote!(crate::runtime::Style::Form),
+        ParamStyle::SpaceDelimited => quote!(crate::runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(crate::runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(crate::runtime::Style::DeepObject),
+        ParamStyle::Simple => quote!(crate::runtime::Style::Simple),
+        ParamStyle::Json => quote!(crate::runtime::Style::Json),
+    }
+}
+
+/// Adds a query, header or cookie parameter's `value` (a reference) to the request.
+fn param_push(api: &Api, p: &Param, request: &proc_macro2::Ident) -> TokenStream {
+    let wire = &p.wire_name;
+    let explode = p.explode;
+    let style = runtime_style(p.style);
+    let scalar = !is_struct_like(api, &p.ty) && p.style != ParamStyle::Json;
+    match p.location {
+        ParamLocation::Query if scalar => {
+            let value = text(&p.ty);
+            quote!(#request.query(#wire, #value);)
+        }
+        ParamLocation::Query => match (&p.ty, p.style, explode) {
+            (TypeRef::Array(item), ParamStyle::Form, true) if !is_struct_like(api, item) => {
+                let value = text(item);
+                quote!(for value in value { #request.query(#wire, #value); })
+            }
+            (TypeRef::Array(item), ParamStyle::Form, false) if !is_struct_like(api, item) => quote!(#request.query(#wire, &crate::runtime::join(value));),
+            _ => quote!(#request.query_value(#wire, value, #style, #explode);),
+        },
+        ParamLocation::Header if scalar => quote!(#request.header(#wire, value.to_string());),
+        ParamLocation::Header => match &p.ty {
+            TypeRef::Array(item) if p.style == ParamStyle::Simple && !is_struct_like(api, item) => quote!(#request.header(#wire, crate::runtime::join(value));),
+            _ => quote!(#request.header_value(#wire, value, #style, #explode);),
+        },
+        ParamLocation::Cookie if scalar => {
+            let value = text(&p.ty);
+            quote!(#request.cookie(#wire, #value);)
+        }
+        ParamLocation::Cookie | ParamLocation::Path => quote!(#request.cookie_value(#wire, value, #style, #explode);),
+    }
+}
+
+/// A value that is written through serde, not `Display`: anything but strings, numbers,
+/// booleans, enums and aliases of those.
+fn is_struct_like(api: &Api, ty: &TypeRef) -> bool {
+    match api.resolve(ty) {
+        TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => false,
+        TypeRef::Named(name) => !matches!(api.type_def(name).map(|t| &t.kind), Some(TypeKind::Enum(_))),
+        _ => true,
+    }
+}
+
+/// Adds a form or multipart body field's `value` (owned) to the request.
+fn field_push(body: &crate::model::Body, kind: BodyKind, input: &Input, request: &proc_macro2::Ident) -> TokenStream {
+    let wire = input.wire;
+    let encoding = body.encodings.iter().find(|e| e.property == wire);
+    match (kind, input.carrier) {
+        (BodyKind::Multipart, Carrier::Blob) => quote!(#request.part_blob(#wire, value);),
+        (BodyKind::Multipart, Carrier::Blobs) => quote!(for blob in value { #request.part_blob(#wire, blob); }),
+        (BodyKind::Multipart, _) => {
+            let content_type = match encoding.and_then(|e| e.content_type.as_deref()) {
+                Some(ct) => quote!(Some(#ct)),
+                None => quote!(None),
+            };
+            quote!(#request.part(#wire, &value, #content_type);)
+        }
+        _ => {
+            let (style, explode) = encoding.map_or((ParamStyle::Form, true), |e| (e.style, e.explode));
+            let style = runtime_style(style);
+            quote!(#request.form_field(#wire, &value, #style, #explode);)
+        }
+    }
+}
+
+/// Sends `value` (a reference or owned value) as the JSON body with `media` as content type.
+fn json_call(request: &proc_macro2::Ident, value: &proc_macro2::Ident, media: &str) -> TokenStream {
+    if media == "application/json" { quote!(#request.json(&#value);) } else { quote!(#request.json_as(&#value, #media);) }
 }

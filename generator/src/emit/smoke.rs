@@ -1,7 +1,7 @@
 //! The plan's smoke calls → `tests/operations.rs` of the generated crate: every operation
 //! called once through the crate's mock kit (feature `mock`), and the request checked.
 
-use crate::plan::Plan;
+use crate::plan::{Plan, SmokeAnswer};
 use crate::rust::raw_string;
 
 /// The text of `tests/operations.rs`, before formatting.
@@ -15,11 +15,12 @@ pub fn emit(plan: &Plan) -> String {
         let (id, method, mock, variant) = (&op.op.id, &op.op.name, &op.mock_method, &op.mock_variant);
         // The mock answers the token operation itself (the client also asks it for its own token).
         if !op.sensitive {
-            let answer = match &smoke.answer {
-                Some(value) => format!("serde_json::from_str({}).expect(\"a sample answer\")", raw_string(&value.to_string())),
-                None => String::new(),
+            let respond = match &smoke.answer {
+                SmokeAnswer::Json(value) => format!("respond(serde_json::from_str({}).expect(\"a sample answer\"))", raw_string(&value.to_string())),
+                SmokeAnswer::Empty => "respond()".to_owned(),
+                SmokeAnswer::Raw { status, content_type, body } => format!("respond_bytes({status}, {content_type:?}, {body:?})"),
             };
-            setup.push_str(&format!("server.{mock}().times(1).respond({answer});\n"));
+            setup.push_str(&format!("server.{mock}().times(1).{respond};\n"));
         }
         let setters: String = smoke.setters.iter().map(|(setter, value)| format!(".{setter}({value})")).collect();
         calls.push_str(&format!("client.{method}(){setters}.send().await.expect({id:?});\n"));

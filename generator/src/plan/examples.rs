@@ -174,6 +174,7 @@ pub(super) fn mock(crate_ident: &str, operations: &[OpPlan]) -> Vec<String> {
     let answer = |op: &OpPlan| match &op.shape {
         Shape::Enveloped(None) | Shape::Empty => Some("respond()"),
         Shape::Enveloped(Some(ty)) | Shape::Plain(ty) => (!matches!(ty, TypeRef::Named(_))).then_some("respond(Default::default())"),
+        Shape::Text | Shape::Binary | Shape::Answers(_) => None,
     };
     let chosen = candidates.iter().find(|(op, ..)| answer(op).is_some()).or(candidates.first());
     let mut lines = vec![format!("use {crate_ident}::mock::{{MockServer, Operation}};"), String::new()];

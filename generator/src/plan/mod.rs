@@ -13,14 +13,14 @@ mod smoke;
 
 use crate::config::{Config, Envelope, ExampleSource, Runtime};
 use crate::error::Error;
-use crate::model::{Api, Field, Limits, Method, Operation, Param, TypeRef};
+use crate::model::{Api, BodyKind, Field, Limits, Method, Operation, Param, Payload, TypeRef};
 use crate::naming::{self, Namespace};
 
 pub use auth::AuthPlan;
 pub use examples::Example;
 pub use filters::{ConditionPlan, FieldPlan, FiltersPlan, OperatorPlan, OptionsPlan, OperatorSetPlan, SortPlan, ValueKind};
 pub use paging::{Answers, BatchPlan, PagingPlan, Step};
-pub use smoke::SmokeCall;
+pub use smoke::{SmokeAnswer, SmokeCall};
 
 /// Everything the emitters print.
 #[derive(Debug)]
@@ -149,6 +149,21 @@ pub struct Input<'a> {
     pub example: Option<&'a serde_json::Value>,
     /// The parameter it is, if it is one.
     pub param: Option<&'a Param>,
+    /// What the setter takes and the builder holds.
+    pub carrier: Carrier,
+}
+
+/// What a builder holds for an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    /// A value of the input's type.
+    Value,
+    /// Bytes to upload (`runtime::Blob`): a binary body or a binary multipart field.
+    Blob,
+    /// Several of them (a list of binary multipart fields).
+    Blobs,
+    /// Text (a text body).
+    Text,
 }
 
 /// What a successful call returns.
@@ -158,6 +173,12 @@ pub enum Shape<'a> {
     Enveloped(Option<&'a TypeRef>),
     /// A JSON body of this type, as is.
     Plain(&'a TypeRef),
+    /// A text body.
+    Text,
+    /// A body of bytes (a download).
+    Binary,
+    /// Success answers that differ: the operation's answer enum (its identifier).
+    Answers(&'a str),
     /// Nothing worth decoding.
     Empty,
 }
@@ -316,7 +337,16 @@ fn is_plain_url(url: &str) -> bool {
 /// What a successful call of `op` returns: with an envelope configured, an object answer that
 /// has the envelope's status field is enveloped.
 fn shape<'a>(api: &'a Api, config: &Config, op: &'a Operation) -> Shape<'a> {
-    let Some(ty) = &op.response else { return Shape::Empty };
+    if let Some(answers) = &op.answer_enum {
+        return Shape::Answers(answers);
+    }
+    let Some(ty) = &op.response else {
+        return match op.success.first().map(|a| &a.payload) {
+            Some(Payload::Text) => Shape::Text,
+            Some(Payload::Binary) => Shape::Binary,
+            _ => Shape::Empty,
+        };
+    };
     if let Some(envelope) = &config.envelope
         && let Some(fields) = api.struct_fields(ty)
         && fields.iter().any(|f| f.wire_name == envelope.status_field)
@@ -342,6 +372,7 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
             default: p.default.as_ref(),
             example: p.example.as_ref(),
             param: Some(p),
+            carrier: Carrier::Value,
         })
         .collect();
     let Some(body) = &op.body else { return (inputs, None) };
@@ -358,6 +389,11 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
                 default: field.default.as_ref(),
                 example: field.example.as_ref(),
                 param: None,
+                carrier: match &field.ty {
+                    ty if body.kind == BodyKind::Multipart && is_binary(ty) => Carrier::Blob,
+                    TypeRef::Array(item) if body.kind == BodyKind::Multipart && is_binary(item) => Carrier::Blobs,
+                    _ => Carrier::Value,
+                },
             });
         }
         return (inputs, Some(fields));
@@ -373,6 +409,20 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
         default: None,
         example: None,
         param: None,
+        carrier: match body.kind {
+            BodyKind::Binary => Carrier::Blob,
+            BodyKind::Text => Carrier::Text,
+            _ => Carrier::Value,
+        },
     });
     (inputs, None)
+}
+
+/// A string of bytes (`format: binary`): a file to upload.
+fn is_binary(ty: &TypeRef) -> bool {
+    let ty = match ty {
+        TypeRef::Nullable(inner) => inner,
+        ty => ty,
+    };
+    matches!(ty, TypeRef::String { format: Some(f) } if f == "binary")
 }

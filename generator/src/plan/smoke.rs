@@ -6,19 +6,37 @@
 use serde_json::{json, Map, Value};
 
 use super::{Input, OpPlan, Shape};
-use crate::model::{Api, Limits, ParamLocation, TypeKind, TypeRef};
+use crate::model::{Api, BodyKind, Limits, ParamLocation, Payload, StatusKey, TypeKind, TypeRef};
 use crate::rust::raw_string;
 
 /// How deep samples of nested objects go; deeper required objects are left empty.
 const MAX_DEPTH: usize = 6;
+
+/// The mock's answer in the smoke test.
+#[derive(Debug, Clone)]
+pub enum SmokeAnswer {
+    /// `respond(<sample payload>)`.
+    Json(Value),
+    /// `respond()`.
+    Empty,
+    /// `respond_bytes(status, content type, body)`.
+    Raw {
+        /// The HTTP status.
+        status: u16,
+        /// Its content type.
+        content_type: &'static str,
+        /// The body.
+        body: String,
+    },
+}
 
 /// One operation's call in the smoke test.
 #[derive(Debug, Clone)]
 pub struct SmokeCall {
     /// `(setter, Rust expression)` for each required input.
     pub setters: Vec<(String, String)>,
-    /// The answer the mock gives: a sample payload (JSON), or `None` for `respond()`.
-    pub answer: Option<Value>,
+    /// The answer the mock gives.
+    pub answer: SmokeAnswer,
     /// Query parameters the request must carry.
     pub query: Vec<String>,
     /// Headers the request must carry.
@@ -41,13 +59,27 @@ pub(super) fn call(api: &Api, krate: &str, op: &OpPlan, key_setters: &[(String, 
     let required = |location: ParamLocation| -> Vec<String> {
         op.op.params.iter().filter(|p| p.required && p.location == location).map(|p| p.wire_name.clone()).collect()
     };
-    let body = op.op.body.as_ref().filter(|_| op.inputs.iter().any(|i| i.param.is_none() && i.required)).map(|_| match op.body_fields {
+    let body = op.op.body.as_ref().filter(|b| b.kind == BodyKind::Json && op.inputs.iter().any(|i| i.param.is_none() && i.required)).map(|_| match op.body_fields {
         Some(fields) => fields.iter().filter(|f| f.required && !f.nullable).map(|f| f.wire_name.clone()).collect(),
         None => Vec::new(),
     });
     let answer = match op.shape {
-        Shape::Enveloped(Some(ty)) | Shape::Plain(ty) => Some(sample(api, ty, 0)),
-        Shape::Enveloped(None) | Shape::Empty => None,
+        Shape::Enveloped(Some(ty)) | Shape::Plain(ty) => SmokeAnswer::Json(sample(api, ty, 0)),
+        Shape::Enveloped(None) | Shape::Empty => SmokeAnswer::Empty,
+        Shape::Text | Shape::Binary | Shape::Answers(_) => {
+            // The first declared success answer.
+            let first = op.op.success.first();
+            let status = match first.map(|a| a.status) {
+                Some(StatusKey::Code(code)) => code,
+                _ => 200,
+            };
+            match first.map(|a| &a.payload) {
+                Some(Payload::Json(ty)) => SmokeAnswer::Raw { status, content_type: "application/json", body: sample(api, ty, 0).to_string() },
+                Some(Payload::Text) => SmokeAnswer::Raw { status, content_type: "text/plain", body: "x".to_owned() },
+                Some(Payload::Binary) => SmokeAnswer::Raw { status, content_type: "application/octet-stream", body: "x".to_owned() },
+                _ => SmokeAnswer::Raw { status, content_type: "text/plain", body: String::new() },
+            }
+        }
     };
     SmokeCall { setters, answer, query: required(ParamLocation::Query), headers: required(ParamLocation::Header), body }
 }
