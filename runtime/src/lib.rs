@@ -34,6 +34,7 @@ pub mod filters;
 pub mod mock;
 mod raw;
 mod retry;
+mod style;
 
 pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};
 pub use checks::join;
@@ -44,3 +45,4 @@ pub use reqwest;
 pub use reqwest::Method;
 pub use raw::{RawRequest, RAW_OPERATION};
 pub use retry::RetryPolicy;
+pub use style::Style;
