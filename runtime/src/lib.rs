@@ -40,7 +40,7 @@ pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};
 pub use checks::join;
 pub use client::{Call, Client, ClientBuilder, Interpret, Request};
 pub use decode::{locate, ApiResponse};
-pub use error::Error;
+pub use error::{Error, ErrorDetails};
 pub use reqwest;
 pub use reqwest::Method;
 pub use raw::{RawRequest, RAW_OPERATION};
