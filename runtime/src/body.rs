@@ -163,7 +163,6 @@ impl From<&'static str> for Blob {
 }
 
 /// One part of a multipart body.
-#[derive(Debug)]
 pub(crate) struct Part {
     pub(crate) name: String,
     pub(crate) file_name: Option<String>,
@@ -173,7 +172,6 @@ pub(crate) struct Part {
 }
 
 /// A request body, kept as given until the request is built.
-#[derive(Debug)]
 pub(crate) enum Payload {
     /// One piece with its content type (JSON, text, a blob).
     Single { data: Data, content_type: Cow<'static, str> },
@@ -181,6 +179,23 @@ pub(crate) enum Payload {
     Form(Vec<(String, String)>),
     /// `multipart/form-data` parts.
     Multipart(Vec<Part>),
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Names and sizes, never values: forms carry passwords.
+        match self {
+            Payload::Single { data, content_type } => write!(f, "{content_type} ({data:?})"),
+            Payload::Form(pairs) => {
+                let names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_str()).collect();
+                write!(f, "form {names:?}")
+            }
+            Payload::Multipart(parts) => {
+                let parts: Vec<String> = parts.iter().map(|p| format!("{} ({:?})", p.name, p.data)).collect();
+                write!(f, "multipart {parts:?}")
+            }
+        }
+    }
 }
 
 impl Payload {
@@ -256,7 +271,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// 32 characters of `[0-9a-zA-Z]`, different for every call: `RandomState` is seeded randomly
 /// per thread and differs per instance, and a counter and the time go into the hash too.
 fn random_boundary() -> String {
-    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::hash::BuildHasher;
     use std::sync::atomic::{AtomicU64, Ordering};
     const ALPHABET: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -265,9 +280,7 @@ fn random_boundary() -> String {
     let state = std::collections::hash_map::RandomState::new();
     let mut boundary = String::with_capacity(32);
     for round in 0u8..4 {
-        let mut hasher = state.build_hasher();
-        (count, time, round).hash(&mut hasher);
-        let mut bits = hasher.finish();
+        let mut bits = state.hash_one((count, time, round));
         // 8 digits of base 62 use 48 of the 64 bits.
         for _ in 0..8 {
             boundary.push(char::from(ALPHABET[(bits % 62) as usize]));
@@ -371,5 +384,9 @@ mod tests {
         assert_eq!(format!("{stream:?}"), r#"Blob { data: stream, file_name: None, content_type: Some("image/png") }"#);
         fn send_sync<T: Send + Sync>(_: &T) {}
         send_sync(&stream);
+        let form = Payload::Form(vec![("password".to_owned(), "hunter2".to_owned())]);
+        assert_eq!(format!("{form:?}"), r#"form ["password"]"#);
+        let parts = Payload::Multipart(vec![part("file", "secret")]);
+        assert_eq!(format!("{parts:?}"), r#"multipart ["file (6 bytes)"]"#);
     }
 }

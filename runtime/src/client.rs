@@ -49,7 +49,6 @@ pub struct Call {
 }
 
 /// One request of an operation, as a generated request builder assembles it.
-#[derive(Debug)]
 pub struct Request {
     call: Call,
     method: Method,
@@ -65,6 +64,22 @@ pub struct Request {
     invalid: Option<(&'static str, String)>,
 }
 
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Cookie values and body contents are left out: sessions, passwords in forms.
+        f.debug_struct("Request")
+            .field("call", &self.call)
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("headers", &self.headers)
+            .field("extra_headers", &self.extra_headers)
+            .field("cookies", &self.cookies.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("body", &self.body)
+            .field("invalid", &self.invalid)
+            .finish()
+    }
+}
+
 impl Request {
     /// Adds the query parameter `name` with `value` (form-encoded, in order).
     pub fn query(&mut self, name: &str, value: &str) {
@@ -74,7 +89,7 @@ impl Request {
     /// Adds the query parameter `name` with `value` written in `style` (see [`Style`]):
     /// possibly several pairs, possibly none (`null`), form-encoded, in order.
     pub fn query_value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, explode: bool) {
-        if let Some(value) = self.to_json("query", name, value) {
+        if let Some(value) = self.json_value("query", name, value) {
             let mut pairs = Vec::new();
             style::pairs(name, &value, style, explode, &mut pairs);
             // Only when there are pairs: a URL without them must not gain an empty `?`.
@@ -92,7 +107,7 @@ impl Request {
     /// Adds the header `name` with `value` written in `style`: [`Style::Json`] as JSON text,
     /// any other as [`Style::Simple`], the style of headers. A `null` value sends no header.
     pub fn header_value<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style, explode: bool) {
-        if let Some(text) = self.to_json(name, name, value).and_then(|value| style::header(&value, style, explode)) {
+        if let Some(text) = self.json_value(name, name, value).and_then(|value| style::header(&value, style, explode)) {
             self.headers.push((name, text));
         }
     }
@@ -107,7 +122,7 @@ impl Request {
     /// other as [`Style::Form`] (the style of cookies: arrays comma-joined, or with `explode`
     /// one cookie `name` per item; exploded objects one cookie per property).
     pub fn cookie_value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, explode: bool) {
-        if let Some(value) = self.to_json("cookie", name, value) {
+        if let Some(value) = self.json_value("cookie", name, value) {
             let style = if style == Style::Json { Style::Json } else { Style::Form };
             style::pairs(name, &value, style, explode, &mut self.cookies);
         }
@@ -130,7 +145,7 @@ impl Request {
     /// Adds the field `name` with `value` written in `style` (as query parameters are) to an
     /// `application/x-www-form-urlencoded` body, which it starts if the body is anything else.
     pub fn form_field<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, explode: bool) {
-        if let Some(value) = self.to_json("body", name, value) {
+        if let Some(value) = self.json_value("body", name, value) {
             let mut pairs = self.take_form();
             style::pairs(name, &value, style, explode, &mut pairs);
             self.body = Some(Payload::Form(pairs));
@@ -140,7 +155,7 @@ impl Request {
     /// Sends `body` as an `application/x-www-form-urlencoded` body: each property of the
     /// object it must be as a field in [`Style::Form`], exploded.
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
-        match self.to_json("body", "body", body) {
+        match self.json_value("body", "body", body) {
             Some(Value::Object(object)) => {
                 let mut pairs = Vec::new();
                 for (name, value) in &object {
@@ -159,7 +174,7 @@ impl Request {
     /// item, anything else as one part of JSON text (`application/json`, or `content_type`).
     /// `null` adds no part.
     pub fn part<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, content_type: Option<&'static str>) {
-        if let Some(value) = self.to_json("body", name, value) {
+        if let Some(value) = self.json_value("body", name, value) {
             let mut parts = self.take_parts();
             add_parts(&mut parts, name, &value, content_type);
             self.body = Some(Payload::Multipart(parts));
@@ -179,7 +194,7 @@ impl Request {
     /// Sends `body` as a `multipart/form-data` body: each property of the object it must be
     /// as [`Request::part`] adds it.
     pub fn multipart<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
-        match self.to_json("body", "body", body) {
+        match self.json_value("body", "body", body) {
             Some(Value::Object(object)) => {
                 let mut parts = Vec::new();
                 for (name, value) in &object {
@@ -228,7 +243,7 @@ impl Request {
 
     /// `value` as JSON, the only generic step; a value that cannot be JSON refuses the request
     /// (as `parameter`, naming `name`).
-    fn to_json<T: serde::Serialize + ?Sized>(&mut self, parameter: &'static str, name: &str, value: &T) -> Option<Value> {
+    fn json_value<T: serde::Serialize + ?Sized>(&mut self, parameter: &'static str, name: &str, value: &T) -> Option<Value> {
         match serde_json::to_value(value) {
             Ok(value) => Some(value),
             Err(e) => {
