@@ -252,3 +252,35 @@ impl<S: Stream<Item = reqwest::Result<Bytes>>> Stream for TransportErrors<S> {
         this.inner.as_mut().poll_next(cx).map(|item| item.map(|chunk| chunk.map_err(|source| Error::Transport { operation, source })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_callers_hold_can_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        fn send<T: Send>() {}
+        send_sync::<crate::Request>();
+        send_sync::<crate::Blob>();
+        send_sync::<ByteStream>();
+        send_sync::<Response<()>>();
+        send_sync::<Error>();
+        send::<Download>();
+        fn future_is_send<F: std::future::Future + Send>(_: F) {}
+        let client = crate::Client::builder(&API).host("http://127.0.0.1:9").build().expect("valid");
+        let call = Call { operation: "op", read_only: true, authenticated: false, sensitive: false };
+        future_is_send(client.send_with(client.request(call, reqwest::Method::GET, &[]), |answer| answer.json::<u8>()));
+        future_is_send(client.send_streaming(client.request(call, reqwest::Method::GET, &[]), |answer| answer.unexpected()));
+    }
+
+    static API: crate::ApiDescription = crate::ApiDescription {
+        client_name: "TestClient",
+        default_host: None,
+        user_agent: "test/0",
+        version: "0",
+        env_prefix: None,
+        envelope: None,
+        auth: None,
+    };
+}

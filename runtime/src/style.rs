@@ -6,9 +6,10 @@ use serde_json::{Map, Value};
 /// How a parameter or form field value is written (OpenAPI `style`, plus `Json` for parameters
 /// declared with `content: application/json`).
 ///
-/// A `null` value is not sent at all; nor are `null` items of arrays and `null` properties of
-/// objects. A style that does not fit the value (`DeepObject` on a string, say) is read as
-/// `Form`.
+/// A `null` value is not sent at all; nor are `null` items of arrays, `null` properties of
+/// objects, and arrays and objects left empty. Object properties come in the order of
+/// `serde_json::Map` (by name). A style that does not fit the value (`DeepObject` on a string,
+/// say) is read as `Form`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     /// `name=a&name=b` (exploded) or `name=a,b`; an exploded object sends one pair per property
@@ -77,6 +78,8 @@ pub(crate) fn pairs(name: &str, value: &Value, style: Style, explode: bool, out:
                 _ => push(name.to_owned(), items.join(",")),
             }
         }
+        // As for arrays: nothing to send.
+        (Value::Object(object), _) if object.values().all(Value::is_null) => {}
         (Value::Object(object), _) => match style {
             Style::DeepObject => deep(name, object, out),
             Style::SpaceDelimited => push(name.to_owned(), flat(object, " ")),
@@ -113,16 +116,18 @@ fn deep(prefix: &str, object: &Map<String, Value>, out: &mut Vec<(String, String
 }
 
 /// The text a header carries for `value`: `Json` as JSON text, any other style as `Simple`
-/// (the only style of headers); `None` for `null` (no header).
+/// (the only style of headers); `None` (no header) for `null` and for an array or object with
+/// nothing to send, as query parameters send nothing for them.
 pub(crate) fn header(value: &Value, style: Style, explode: bool) -> Option<String> {
-    match (value, style) {
-        (Value::Null, _) => None,
-        (_, Style::Json) => Some(value.to_string()),
-        (Value::Array(array), _) => Some(items(array).join(",")),
-        (Value::Object(object), _) if explode => Some(assigned(object)),
-        (Value::Object(object), _) => Some(flat(object, ",")),
-        (scalar, _) => text(scalar),
-    }
+    let joined = match (value, style) {
+        (Value::Null, _) => return None,
+        (_, Style::Json) => return Some(value.to_string()),
+        (Value::Array(array), _) => items(array).join(","),
+        (Value::Object(object), _) if explode => assigned(object),
+        (Value::Object(object), _) => flat(object, ","),
+        (scalar, _) => return text(scalar),
+    };
+    Some(joined).filter(|text| !text.is_empty())
 }
 
 #[cfg(test)]
@@ -148,7 +153,13 @@ mod tests {
             assert!(run(Value::Null, style, false).is_empty(), "{style:?}");
         }
         assert!(run(json!([]), Style::Form, true).is_empty());
+        assert!(run(json!([null]), Style::PipeDelimited, false).is_empty());
+        assert!(run(json!({"a": null}), Style::Form, false).is_empty());
+        assert!(run(json!({}), Style::DeepObject, true).is_empty());
         assert_eq!(header(&Value::Null, Style::Simple, false), None);
+        assert_eq!(header(&json!([null]), Style::Simple, false), None);
+        assert_eq!(header(&json!({}), Style::Simple, true), None);
+        assert_eq!(header(&json!(""), Style::Simple, true).as_deref(), Some(""), "an empty string is a value");
     }
 
     #[test]
