@@ -2,19 +2,25 @@
 //!
 //! Sending is not generic: [`Client::execute`] takes a request, sends it (attempts, credentials,
 //! retries, tracing) and hands each answer to a callback. Only the thin `send_*` wrappers are
-//! generic, and they only decode.
+//! generic, and they only decode. Request values are generic only until they are JSON
+//! (`serde_json::Value`); styling and encoding them is not.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
+use serde_json::Value;
 use tracing::Instrument;
 
+use crate::answer::{Answer, Download};
 use crate::api::{ApiDescription, TokenAuth};
 use crate::auth::{refresh_at, AuthState, CachedToken, Credentials, Secret};
+use crate::body::{Blob, Data, Part, Payload};
 use crate::decode::{self, ApiResponse};
 use crate::retry::{retry_after, RetryPolicy};
+use crate::style::{self, Style};
 use crate::Error;
 
 /// Default limit for a whole request, connection to last byte.
@@ -25,6 +31,9 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Turns an answer (HTTP status, headers, body) into a call's result; see [`Client::execute`].
 pub type Interpret<'a> = dyn FnMut(u16, &HeaderMap, &[u8]) -> Result<(), Error> + Send + 'a;
+
+/// What the send loop hands each final answer to.
+type Handler<'a> = dyn FnMut(&Answer<'_>) -> Result<(), Error> + Send + 'a;
 
 /// What the client needs to know about an operation to send it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +49,6 @@ pub struct Call {
 }
 
 /// One request of an operation, as a generated request builder assembles it.
-#[derive(Debug)]
 pub struct Request {
     call: Call,
     method: Method,
@@ -48,10 +56,28 @@ pub struct Request {
     headers: Vec<(&'static str, String)>,
     /// Headers set at run time (raw requests), already checked.
     extra_headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    /// (name, value) as given; encoded into one `Cookie` header when sent.
+    cookies: Vec<(String, String)>,
+    body: Option<Payload>,
     /// A part that cannot be sent, and why (a body that could not be encoded, a path segment
     /// `..`): reported when the request is sent.
     invalid: Option<(&'static str, String)>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Cookie values and body contents are left out: sessions, passwords in forms.
+        f.debug_struct("Request")
+            .field("call", &self.call)
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("headers", &self.headers)
+            .field("extra_headers", &self.extra_headers)
+            .field("cookies", &self.cookies.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("body", &self.body)
+            .field("invalid", &self.invalid)
+            .finish()
+    }
 }
 
 impl Request {
@@ -60,19 +86,181 @@ impl Request {
         self.url.query_pairs_mut().append_pair(name, value);
     }
 
+    /// Adds the query parameter `name` with `value` written in `style` (see [`Style`]):
+    /// possibly several pairs, possibly none (`null`), form-encoded, in order.
+    pub fn query_value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, explode: bool) {
+        if let Some(value) = self.json_value("query", name, value) {
+            let mut pairs = Vec::new();
+            style::pairs(name, &value, style, explode, &mut pairs);
+            // Only when there are pairs: a URL without them must not gain an empty `?`.
+            if !pairs.is_empty() {
+                self.url.query_pairs_mut().extend_pairs(pairs);
+            }
+        }
+    }
+
     /// Adds the header `name` (as the spec names it) with `value`.
     pub fn header(&mut self, name: &'static str, value: String) {
         self.headers.push((name, value));
     }
 
-    /// Sends `body` as JSON.
+    /// Adds the header `name` with `value` written in `style`: [`Style::Json`] as JSON text,
+    /// any other as [`Style::Simple`], the style of headers. A `null` value sends no header.
+    pub fn header_value<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style, explode: bool) {
+        if let Some(text) = self.json_value(name, name, value).and_then(|value| style::header(&value, style, explode)) {
+            self.headers.push((name, text));
+        }
+    }
+
+    /// Adds the cookie `name` with `value`. All cookies go into one `Cookie` header, with the
+    /// bytes cookies cannot carry percent-encoded.
+    pub fn cookie(&mut self, name: &str, value: &str) {
+        self.cookies.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// Adds the cookie `name` with `value` written in `style`: [`Style::Json`] as JSON text, any
+    /// other as [`Style::Form`] (the style of cookies: arrays comma-joined, or with `explode`
+    /// one cookie `name` per item; exploded objects one cookie per property).
+    pub fn cookie_value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, explode: bool) {
+        if let Some(value) = self.json_value("cookie", name, value) {
+            let style = if style == Style::Json { Style::Json } else { Style::Form };
+            style::pairs(name, &value, style, explode, &mut self.cookies);
+        }
+    }
+
+    /// Sends `body` as JSON (`application/json`).
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        self.json_as(body, "application/json");
+    }
+
+    /// Sends `body` as JSON with the content type `content_type` (a JSON media type such as
+    /// `application/merge-patch+json`).
+    pub fn json_as<T: serde::Serialize + ?Sized>(&mut self, body: &T, content_type: &'static str) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes),
+            Ok(bytes) => self.single(Data::Bytes(bytes.into()), Cow::Borrowed(content_type)),
+            Err(e) => self.refuse("body", format!("the body cannot be encoded as JSON: {e}")),
+        }
+    }
+
+    /// Adds the field `name` with `value` written in `style` (as query parameters are) to an
+    /// `application/x-www-form-urlencoded` body, which it starts if the body is anything else.
+    pub fn form_field<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, explode: bool) {
+        if let Some(value) = self.json_value("body", name, value) {
+            let mut pairs = self.take_form();
+            style::pairs(name, &value, style, explode, &mut pairs);
+            self.body = Some(Payload::Form(pairs));
+        }
+    }
+
+    /// Sends `body` as an `application/x-www-form-urlencoded` body: each property of the
+    /// object it must be as a field in [`Style::Form`], exploded.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match self.json_value("body", "body", body) {
+            Some(Value::Object(object)) => {
+                let mut pairs = Vec::new();
+                for (name, value) in &object {
+                    style::pairs(name, value, Style::Form, true, &mut pairs);
+                }
+                self.body = Some(Payload::Form(pairs));
+            }
+            Some(_) => self.refuse("body", "a form body must be an object".to_owned()),
+            None => {}
+        }
+    }
+
+    /// Adds the part `name` with `value` to a `multipart/form-data` body, which it starts if
+    /// the body is anything else: a string, number or boolean as a text part (with
+    /// `content_type` when given, else no `Content-Type`), an array of those as one part per
+    /// item, anything else as one part of JSON text (`application/json`, or `content_type`).
+    /// `null` adds no part.
+    pub fn part<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, content_type: Option<&'static str>) {
+        if let Some(value) = self.json_value("body", name, value) {
+            let mut parts = self.take_parts();
+            add_parts(&mut parts, name, &value, content_type);
+            self.body = Some(Payload::Multipart(parts));
+        }
+    }
+
+    /// Adds the file part `name` holding `blob` to a `multipart/form-data` body (which it
+    /// starts if the body is anything else), with the blob's file name when it has one and its
+    /// content type (default `application/octet-stream`).
+    pub fn part_blob(&mut self, name: &str, blob: Blob) {
+        let content_type = Cow::Owned(blob.content_type.unwrap_or_else(|| "application/octet-stream".to_owned()));
+        let mut parts = self.take_parts();
+        parts.push(Part { name: name.to_owned(), file_name: blob.file_name, content_type: Some(content_type), data: blob.data });
+        self.body = Some(Payload::Multipart(parts));
+    }
+
+    /// Sends `body` as a `multipart/form-data` body: each property of the object it must be
+    /// as [`Request::part`] adds it.
+    pub fn multipart<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match self.json_value("body", "body", body) {
+            Some(Value::Object(object)) => {
+                let mut parts = Vec::new();
+                for (name, value) in &object {
+                    add_parts(&mut parts, name, value, None);
+                }
+                self.body = Some(Payload::Multipart(parts));
+            }
+            Some(_) => self.refuse("body", "a multipart body must be an object".to_owned()),
+            None => {}
+        }
+    }
+
+    /// Sends `blob` as the body, with its own content type if it has one, else `content_type`.
+    /// A streamed blob makes the request one that is sent once, never repeated.
+    pub fn blob(&mut self, blob: Blob, content_type: &'static str) {
+        let content_type = blob.content_type.map_or(Cow::Borrowed(content_type), Cow::Owned);
+        self.single(blob.data, content_type);
+    }
+
+    /// Sends `text` as the body, with the content type `content_type`.
+    pub fn text(&mut self, text: String, content_type: &'static str) {
+        self.single(Data::Bytes(text.into()), Cow::Borrowed(content_type));
+    }
+
+    fn single(&mut self, data: Data, content_type: Cow<'static, str>) {
+        self.body = Some(Payload::Single { data, content_type });
+    }
+
+    /// The pairs of the form body, taken out (empty if the body is not a form): put them back
+    /// with `Payload::Form`.
+    fn take_form(&mut self) -> Vec<(String, String)> {
+        match self.body.take() {
+            Some(Payload::Form(pairs)) => pairs,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The parts of the multipart body, taken out (none if the body is not multipart): put them
+    /// back with `Payload::Multipart`.
+    fn take_parts(&mut self) -> Vec<Part> {
+        match self.body.take() {
+            Some(Payload::Multipart(parts)) => parts,
+            _ => Vec::new(),
+        }
+    }
+
+    /// `value` as JSON, the only generic step; a value that cannot be JSON refuses the request
+    /// (as `parameter`, naming `name`).
+    fn json_value<T: serde::Serialize + ?Sized>(&mut self, parameter: &'static str, name: &str, value: &T) -> Option<Value> {
+        match serde_json::to_value(value) {
+            Ok(value) => Some(value),
             Err(e) => {
-                self.invalid.get_or_insert_with(|| ("body", format!("the body cannot be encoded as JSON: {e}")));
+                self.refuse(parameter, format!("`{name}` cannot be encoded: {e}"));
+                None
             }
         }
+    }
+
+    /// Marks the request as one that cannot be sent, keeping the first reason.
+    fn refuse(&mut self, parameter: &'static str, reason: String) {
+        self.invalid.get_or_insert((parameter, reason));
+    }
+
+    /// Whether it can be sent more than once: not with a streamed body.
+    fn is_repeatable(&self) -> bool {
+        self.body.as_ref().is_none_or(Payload::is_repeatable)
     }
 
     /// Adds a header known only at run time, checked now: a bad one refuses the request.
@@ -101,6 +289,41 @@ impl Request {
     pub fn url(&self) -> &Url {
         &self.url
     }
+}
+
+/// The parts `value` makes under `name` (see [`Request::part`]), added to `parts`.
+fn add_parts(parts: &mut Vec<Part>, name: &str, value: &Value, content_type: Option<&'static str>) {
+    let text_part = |text: String| Part {
+        name: name.to_owned(),
+        file_name: None,
+        content_type: content_type.map(Cow::Borrowed),
+        data: Data::Bytes(text.into()),
+    };
+    match value {
+        Value::Null => {}
+        Value::String(text) => parts.push(text_part(text.clone())),
+        Value::Number(_) | Value::Bool(_) => parts.push(text_part(value.to_string())),
+        Value::Array(items) if items.iter().all(|item| !matches!(item, Value::Array(_) | Value::Object(_))) => {
+            for item in items {
+                add_parts(parts, name, item, content_type);
+            }
+        }
+        Value::Array(_) | Value::Object(_) => parts.push(Part {
+            name: name.to_owned(),
+            file_name: None,
+            content_type: Some(Cow::Borrowed(content_type.unwrap_or("application/json"))),
+            data: Data::Bytes(value.to_string().into()),
+        }),
+    }
+}
+
+/// A cookie name or value with the bytes RFC 6265 does not allow in one percent-encoded (and
+/// `%` itself, so decoding gives back what was encoded; `=` too in names).
+fn cookie_text(text: &str, is_name: bool) -> percent_encoding::PercentEncode<'_> {
+    use percent_encoding::{AsciiSet, CONTROLS};
+    const VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+    const NAME: &AsciiSet = &VALUE.add(b'=');
+    percent_encoding::utf8_percent_encode(text, if is_name { NAME } else { VALUE })
 }
 
 /// A client of one API: cheap to clone (clones share one connection pool and one cached token).
@@ -212,7 +435,52 @@ impl Client {
         let invalid = segments.iter().find(|s| matches!(**s, "." | "..")).map(|s| {
             ("path", format!("the path segment {s:?} cannot be sent: a URL resolves it, which would address another path"))
         });
-        Request { call, method, url, headers: Vec::new(), extra_headers: HeaderMap::new(), body: None, invalid }
+        Request {
+            call,
+            method,
+            url,
+            headers: Vec::new(),
+            extra_headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            invalid,
+        }
+    }
+
+    /// Sends `request` and hands the final answer (any status) to `decode` (again after the one
+    /// token refresh, when `decode` reports the API's "token invalid" answer).
+    ///
+    /// # Errors
+    ///
+    /// What `decode` returns, or the transport failure, or the request's own problems.
+    pub async fn send_with<T: Send>(
+        &self,
+        request: Request,
+        mut decode: impl FnMut(&Answer<'_>) -> Result<T, Error> + Send,
+    ) -> Result<T, Error> {
+        let mut decoded = None;
+        self.dispatch(request, false, &mut |answer| {
+            decoded = Some(decode(answer)?);
+            Ok(())
+        })
+        .await?;
+        decoded.ok_or_else(unanswered)
+    }
+
+    /// Sends `request`; a 2xx answer's body is not read but returned as a [`Download`]; any
+    /// other answer is read whole and handed to `on_error`.
+    ///
+    /// # Errors
+    ///
+    /// What `on_error` returns, or the transport failure, or the request's own problems.
+    pub async fn send_streaming(
+        &self,
+        request: Request,
+        mut on_error: impl FnMut(&Answer<'_>) -> Error + Send,
+    ) -> Result<Download, Error> {
+        let operation = request.call.operation;
+        let response = self.dispatch(request, true, &mut |answer| Err(on_error(answer))).await?;
+        response.map(|response| Download { operation, response }).ok_or_else(unanswered)
     }
 
     /// Sends `request` and decodes a JSON answer (HTTP 2xx) as `T`.
@@ -221,14 +489,7 @@ impl Client {
     ///
     /// The transport, HTTP or decoding failure; the request's own problems before sending.
     pub async fn send_json<T: serde::de::DeserializeOwned + Send>(&self, request: Request) -> Result<T, Error> {
-        let call = request.call;
-        let mut answer = None;
-        self.execute(request, &mut |status, _, body| {
-            answer = Some(decode::json::<T>(&call, status, body)?);
-            Ok(())
-        })
-        .await?;
-        answer.ok_or_else(unanswered)
+        self.send_with(request, |answer| if answer.is_success() { answer.json() } else { Err(answer.http_error()) }).await
     }
 
     /// Sends `request`, expecting an HTTP 2xx answer whose body, if any, does not matter.
@@ -237,11 +498,7 @@ impl Client {
     ///
     /// As [`Client::send_json`].
     pub async fn send_empty(&self, request: Request) -> Result<(), Error> {
-        let call = request.call;
-        self.execute(request, &mut |status, _, body| {
-            if (200..300).contains(&status) { Ok(()) } else { Err(decode::http_error(&call, status, body)) }
-        })
-        .await
+        self.send_with(request, |answer| if answer.is_success() { Ok(()) } else { Err(answer.http_error()) }).await
     }
 
     /// Sends `request`; the answer's envelope must report success and carry a payload `T`.
@@ -250,16 +507,8 @@ impl Client {
     ///
     /// [`Error::Api`] when the envelope reports a refusal; otherwise as [`Client::send_json`].
     pub async fn send_enveloped<T: serde::de::DeserializeOwned + Send>(&self, request: Request) -> Result<ApiResponse<T>, Error> {
-        let answer = self.enveloped::<T>(request, true).await?;
-        match answer.data {
-            Some(data) => Ok(ApiResponse {
-                data,
-                status_code: answer.status_code,
-                message: answer.message,
-                request_id: answer.request_id,
-            }),
-            None => Err(unanswered()),
-        }
+        self.expect_envelope()?;
+        self.send_with(request, |answer| answer.enveloped()).await
     }
 
     /// Sends `request`; the answer's envelope must report success; any payload is ignored.
@@ -268,34 +517,23 @@ impl Client {
     ///
     /// As [`Client::send_enveloped`].
     pub async fn send_enveloped_status(&self, request: Request) -> Result<ApiResponse<()>, Error> {
-        let answer = self.enveloped::<serde::de::IgnoredAny>(request, false).await?;
-        Ok(ApiResponse {
-            data: (),
-            status_code: answer.status_code,
-            message: answer.message,
-            request_id: answer.request_id,
-        })
+        self.expect_envelope()?;
+        self.send_with(request, |answer| answer.enveloped_status()).await
     }
 
-    async fn enveloped<T: serde::de::DeserializeOwned + Send>(&self, request: Request, required: bool) -> Result<ApiResponse<Option<T>>, Error> {
-        let Some(format) = &self.inner.api.envelope else {
-            return Err(Error::InvalidConfig("this API describes no response envelope".to_owned()));
-        };
-        let call = request.call;
-        let mut answer = None;
-        self.execute(request, &mut |status, _, body| {
-            answer = Some(decode::enveloped::<T>(&call, format, status, body, required)?);
-            Ok(())
-        })
-        .await?;
-        answer.ok_or_else(unanswered)
+    /// Refuses, before sending, to expect an envelope of an API that has none.
+    fn expect_envelope(&self) -> Result<(), Error> {
+        match self.inner.api.envelope {
+            Some(_) => Ok(()),
+            None => Err(Error::InvalidConfig("this API describes no response envelope".to_owned())),
+        }
     }
 
     /// The one place requests are sent: per attempt it adds credentials, sends, repeats after
     /// connection failures and HTTP 429/502/503/504 (for reads, or for every call with
     /// [`RetryPolicy::retry_writes`]) and once after the API's "token invalid" status, inside
     /// the call's `tracing` span. `interpret` turns each final answer (HTTP status, headers,
-    /// body) into the call's result.
+    /// body) into the call's result. A request with a streamed body is sent once.
     ///
     /// # Errors
     ///
@@ -305,6 +543,17 @@ impl Client {
         request: Request,
         interpret: &mut Interpret<'_>,
     ) -> Result<(), Error> {
+        self.dispatch(request, false, &mut |answer| interpret(answer.status(), answer.headers(), answer.body())).await.map(drop)
+    }
+
+    /// [`Client::execute`] with answers as [`Answer`]s; with `stream_success`, a 2xx answer is
+    /// returned unread instead.
+    async fn dispatch(
+        &self,
+        request: Request,
+        stream_success: bool,
+        handler: &mut Handler<'_>,
+    ) -> Result<Option<reqwest::Response>, Error> {
         let call = request.call;
         let span = tracing::info_span!(
             "api_call",
@@ -312,9 +561,9 @@ impl Client {
             attempt = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        let result = self.attempts(request, interpret).instrument(span.clone()).await;
+        let result = self.attempts(request, stream_success, handler).instrument(span.clone()).await;
         let outcome = match &result {
-            Ok(()) => "ok",
+            Ok(_) => "ok",
             Err(e) => e.kind(),
         };
         span.record("outcome", outcome);
@@ -325,20 +574,24 @@ impl Client {
     async fn attempts(
         &self,
         request: Request,
-        interpret: &mut Interpret<'_>,
-    ) -> Result<(), Error> {
+        stream_success: bool,
+        handler: &mut Handler<'_>,
+    ) -> Result<Option<reqwest::Response>, Error> {
         let call = request.call;
         let transport = |source| Error::Transport { operation: call.operation, source };
-        let request = self.build(request)?;
+        // A streamed body can be read once only: such a request gets one attempt.
+        let repeatable = request.is_repeatable();
+        let mut pending = Some(self.build(request)?);
         let policy = &self.inner.retry;
-        let may_repeat = call.read_only || policy.retry_writes;
+        let may_repeat = repeatable && (call.read_only || policy.retry_writes);
+        let envelope = self.inner.api.envelope.as_ref();
         let mut retries = 0;
         let mut refreshed = false;
         for attempt in 1.. {
             tracing::Span::current().record("attempt", attempt);
-            // Bodies are buffered, so a request can always be copied for another attempt.
-            let Some(mut this_attempt) = request.try_clone() else {
-                return Err(Error::InvalidConfig("request body cannot be repeated".to_owned()));
+            let this_attempt = if repeatable { pending.as_ref().and_then(reqwest::Request::try_clone) } else { pending.take() };
+            let Some(mut this_attempt) = this_attempt else {
+                return Err(Error::InvalidConfig("internal error: the request body cannot be sent again".to_owned()));
             };
             let credentials = match &self.inner.auth {
                 Some((auth, token_header)) if call.authenticated => {
@@ -348,16 +601,8 @@ impl Client {
                 }
                 _ => None,
             };
-            let (status, headers, body) = match self.inner.http.execute(this_attempt).await {
-                Ok(mut response) => {
-                    let status = response.status().as_u16();
-                    // Taken, not copied: reading the body consumes the response.
-                    let headers = std::mem::take(response.headers_mut());
-                    match response.bytes().await {
-                        Ok(body) => (status, headers, body),
-                        Err(source) => return Err(transport(source)),
-                    }
-                }
+            let mut response = match self.inner.http.execute(this_attempt).await {
+                Ok(response) => response,
                 Err(source) => {
                     if may_repeat && source.is_connect() && retries < policy.max_retries {
                         retries += 1;
@@ -369,6 +614,13 @@ impl Client {
                     return Err(transport(source));
                 }
             };
+            let status = response.status().as_u16();
+            if stream_success && (200..300).contains(&status) {
+                return Ok(Some(response));
+            }
+            // Taken, not copied: reading the body consumes the response.
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await.map_err(transport)?;
             if may_repeat && matches!(status, 429 | 502 | 503 | 504) && retries < policy.max_retries {
                 retries += 1;
                 let delay = policy.delay(retries, retry_after(&headers));
@@ -376,16 +628,21 @@ impl Client {
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            match interpret(status, &headers, &body) {
+            let answer = Answer { call, status, headers: &headers, body: &body, envelope };
+            match handler(&answer) {
                 Err(e) if !refreshed && self.is_token_refusal(&e) && credentials.as_ref().is_some_and(|c| c.renewable) => {
                     // The token was refused: get a new one and repeat this request once.
                     refreshed = true;
                     if let Some(credentials) = &credentials {
                         self.forget_token(&credentials.token).await;
                     }
+                    if !repeatable {
+                        // The next call gets a new token; this one cannot be sent again.
+                        return Err(e);
+                    }
                     tracing::debug!(attempt, "token refused; refreshing it and repeating the request");
                 }
-                result => return result,
+                result => return result.map(|()| None),
             }
         }
         unreachable!("the attempt loop only ends by returning")
@@ -393,28 +650,41 @@ impl Client {
 
     /// The reqwest request for `request`, with the client's headers and timeout.
     fn build(&self, request: Request) -> Result<reqwest::Request, Error> {
-        let Request { call, method, url, headers, extra_headers, body, invalid } = request;
+        let Request { call, method, url, headers, extra_headers, cookies, body, invalid } = request;
         if let Some((parameter, reason)) = invalid {
             return Err(Error::InvalidParameter { operation: call.operation, parameter, reason });
         }
+        let invalid = |parameter, reason: &str| Error::InvalidParameter { operation: call.operation, parameter, reason: reason.to_owned() };
         let mut builder = self.inner.http.request(method, url).headers(self.inner.headers.clone()).timeout(self.inner.timeout);
         for (name, value) in headers {
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::InvalidParameter { operation: call.operation, parameter: name, reason: "not a valid header name".to_owned() })?;
-            let value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidParameter {
-                operation: call.operation,
-                parameter: name,
-                reason: "cannot be sent as a header value".to_owned(),
-            })?;
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(name, "not a valid header name"))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| invalid(name, "cannot be sent as a header value"))?;
             builder = builder.header(header, value);
         }
         for (name, value) in &extra_headers {
             builder = builder.header(name, value.clone());
         }
-        if let Some(body) = body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
+        let mut built = builder.build().map_err(|source| Error::Transport { operation: call.operation, source })?;
+        if !cookies.is_empty() {
+            // One `Cookie` header (RFC 6265): after any the client or caller set.
+            let mut line: Vec<u8> = Vec::new();
+            for value in built.headers().get_all(reqwest::header::COOKIE) {
+                line.extend_from_slice(value.as_bytes());
+                line.extend_from_slice(b"; ");
+            }
+            let ours: Vec<String> = cookies.iter().map(|(name, value)| format!("{}={}", cookie_text(name, true), cookie_text(value, false))).collect();
+            line.extend_from_slice(ours.join("; ").as_bytes());
+            let value = HeaderValue::from_bytes(&line).map_err(|_| invalid("cookie", "cannot be sent as a header value"))?;
+            built.headers_mut().insert(reqwest::header::COOKIE, value);
         }
-        builder.build().map_err(|source| Error::Transport { operation: call.operation, source })
+        if let Some(body) = body {
+            let (body, content_type) = body.encode();
+            let content_type = HeaderValue::from_str(&content_type)
+                .map_err(|_| invalid("body", &format!("the content type {content_type:?} cannot be sent as a header value")))?;
+            built.headers_mut().insert(reqwest::header::CONTENT_TYPE, content_type);
+            *built.body_mut() = Some(body);
+        }
+        Ok(built)
     }
 
     /// Whether `error` is the API's answer to a token it does not accept.
@@ -422,7 +692,9 @@ impl Client {
         let Some(auth) = &self.inner.api.auth else { return false };
         match error {
             Error::Api { status_code, .. } => *status_code == auth.invalid_token_status,
-            Error::Http { status, .. } => self.inner.api.envelope.is_none() && i64::from(*status) == auth.invalid_token_status,
+            Error::Http { status, .. } | Error::Response { status, .. } => {
+                self.inner.api.envelope.is_none() && i64::from(*status) == auth.invalid_token_status
+            }
             _ => false,
         }
     }

@@ -10,6 +10,9 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
+use reqwest::header::HeaderMap;
+
+use crate::answer::Answer;
 use crate::api::EnvelopeFormat;
 use crate::client::Call;
 use crate::Error;
@@ -26,25 +29,16 @@ pub struct ApiResponse<T> {
     pub message: Option<String>,
     /// The request id, for support requests.
     pub request_id: Option<String>,
+    /// The HTTP status of the answer.
+    pub http_status: u16,
+    /// The answer's headers.
+    pub headers: HeaderMap,
 }
 
-/// A body decoded as plain JSON of type `T`.
-pub(crate) fn json<T: DeserializeOwned>(call: &Call, status: u16, body: &[u8]) -> Result<T, Error> {
-    if !(200..300).contains(&status) {
-        return Err(http_error(call, status, body));
-    }
-    serde_json::from_slice(body).map_err(|e| decode_error(call, e, body))
-}
-
-/// A body in the envelope: its payload when the envelope reports success. `T` is `Option<_>` for
-/// operations whose successful answers may leave the payload out.
-pub(crate) fn enveloped<T: DeserializeOwned>(
-    call: &Call,
-    format: &EnvelopeFormat,
-    status: u16,
-    body: &[u8],
-    payload_required: bool,
-) -> Result<ApiResponse<Option<T>>, Error> {
+/// A body in the envelope: its payload (`None` when absent or `null`) when the envelope
+/// reports success.
+pub(crate) fn enveloped<T: DeserializeOwned>(answer: &Answer<'_>, format: &EnvelopeFormat) -> Result<ApiResponse<Option<T>>, Error> {
+    let (call, status, body) = (&answer.call, answer.status, &answer.body[..]);
     let envelope = match parse_envelope::<T>(format, body) {
         Ok(envelope) => envelope,
         // The service's own refusal may not fit the payload type.
@@ -53,25 +47,29 @@ pub(crate) fn enveloped<T: DeserializeOwned>(
     if envelope.status != format.success {
         return Err(envelope.into_error(call, status));
     }
-    if payload_required && envelope.data.is_none() {
-        return Err(Error::Decode {
-            operation: call.operation,
-            path: format.data_field.to_owned(),
-            source: de::Error::custom(format!("a successful answer without `{}`", format.data_field)),
-            body: kept_body(call, body),
-        });
-    }
     Ok(ApiResponse {
         data: envelope.data,
         status_code: envelope.status,
         message: envelope.message,
         request_id: envelope.request_id,
+        http_status: status,
+        headers: answer.headers.clone(),
     })
+}
+
+/// A successful envelope without the payload the operation requires.
+pub(crate) fn missing_payload(call: &Call, format: &EnvelopeFormat, body: &[u8]) -> Error {
+    Error::Decode {
+        operation: call.operation,
+        path: format.data_field.to_owned(),
+        source: de::Error::custom(format!("a successful answer without `{}`", format.data_field)),
+        body: kept_body(call, body),
+    }
 }
 
 /// The service's refusal in a body that did not fit what was expected, if it is one; an HTTP
 /// error for any other body with a status outside 2xx.
-fn refusal(call: &Call, format: &EnvelopeFormat, status: u16, body: &[u8]) -> Option<Error> {
+pub(crate) fn refusal(call: &Call, format: &EnvelopeFormat, status: u16, body: &[u8]) -> Option<Error> {
     match parse_envelope::<IgnoredAny>(format, body) {
         Ok(envelope) if envelope.status != format.success => Some(envelope.into_error(call, status)),
         _ if !(200..300).contains(&status) => Some(http_error(call, status, body)),
@@ -445,11 +443,19 @@ mod tests {
 
     const CALL: Call = Call { operation: "op", read_only: true, authenticated: false, sensitive: false };
 
+    /// `decode` applied to an answer of `call` with `status` and `body`, in the envelope of
+    /// [`format`].
+    fn with<R>(call: Call, status: u16, body: &[u8], decode: impl FnOnce(&Answer<'_>) -> R) -> R {
+        let (headers, body, format) = (HeaderMap::new(), bytes::Bytes::copy_from_slice(body), format());
+        decode(&Answer { call, status, headers: &headers, body: &body, envelope: Some(&format) })
+    }
+
     #[test]
     fn envelopes_are_read_by_their_declared_field_names() {
         let body = br#"{"msg": "fine", "code": 0, "extra": {"x": [1]}, "payload": [1, 2], "requestId": "ignored"}"#;
-        let answer = enveloped::<Vec<u8>>(&CALL, &format(), 200, body, true).expect("decodes");
-        assert_eq!(answer.data, Some(vec![1, 2]));
+        let answer = with(CALL, 200, body, |a| a.enveloped::<Vec<u8>>()).expect("decodes");
+        assert_eq!(answer.data, vec![1, 2]);
+        assert_eq!(answer.http_status, 200);
         assert_eq!(answer.status_code, 0);
         assert_eq!(answer.message.as_deref(), Some("fine"));
         assert_eq!(answer.request_id, None);
@@ -458,7 +464,7 @@ mod tests {
     #[test]
     fn a_refusal_is_an_api_error_even_when_its_payload_does_not_fit() {
         let body = br#"{"code": 404, "msg": "gone", "sub": 2004, "payload": "not a list"}"#;
-        match enveloped::<Vec<u8>>(&CALL, &format(), 200, body, true) {
+        match with(CALL, 200, body, |a| a.enveloped::<Vec<u8>>()) {
             Err(Error::Api { operation: "op", status_code: 404, api_code: Some(2004), message, http_status: 200, .. }) => {
                 assert_eq!(message, "gone");
             }
@@ -468,21 +474,21 @@ mod tests {
 
     #[test]
     fn a_success_without_a_required_payload_is_a_decode_error() {
-        match enveloped::<u8>(&CALL, &format(), 200, br#"{"code": 0}"#, true) {
+        match with(CALL, 200, br#"{"code": 0}"#, |a| a.enveloped::<u8>()) {
             Err(Error::Decode { path, .. }) => assert_eq!(path, "payload"),
             other => panic!("{other:?}"),
         }
-        let answer = enveloped::<u8>(&CALL, &format(), 200, br#"{"code": 0, "payload": null}"#, false).expect("optional");
+        let answer = with(CALL, 200, br#"{"code": 0, "payload": null}"#, |a| enveloped::<u8>(a, &format())).expect("optional");
         assert_eq!(answer.data, None);
     }
 
     #[test]
     fn bodies_that_are_not_the_envelope() {
-        match enveloped::<u8>(&CALL, &format(), 502, b"<html>bad gateway</html>", true) {
+        match with(CALL, 502, b"<html>bad gateway</html>", |a| a.enveloped::<u8>()) {
             Err(Error::Http { status: 502, body, .. }) => assert_eq!(body, "<html>bad gateway</html>"),
             other => panic!("{other:?}"),
         }
-        match enveloped::<u8>(&CALL, &format(), 200, br#"{"msg": "no status"}"#, true) {
+        match with(CALL, 200, br#"{"msg": "no status"}"#, |a| a.enveloped::<u8>()) {
             Err(Error::Decode { path, source, .. }) => {
                 assert_eq!(path, "");
                 assert!(source.to_string().contains("missing field `code`"), "{source}");
@@ -490,26 +496,26 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // Trailing garbage after the envelope.
-        assert!(matches!(enveloped::<u8>(&CALL, &format(), 200, br#"{"code": 0, "payload": 1} x"#, true), Err(Error::Decode { .. })));
+        assert!(matches!(with(CALL, 200, br#"{"code": 0, "payload": 1} x"#, |a| a.enveloped::<u8>()), Err(Error::Decode { .. })));
     }
 
     #[test]
     fn plain_json_and_http_errors() {
-        assert_eq!(json::<Vec<u8>>(&CALL, 200, b"[1]").expect("decodes"), vec![1]);
-        match json::<Vec<u8>>(&CALL, 200, b"[1, \"x\"]") {
+        assert_eq!(with(CALL, 200, b"[1]", |a| a.json::<Vec<u8>>()).expect("decodes"), vec![1]);
+        match with(CALL, 200, b"[1, \"x\"]", |a| a.json::<Vec<u8>>()) {
             Err(Error::Decode { path, body, .. }) => {
                 assert_eq!(path, "[1]");
                 assert_eq!(body, "[1, \"x\"]");
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(json::<Vec<u8>>(&CALL, 404, b"[1]"), Err(Error::Http { status: 404, .. })));
+        assert!(matches!(with(CALL, 404, b"[1]", |a| a.unexpected()), Error::Http { status: 404, .. }));
     }
 
     #[test]
     fn sensitive_answers_are_never_kept() {
         let call = Call { sensitive: true, ..CALL };
-        match json::<u8>(&call, 200, br#""secret-token""#) {
+        match with(call, 200, br#""secret-token""#, |a| a.json::<u8>()) {
             Err(Error::Decode { source, body, .. }) => {
                 assert!(!source.to_string().contains("secret-token"), "{source}");
                 assert!(!body.contains("secret-token"), "{body}");

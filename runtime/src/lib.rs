@@ -8,8 +8,12 @@
 //!   authentication (fetch, cache, refresh ahead of expiry, one fetch for concurrent callers,
 //!   one refresh and repeat on the API's "token invalid" answer), and [`Client::execute`], the
 //!   one place requests are sent, inside a `tracing` span `api_call`;
-//! - response envelopes ([`ApiResponse`]) and plain JSON answers, decoded with the path to the
-//!   first value that does not fit;
+//! - requests ([`Request`]): parameters in every OpenAPI [`Style`], cookies, and bodies as
+//!   JSON, text, forms, multipart forms or [`Blob`]s (in memory or streamed);
+//! - answers ([`Answer`]): each status decoded as the operation declares it, into payloads,
+//!   [`Response`]s with status and headers, response envelopes ([`ApiResponse`]), documented
+//!   errors ([`Error::Response`]) or [`Download`]s read on demand; JSON is decoded with the path
+//!   to the first value that does not fit;
 //! - [`Error`], the one error type of every call;
 //! - [`RawRequest`] ([`Client::raw`]): calls of endpoints a crate does not type yet, sent the
 //!   same way;
@@ -23,8 +27,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod answer;
 mod api;
 mod auth;
+mod body;
 pub mod checks;
 mod client;
 mod decode;
@@ -34,13 +40,18 @@ pub mod filters;
 pub mod mock;
 mod raw;
 mod retry;
+mod style;
 
+pub use answer::{Answer, ByteStream, Download, Response};
 pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};
+pub use body::Blob;
+pub use bytes::Bytes;
 pub use checks::join;
 pub use client::{Call, Client, ClientBuilder, Interpret, Request};
 pub use decode::{locate, ApiResponse};
-pub use error::Error;
+pub use error::{Error, ErrorDetails};
 pub use reqwest;
 pub use reqwest::Method;
 pub use raw::{RawRequest, RAW_OPERATION};
 pub use retry::RetryPolicy;
+pub use style::Style;

@@ -7,8 +7,10 @@ use super::{GeneratedFile, Provenance};
 /// `tests/tests/standalone.rs` checks that it lists every file of `runtime/src/`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../../runtime/Cargo.toml")),
+    ("src/answer.rs", include_str!("../../../runtime/src/answer.rs")),
     ("src/api.rs", include_str!("../../../runtime/src/api.rs")),
     ("src/auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("src/body.rs", include_str!("../../../runtime/src/body.rs")),
     ("src/checks.rs", include_str!("../../../runtime/src/checks.rs")),
     ("src/client.rs", include_str!("../../../runtime/src/client.rs")),
     ("src/decode.rs", include_str!("../../../runtime/src/decode.rs")),
@@ -25,6 +27,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/mock/tokens.rs", include_str!("../../../runtime/src/mock/tokens.rs")),
     ("src/raw.rs", include_str!("../../../runtime/src/raw.rs")),
     ("src/retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    ("src/style.rs", include_str!("../../../runtime/src/style.rs")),
 ];
 
 /// The copy of the runtime: each file under a preamble naming where it comes from.

@@ -25,6 +25,8 @@ pub(super) enum Answer {
     Failure { status: i64, api_code: Option<i64>, message: String },
     /// Exactly this HTTP status and JSON body.
     Raw { http_status: u16, body: String },
+    /// Exactly this HTTP status, content type and body.
+    Bytes { http_status: u16, content_type: HeaderValue, body: bytes::Bytes },
 }
 
 impl Answer {
@@ -50,6 +52,10 @@ impl Answer {
             Answer::NoContent => Reply::new(204, None),
             Answer::Failure { status, api_code, message } => Reply::refusal(api, *status, *api_code, message),
             Answer::Raw { http_status, body } => Reply::new(*http_status, Some(body.clone())),
+            Answer::Bytes { http_status, content_type, body } => Reply {
+                body: Some((content_type.clone(), body.clone())),
+                ..Reply::new(*http_status, None)
+            },
         }
     }
 
@@ -66,8 +72,8 @@ impl Answer {
 /// An HTTP answer.
 pub(super) struct Reply {
     pub(super) status: u16,
-    /// A JSON body; `None` for none at all.
-    pub(super) body: Option<String>,
+    /// The body and its content type; `None` for none at all.
+    pub(super) body: Option<(HeaderValue, bytes::Bytes)>,
     /// Headers a helper adds; they replace the server's own of the same name.
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
     /// How long to wait before answering.
@@ -75,7 +81,9 @@ pub(super) struct Reply {
 }
 
 impl Reply {
+    /// An answer with a JSON body, or none.
     fn new(status: u16, body: Option<String>) -> Reply {
+        let body = body.map(|body| (HeaderValue::from_static("application/json"), bytes::Bytes::from(body)));
         Reply { status, body, headers: Vec::new(), delay: None }
     }
 

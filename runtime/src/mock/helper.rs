@@ -28,10 +28,15 @@ pub struct Json<T>(PhantomData<fn() -> T>);
 /// Marks an operation that answers without a body (HTTP 204): `respond()`.
 pub struct NoContent;
 
+/// Marks an operation whose answer is not one JSON type (a file, text, several types by
+/// status): answer it with `respond_bytes(..)` or `respond_raw(..)`.
+pub struct Raw;
+
 /// How the mock server answers one operation: expectations about the request, how many
 /// requests, then the answer. Made by [`MockServer::mock`]; `B` is the operation's request body
-/// type, `A` what it answers with ([`Enveloped`], [`EnvelopedEmpty`], [`Json`], [`NoContent`]).
-#[must_use = "nothing is set up until `respond`, `fail` or `respond_raw` is called"]
+/// type (`()` for none, or one that is not JSON), `A` what it answers with ([`Enveloped`],
+/// [`EnvelopedEmpty`], [`Json`], [`NoContent`], [`Raw`]).
+#[must_use = "nothing is set up until `respond`, `fail`, `respond_raw` or `respond_bytes` is called"]
 pub struct Mock<'a, B, A> {
     server: &'a MockServer,
     operation: &'static str,
@@ -179,6 +184,21 @@ impl<'a, B, A> Mock<'a, B, A> {
     pub fn respond_raw(self, http_status: u16, body: impl Into<String>) {
         assert!((100..=999).contains(&http_status), "mock server: HTTP status {http_status} is not three digits");
         self.finish(Answer::Raw { http_status, body: body.into() });
+    }
+
+    /// Answers with exactly this HTTP status, content type and body (a file, text, anything
+    /// not JSON).
+    ///
+    /// # Panics
+    ///
+    /// When `http_status` does not have three digits or `content_type` cannot be a header
+    /// value.
+    #[track_caller]
+    pub fn respond_bytes(self, http_status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        assert!((100..=999).contains(&http_status), "mock server: HTTP status {http_status} is not three digits");
+        let content_type = HeaderValue::from_str(content_type)
+            .unwrap_or_else(|_| panic!("mock server: {content_type:?} is not a valid content type"));
+        self.finish(Answer::Bytes { http_status, content_type, body: body.into().into() });
     }
 
     fn finish(self, answer: Answer) {

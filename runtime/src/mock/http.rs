@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::header::CONTENT_TYPE;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -87,13 +87,13 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
 }
 
 fn response(reply: Reply) -> Response<Full<Bytes>> {
-    let has_body = reply.body.is_some();
-    let mut response = Response::new(Full::new(reply.body.map(Bytes::from).unwrap_or_default()));
+    let (content_type, body) = reply.body.unzip();
+    let mut response = Response::new(Full::new(body.unwrap_or_default()));
     // Statuses are checked to have three digits when set up.
     *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    if has_body {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(content_type) = content_type {
+        headers.insert(CONTENT_TYPE, content_type);
     }
     for (name, _) in &reply.headers {
         headers.remove(name);

@@ -16,7 +16,9 @@
 //!   takes depends on the operation's answer: [`Enveloped`], [`EnvelopedEmpty`], [`Json`] or
 //!   [`NoContent`]), `respond_with_meta(..)` (envelopes only), `fail(status, message)` (the
 //!   service's refusal: in the API's envelope over HTTP 200 when it has one, else that HTTP
-//!   status with `{"message": ...}`), or `respond_raw(http_status, body)` (anything at all).
+//!   status with `{"message": ...}`), `respond_raw(http_status, body)` (any JSON text) or
+//!   `respond_bytes(http_status, content_type, body)` (anything at all; operations marked
+//!   [`Raw`] answer only these two ways).
 //! - **Matching**: a request goes to the operation whose method and path template it fits (the
 //!   template with the fewest parameters wins: `/pets/mine` before `/pets/{id}`), then to the
 //!   first helper set up for it, in setup order, whose expectations all hold and that has
@@ -95,7 +97,7 @@ use tokio::net::TcpListener;
 use crate::api::ApiDescription;
 use state::{Expectation, State};
 
-pub use helper::{Enveloped, EnvelopedEmpty, Json, Mock, NoContent};
+pub use helper::{Enveloped, EnvelopedEmpty, Json, Mock, NoContent, Raw};
 pub use request::{ReceivedRequest, TypedRequest};
 
 /// The access key id [`MockServer::client_builder`] uses: the server issues tokens for it only.
@@ -310,9 +312,10 @@ impl MockServer {
     }
 
     /// A helper for the operation with this operationId: add expectations to it, then finish
-    /// it with `respond`, `fail` or `respond_raw`. `B` is the operation's request body type
-    /// (`()` without one), `A` what it answers with ([`Enveloped`], [`EnvelopedEmpty`],
-    /// [`Json`] or [`NoContent`]); a generated crate picks both.
+    /// it with `respond`, `fail`, `respond_raw` or `respond_bytes`. `B` is the operation's
+    /// request body type (`()` without one, or for one that is not JSON), `A` what it answers
+    /// with ([`Enveloped`], [`EnvelopedEmpty`], [`Json`], [`NoContent`] or [`Raw`]); a
+    /// generated crate picks both.
     ///
     /// For the token operation: without a helper that answers, the server issues a token
     /// itself.

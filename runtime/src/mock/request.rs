@@ -67,6 +67,17 @@ impl ReceivedRequest {
         &self.body
     }
 
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body decoded as an `application/x-www-form-urlencoded` form: (name, value) pairs,
+    /// in order.
+    pub fn form(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(&self.body).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
+    }
+
     /// The body decoded from JSON.
     ///
     /// # Errors
