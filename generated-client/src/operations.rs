@@ -2565,14 +2565,21 @@ impl GetUserRequest {
     pub async fn send(self) -> Result<crate::types::UserDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUser",
             read_only: true,
@@ -2619,7 +2626,7 @@ impl GetUserRequest {
         if let Some(value) = &with_department_ids {
             request.query("withDepartmentIds", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::UserDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_batch`](crate::ManagementClient::get_user_batch): `GET /api/v3/get-user-batch`.
@@ -2699,14 +2706,21 @@ impl GetUserBatchRequest {
     pub async fn send(self) -> Result<Vec<crate::types::UserDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserBatch",
             read_only: true,
@@ -2763,7 +2777,7 @@ impl GetUserBatchRequest {
         if let Some(value) = &with_department_ids {
             request.query("withDepartmentIds", &value.to_string());
         }
-        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_user_batch`](crate::ManagementClient::update_user_batch): `POST /api/v3/update-user-batch`.
@@ -2808,14 +2822,21 @@ impl UpdateUserBatchRequest {
     pub async fn send(self) -> Result<Vec<crate::types::UserDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateUserBatch",
             read_only: false,
@@ -2840,7 +2861,7 @@ impl UpdateUserBatchRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_groups`](crate::ManagementClient::get_user_groups): `GET /api/v3/get-user-groups`.
@@ -2881,14 +2902,24 @@ impl GetUserGroupsRequest {
     pub async fn send(self) -> Result<crate::types::GroupPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::GroupPagingDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::GroupPagingDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::GroupPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserGroups",
             read_only: true,
@@ -2915,7 +2946,7 @@ impl GetUserGroupsRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::GroupPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_users_legacy`](crate::ManagementClient::list_users_legacy): `GET /api/v3/list-users`.
@@ -3016,14 +3047,21 @@ impl ListUsersLegacyRequest {
     pub async fn send(self) -> Result<crate::types::UserPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listUsersLegacy",
             read_only: true,
@@ -3081,7 +3119,7 @@ impl ListUsersLegacyRequest {
         if let Some(value) = &with_department_ids {
             request.query("withDepartmentIds", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_users`](crate::ManagementClient::list_users): `POST /api/v3/list-users`.
@@ -3143,14 +3181,21 @@ impl ListUsersRequest {
     pub async fn send(self) -> Result<crate::types::UserPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listUsers",
             read_only: true,
@@ -3173,7 +3218,7 @@ impl ListUsersRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_management_token`](crate::ManagementClient::get_management_token): `POST /api/v3/get-management-token`.
@@ -3214,14 +3259,24 @@ impl GetManagementTokenRequest {
     pub async fn send(self) -> Result<crate::types::AccessTokenResDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::AccessTokenResDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::AccessTokenResDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::AccessTokenResDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getManagementToken",
             read_only: true,
@@ -3251,7 +3306,7 @@ impl GetManagementTokenRequest {
             access_key_secret,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::AccessTokenResDto>(request).await
+        Ok((client, request))
     }
 }
 impl std::fmt::Debug for GetManagementTokenRequest {
@@ -3313,14 +3368,24 @@ impl GetOrganizationRequest {
     pub async fn send(self) -> Result<crate::types::OrganizationDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::OrganizationDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::OrganizationDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::OrganizationDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getOrganization",
             read_only: true,
@@ -3353,7 +3418,7 @@ impl GetOrganizationRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<crate::types::OrganizationDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_organizations_batch`](crate::ManagementClient::get_organizations_batch): `GET /api/v3/get-organization-batch`.
@@ -3413,14 +3478,24 @@ impl GetOrganizationsBatchRequest {
     pub async fn send(self) -> Result<Vec<crate::types::OrganizationDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::OrganizationDto>>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<Vec<crate::types::OrganizationDto>>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::OrganizationDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getOrganizationsBatch",
             read_only: true,
@@ -3461,7 +3536,7 @@ impl GetOrganizationsBatchRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<Vec<crate::types::OrganizationDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_organizations`](crate::ManagementClient::list_organizations): `GET /api/v3/list-organizations`.
@@ -3545,14 +3620,24 @@ impl ListOrganizationsRequest {
     ) -> Result<crate::types::OrganizationPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::OrganizationPagingDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::OrganizationPagingDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::OrganizationPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listOrganizations",
             read_only: true,
@@ -3597,7 +3682,7 @@ impl ListOrganizationsRequest {
         if let Some(value) = &status {
             request.query("status", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::OrganizationPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_organization`](crate::ManagementClient::create_organization): `POST /api/v3/create-organization`.
@@ -3691,14 +3776,24 @@ impl CreateOrganizationRequest {
     pub async fn send(self) -> Result<crate::types::OrganizationDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::OrganizationDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::OrganizationDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::OrganizationDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createOrganization",
             read_only: false,
@@ -3749,7 +3844,7 @@ impl CreateOrganizationRequest {
             metadata,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::OrganizationDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_organization`](crate::ManagementClient::update_organization): `POST /api/v3/update-organization`.
@@ -3846,14 +3941,24 @@ impl UpdateOrganizationRequest {
     pub async fn send(self) -> Result<crate::types::OrganizationDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::OrganizationDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::OrganizationDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::OrganizationDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateOrganization",
             read_only: false,
@@ -3896,7 +4001,7 @@ impl UpdateOrganizationRequest {
             post_id_list,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::OrganizationDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_organization`](crate::ManagementClient::delete_organization): `POST /api/v3/delete-organization`.
@@ -3935,14 +4040,21 @@ impl DeleteOrganizationRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteOrganization",
             read_only: false,
@@ -3967,7 +4079,7 @@ impl DeleteOrganizationRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::search_organizations`](crate::ManagementClient::search_organizations): `GET /api/v3/search-organizations`.
@@ -4035,14 +4147,24 @@ impl SearchOrganizationsRequest {
     ) -> Result<crate::types::OrganizationPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::OrganizationPagingDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::OrganizationPagingDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::OrganizationPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "searchOrganizations",
             read_only: true,
@@ -4078,7 +4200,7 @@ impl SearchOrganizationsRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<crate::types::OrganizationPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_organization_status`](crate::ManagementClient::update_organization_status): `POST /api/v3/update-organization-status`.
@@ -4117,14 +4239,21 @@ impl UpdateOrganizationStatusRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateOrganizationStatus",
             read_only: false,
@@ -4149,7 +4278,7 @@ impl UpdateOrganizationStatusRequest {
             root_node_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_department`](crate::ManagementClient::get_department): `GET /api/v3/get-department`.
@@ -4230,14 +4359,21 @@ impl GetDepartmentRequest {
     pub async fn send(self) -> Result<crate::types::DepartmentDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getDepartment",
             read_only: true,
@@ -4282,7 +4418,7 @@ impl GetDepartmentRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_department`](crate::ManagementClient::create_department): `POST /api/v3/create-department`.
@@ -4418,14 +4554,21 @@ impl CreateDepartmentRequest {
     pub async fn send(self) -> Result<crate::types::DepartmentDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createDepartment",
             read_only: false,
@@ -4491,7 +4634,7 @@ impl CreateDepartmentRequest {
             metadata,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_department`](crate::ManagementClient::update_department): `POST /api/v3/update-department`.
@@ -4635,14 +4778,21 @@ impl UpdateDepartmentRequest {
     pub async fn send(self) -> Result<crate::types::DepartmentDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateDepartment",
             read_only: false,
@@ -4705,7 +4855,7 @@ impl UpdateDepartmentRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_department`](crate::ManagementClient::delete_department): `POST /api/v3/delete-department`.
@@ -4765,14 +4915,21 @@ impl DeleteDepartmentRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteDepartment",
             read_only: false,
@@ -4810,7 +4967,7 @@ impl DeleteDepartmentRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::search_departments`](crate::ManagementClient::search_departments): `POST /api/v3/search-departments`.
@@ -4867,14 +5024,24 @@ impl SearchDepartmentsRequest {
     pub async fn send(self) -> Result<Vec<crate::types::DepartmentDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::DepartmentDto>>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<Vec<crate::types::DepartmentDto>>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::DepartmentDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "searchDepartments",
             read_only: false,
@@ -4906,7 +5073,7 @@ impl SearchDepartmentsRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<Vec<crate::types::DepartmentDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::search_departments_list`](crate::ManagementClient::search_departments_list): `POST /api/v3/search-departments-list`.
@@ -5027,14 +5194,24 @@ impl SearchDepartmentsListRequest {
     pub async fn send(self) -> Result<Vec<crate::types::DepartmentDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::DepartmentDto>>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<Vec<crate::types::DepartmentDto>>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::DepartmentDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "searchDepartmentsList",
             read_only: false,
@@ -5079,7 +5256,7 @@ impl SearchDepartmentsListRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<Vec<crate::types::DepartmentDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_children_departments`](crate::ManagementClient::list_children_departments): `GET /api/v3/list-children-departments`.
@@ -5173,14 +5350,24 @@ impl ListChildrenDepartmentsRequest {
     pub async fn send(self) -> Result<crate::types::DepartmentPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::DepartmentPagingDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::DepartmentPagingDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::DepartmentPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listChildrenDepartments",
             read_only: true,
@@ -5241,7 +5428,7 @@ impl ListChildrenDepartmentsRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<crate::types::DepartmentPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_all_departments`](crate::ManagementClient::get_all_departments): `GET /api/v3/get-all-departments`.
@@ -5303,14 +5490,24 @@ impl GetAllDepartmentsRequest {
     pub async fn send(self) -> Result<crate::types::DepartmentPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::DepartmentPagingDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::DepartmentPagingDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::DepartmentPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getAllDepartments",
             read_only: true,
@@ -5349,7 +5546,7 @@ impl GetAllDepartmentsRequest {
         if let Some(value) = &with_custom_data {
             request.query("withCustomData", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::DepartmentPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_department_members`](crate::ManagementClient::list_department_members): `GET /api/v3/list-department-members`.
@@ -5487,14 +5684,21 @@ impl ListDepartmentMembersRequest {
     pub async fn send(self) -> Result<crate::types::UserPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listDepartmentMembers",
             read_only: true,
@@ -5580,7 +5784,7 @@ impl ListDepartmentMembersRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_department_member_ids`](crate::ManagementClient::list_department_member_ids): `GET /api/v3/list-department-member-ids`.
@@ -5640,14 +5844,21 @@ impl ListDepartmentMemberIdsRequest {
     pub async fn send(self) -> Result<Vec<String>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<String>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<String>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<String>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listDepartmentMemberIds",
             read_only: true,
@@ -5692,7 +5903,7 @@ impl ListDepartmentMemberIdsRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<Vec<String>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::search_department_members`](crate::ManagementClient::search_department_members): `GET /api/v3/search-department-members`.
@@ -5815,14 +6026,21 @@ impl SearchDepartmentMembersRequest {
     pub async fn send(self) -> Result<crate::types::UserPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "searchDepartmentMembers",
             read_only: true,
@@ -5901,7 +6119,7 @@ impl SearchDepartmentMembersRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::add_department_members`](crate::ManagementClient::add_department_members): `POST /api/v3/add-department-members`.
@@ -5973,14 +6191,21 @@ impl AddDepartmentMembersRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "addDepartmentMembers",
             read_only: false,
@@ -6025,7 +6250,7 @@ impl AddDepartmentMembersRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::remove_department_members`](crate::ManagementClient::remove_department_members): `POST /api/v3/remove-department-members`.
@@ -6099,14 +6324,21 @@ impl RemoveDepartmentMembersRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "removeDepartmentMembers",
             read_only: false,
@@ -6151,7 +6383,7 @@ impl RemoveDepartmentMembersRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_parent_department`](crate::ManagementClient::get_parent_department): `GET /api/v3/get-parent-department`.
@@ -6220,14 +6452,21 @@ impl GetParentDepartmentRequest {
     pub async fn send(self) -> Result<crate::types::DepartmentDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getParentDepartment",
             read_only: true,
@@ -6276,7 +6515,7 @@ impl GetParentDepartmentRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::is_user_in_department`](crate::ManagementClient::is_user_in_department): `GET /api/v3/is-user-in-department`.
@@ -6356,7 +6595,7 @@ impl IsUserInDepartmentRequest {
     ) -> Result<crate::types::IsUserInDepartmentDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -6364,9 +6603,19 @@ impl IsUserInDepartmentRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::IsUserInDepartmentDataDto>,
+        crate::runtime::ApiResponse<crate::types::IsUserInDepartmentDataDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::IsUserInDepartmentDataDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "isUserInDepartment",
             read_only: true,
@@ -6425,10 +6674,7 @@ impl IsUserInDepartmentRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client
-            .inner
-            .send_enveloped::<crate::types::IsUserInDepartmentDataDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_department_by_id`](crate::ManagementClient::get_department_by_id): `GET /api/v3/get-department-by-id`.
@@ -6476,14 +6722,21 @@ impl GetDepartmentByIdRequest {
     pub async fn send(self) -> Result<crate::types::DepartmentDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::DepartmentDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getDepartmentById",
             read_only: true,
@@ -6513,7 +6766,7 @@ impl GetDepartmentByIdRequest {
         if let Some(value) = &with_custom_data {
             request.query("withCustomData", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::DepartmentDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_department_tree`](crate::ManagementClient::create_department_tree): `POST /api/v3/create-department-tree`.
@@ -6569,14 +6822,21 @@ impl CreateDepartmentTreeRequest {
     pub async fn send(self) -> Result<crate::types::Result_, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Result_>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Result_>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Result_>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createDepartmentTree",
             read_only: false,
@@ -6603,7 +6863,7 @@ impl CreateDepartmentTreeRequest {
             tenant_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::Result_>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_department_sync_relations`](crate::ManagementClient::get_department_sync_relations): `GET /api/v3/get-department-sync-relations`.
@@ -6672,7 +6932,7 @@ impl GetDepartmentSyncRelationsRequest {
     ) -> Result<Vec<crate::types::UserSyncRelationDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -6680,9 +6940,19 @@ impl GetDepartmentSyncRelationsRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<Vec<crate::types::UserSyncRelationDto>>,
+        crate::runtime::ApiResponse<Vec<crate::types::UserSyncRelationDto>>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<Vec<crate::types::UserSyncRelationDto>>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getDepartmentSyncRelations",
             read_only: true,
@@ -6725,10 +6995,7 @@ impl GetDepartmentSyncRelationsRequest {
         if let Some(value) = &tenant_id {
             request.query("tenantId", value);
         }
-        client
-            .inner
-            .send_enveloped::<Vec<crate::types::UserSyncRelationDto>>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_department_sync_relations`](crate::ManagementClient::delete_department_sync_relations): `POST /api/v3/delete-department-sync-relations`.
@@ -6805,14 +7072,21 @@ impl DeleteDepartmentSyncRelationsRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteDepartmentSyncRelations",
             read_only: false,
@@ -6855,7 +7129,7 @@ impl DeleteDepartmentSyncRelationsRequest {
             provider,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_node_status`](crate::ManagementClient::update_node_status): `POST /api/v3/update-department-status`.
@@ -6888,12 +7162,42 @@ impl UpdateNodeStatusRequest {
         self.status = Some(value);
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Node, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::Node, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Node>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Node>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateNodeStatus",
             read_only: false,
@@ -6923,7 +7227,7 @@ impl UpdateNodeStatusRequest {
             status,
         };
         request.json(&body);
-        client.inner.send_json::<crate::types::Node>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::user_field_decrypt`](crate::ManagementClient::user_field_decrypt): `POST /api/v3/users/field/decrypt`.
@@ -6971,7 +7275,7 @@ impl UserFieldDecryptRequest {
     ) -> Result<Vec<crate::types::UserFieldDecryptRespItemDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -6979,9 +7283,19 @@ impl UserFieldDecryptRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<Vec<crate::types::UserFieldDecryptRespItemDto>>,
+        crate::runtime::ApiResponse<Vec<crate::types::UserFieldDecryptRespItemDto>>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<Vec<crate::types::UserFieldDecryptRespItemDto>>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "userFieldDecrypt",
             read_only: false,
@@ -7011,10 +7325,7 @@ impl UserFieldDecryptRequest {
             data,
         };
         request.json(&body);
-        client
-            .inner
-            .send_enveloped::<Vec<crate::types::UserFieldDecryptRespItemDto>>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_user`](crate::ManagementClient::create_user): `POST /api/v3/create-user`.
@@ -7359,14 +7670,21 @@ impl CreateUserRequest {
     pub async fn send(self) -> Result<crate::types::UserDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createUser",
             read_only: false,
@@ -7466,7 +7784,7 @@ impl CreateUserRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::UserDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_users_batch`](crate::ManagementClient::create_users_batch): `POST /api/v3/create-users-batch`.
@@ -7511,14 +7829,21 @@ impl CreateUsersBatchRequest {
     pub async fn send(self) -> Result<Vec<crate::types::UserDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::UserDto>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createUsersBatch",
             read_only: false,
@@ -7553,7 +7878,7 @@ impl CreateUsersBatchRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<Vec<crate::types::UserDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_user`](crate::ManagementClient::update_user): `POST /api/v3/update-user`.
@@ -7863,14 +8188,21 @@ impl UpdateUserRequest {
     pub async fn send(self) -> Result<crate::types::UserDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateUser",
             read_only: false,
@@ -7967,7 +8299,7 @@ impl UpdateUserRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::UserDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_users_batch`](crate::ManagementClient::delete_users_batch): `POST /api/v3/delete-users-batch`.
@@ -8012,14 +8344,21 @@ impl DeleteUsersBatchRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteUsersBatch",
             read_only: false,
@@ -8054,7 +8393,7 @@ impl DeleteUsersBatchRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_identities`](crate::ManagementClient::get_user_identities): `GET /api/v3/get-user-identities`.
@@ -8104,14 +8443,24 @@ impl GetUserIdentitiesRequest {
     pub async fn send(self) -> Result<Vec<crate::types::IdentityDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::IdentityDto>>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<Vec<crate::types::IdentityDto>>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::IdentityDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserIdentities",
             read_only: true,
@@ -8138,7 +8487,7 @@ impl GetUserIdentitiesRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client.inner.send_enveloped::<Vec<crate::types::IdentityDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_roles`](crate::ManagementClient::get_user_roles): `GET /api/v3/get-user-roles`.
@@ -8195,14 +8544,21 @@ impl GetUserRolesRequest {
     pub async fn send(self) -> Result<crate::types::RolePagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::RolePagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::RolePagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::RolePagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserRoles",
             read_only: true,
@@ -8232,7 +8588,7 @@ impl GetUserRolesRequest {
         if let Some(value) = &namespace {
             request.query("namespace", value);
         }
-        client.inner.send_enveloped::<crate::types::RolePagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_principal_authentication_info`](crate::ManagementClient::get_user_principal_authentication_info): `GET /api/v3/get-user-principal-authentication-info`.
@@ -8284,7 +8640,7 @@ impl GetUserPrincipalAuthenticationInfoRequest {
     ) -> Result<crate::types::PrincipalAuthenticationInfoPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -8292,9 +8648,21 @@ impl GetUserPrincipalAuthenticationInfoRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::PrincipalAuthenticationInfoPagingDto>,
+        crate::runtime::ApiResponse<crate::types::PrincipalAuthenticationInfoPagingDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<
+                crate::types::PrincipalAuthenticationInfoPagingDto,
+            >(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserPrincipalAuthenticationInfo",
             read_only: true,
@@ -8321,12 +8689,7 @@ impl GetUserPrincipalAuthenticationInfoRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<
-                crate::types::PrincipalAuthenticationInfoPagingDto,
-            >(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::reset_user_principal_authentication_info`](crate::ManagementClient::reset_user_principal_authentication_info): `POST /api/v3/reset-user-principal-authentication-info`.
@@ -8368,14 +8731,21 @@ impl ResetUserPrincipalAuthenticationInfoRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "resetUserPrincipalAuthenticationInfo",
             read_only: false,
@@ -8400,7 +8770,7 @@ impl ResetUserPrincipalAuthenticationInfoRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_departments`](crate::ManagementClient::get_user_departments): `GET /api/v3/get-user-departments`.
@@ -8512,7 +8882,7 @@ impl GetUserDepartmentsRequest {
     ) -> Result<crate::types::UserDepartmentPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -8520,9 +8890,19 @@ impl GetUserDepartmentsRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::UserDepartmentPagingDto>,
+        crate::runtime::ApiResponse<crate::types::UserDepartmentPagingDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::UserDepartmentPagingDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserDepartments",
             read_only: true,
@@ -8586,10 +8966,7 @@ impl GetUserDepartmentsRequest {
         if let Some(value) = &order_by {
             request.query("orderBy", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<crate::types::UserDepartmentPagingDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::set_user_departments`](crate::ManagementClient::set_user_departments): `POST /api/v3/set-user-departments`.
@@ -8643,14 +9020,21 @@ impl SetUserDepartmentsRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "setUserDepartments",
             read_only: false,
@@ -8691,7 +9075,7 @@ impl SetUserDepartmentsRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_mfa_info`](crate::ManagementClient::get_user_mfa_info): `GET /api/v3/get-user-mfa-info`.
@@ -8741,14 +9125,24 @@ impl GetUserMfaInfoRequest {
     pub async fn send(self) -> Result<crate::types::UserMfaRespDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserMfaRespDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::UserMfaRespDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserMfaRespDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserMfaInfo",
             read_only: true,
@@ -8775,7 +9169,7 @@ impl GetUserMfaInfoRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::UserMfaRespDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_archived_users`](crate::ManagementClient::list_archived_users): `GET /api/v3/list-archived-users`.
@@ -8825,7 +9219,7 @@ impl ListArchivedUsersRequest {
     ) -> Result<crate::types::ArchivedUsersListPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -8833,9 +9227,19 @@ impl ListArchivedUsersRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::ArchivedUsersListPagingDto>,
+        crate::runtime::ApiResponse<crate::types::ArchivedUsersListPagingDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::ArchivedUsersListPagingDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listArchivedUsers",
             read_only: true,
@@ -8868,10 +9272,7 @@ impl ListArchivedUsersRequest {
         if let Some(value) = &start_at {
             request.query("startAt", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<crate::types::ArchivedUsersListPagingDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::kick_users`](crate::ManagementClient::kick_users): `POST /api/v3/kick-users`.
@@ -8925,14 +9326,21 @@ impl KickUsersRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "kickUsers",
             read_only: false,
@@ -8969,7 +9377,7 @@ impl KickUsersRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::is_user_exists`](crate::ManagementClient::is_user_exists): `POST /api/v3/is-user-exists`.
@@ -9020,14 +9428,24 @@ impl IsUserExistsRequest {
     pub async fn send(self) -> Result<crate::types::IsUserExistsDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsUserExistsDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::IsUserExistsDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsUserExistsDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "isUserExists",
             read_only: false,
@@ -9049,7 +9467,7 @@ impl IsUserExistsRequest {
             external_id,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsUserExistsDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_accessible_apps`](crate::ManagementClient::get_user_accessible_apps): `GET /api/v3/get-user-accessible-apps`.
@@ -9099,14 +9517,21 @@ impl GetUserAccessibleAppsRequest {
     pub async fn send(self) -> Result<Vec<crate::types::AppDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::AppDto>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::AppDto>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::AppDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserAccessibleApps",
             read_only: true,
@@ -9133,7 +9558,7 @@ impl GetUserAccessibleAppsRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client.inner.send_enveloped::<Vec<crate::types::AppDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_authorized_apps`](crate::ManagementClient::get_user_authorized_apps): `GET /api/v3/get-user-authorized-apps`.
@@ -9183,14 +9608,21 @@ impl GetUserAuthorizedAppsRequest {
     pub async fn send(self) -> Result<Vec<crate::types::AppDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::AppDto>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::AppDto>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::AppDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserAuthorizedApps",
             read_only: true,
@@ -9217,7 +9649,7 @@ impl GetUserAuthorizedAppsRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client.inner.send_enveloped::<Vec<crate::types::AppDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::has_any_role`](crate::ManagementClient::has_any_role): `POST /api/v3/has-any-role`.
@@ -9271,14 +9703,21 @@ impl HasAnyRoleRequest {
     pub async fn send(self) -> Result<crate::types::HasAnyRoleDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::HasAnyRoleDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::HasAnyRoleDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::HasAnyRoleDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "hasAnyRole",
             read_only: false,
@@ -9305,7 +9744,7 @@ impl HasAnyRoleRequest {
             options,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::HasAnyRoleDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_login_history`](crate::ManagementClient::get_user_login_history): `GET /api/v3/get-user-login-history`.
@@ -9403,7 +9842,7 @@ impl GetUserLoginHistoryRequest {
     ) -> Result<crate::types::UserLoginHistoryPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -9411,9 +9850,19 @@ impl GetUserLoginHistoryRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::UserLoginHistoryPagingDto>,
+        crate::runtime::ApiResponse<crate::types::UserLoginHistoryPagingDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::UserLoginHistoryPagingDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserLoginHistory",
             read_only: true,
@@ -9477,10 +9926,7 @@ impl GetUserLoginHistoryRequest {
         if let Some(value) = &limit {
             request.query("limit", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<crate::types::UserLoginHistoryPagingDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_loggedin_apps`](crate::ManagementClient::get_user_loggedin_apps): `GET /api/v3/get-user-loggedin-apps`.
@@ -9532,7 +9978,7 @@ impl GetUserLoggedinAppsRequest {
     ) -> Result<Vec<crate::types::UserLoggedInAppsDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -9540,9 +9986,19 @@ impl GetUserLoggedinAppsRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<Vec<crate::types::UserLoggedInAppsDto>>,
+        crate::runtime::ApiResponse<Vec<crate::types::UserLoggedInAppsDto>>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<Vec<crate::types::UserLoggedInAppsDto>>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserLoggedinApps",
             read_only: true,
@@ -9569,10 +10025,7 @@ impl GetUserLoggedinAppsRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<Vec<crate::types::UserLoggedInAppsDto>>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_loggedin_identities`](crate::ManagementClient::get_user_loggedin_identities): `GET /api/v3/get-user-logged-in-identities`.
@@ -9624,7 +10077,7 @@ impl GetUserLoggedinIdentitiesRequest {
     ) -> Result<Vec<crate::types::UserLoggedInIdentitiesDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -9632,9 +10085,19 @@ impl GetUserLoggedinIdentitiesRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<Vec<crate::types::UserLoggedInIdentitiesDto>>,
+        crate::runtime::ApiResponse<Vec<crate::types::UserLoggedInIdentitiesDto>>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<Vec<crate::types::UserLoggedInIdentitiesDto>>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserLoggedinIdentities",
             read_only: true,
@@ -9661,10 +10124,7 @@ impl GetUserLoggedinIdentitiesRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<Vec<crate::types::UserLoggedInIdentitiesDto>>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::resign_user`](crate::ManagementClient::resign_user): `POST /api/v3/resign-user`.
@@ -9717,14 +10177,24 @@ impl ResignUserRequest {
     pub async fn send(self) -> Result<crate::types::ResignUserDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::ResignUserDataDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::ResignUserDataDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::ResignUserDataDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "resignUser",
             read_only: false,
@@ -9745,7 +10215,7 @@ impl ResignUserRequest {
             user_id_type,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::ResignUserDataDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::resign_user_batch`](crate::ManagementClient::resign_user_batch): `POST /api/v3/resign-user-batch`.
@@ -9801,14 +10271,24 @@ impl ResignUserBatchRequest {
     pub async fn send(self) -> Result<crate::types::ResignUserDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::ResignUserDataDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::ResignUserDataDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::ResignUserDataDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "resignUserBatch",
             read_only: false,
@@ -9843,7 +10323,7 @@ impl ResignUserBatchRequest {
             user_id_type,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::ResignUserDataDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_authorized_resources`](crate::ManagementClient::get_user_authorized_resources): `GET /api/v3/get-user-authorized-resources`.
@@ -9912,7 +10392,7 @@ impl GetUserAuthorizedResourcesRequest {
     ) -> Result<crate::types::AuthorizedResourcePagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -9920,9 +10400,19 @@ impl GetUserAuthorizedResourcesRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::AuthorizedResourcePagingDto>,
+        crate::runtime::ApiResponse<crate::types::AuthorizedResourcePagingDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::AuthorizedResourcePagingDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserAuthorizedResources",
             read_only: true,
@@ -9955,10 +10445,7 @@ impl GetUserAuthorizedResourcesRequest {
         if let Some(value) = &resource_type {
             request.query("resourceType", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<crate::types::AuthorizedResourcePagingDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::check_session_status`](crate::ManagementClient::check_session_status): `POST /api/v3/check-session-status`.
@@ -10001,7 +10488,7 @@ impl CheckSessionStatusRequest {
     ) -> Result<crate::types::CheckSessionStatusDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -10009,9 +10496,19 @@ impl CheckSessionStatusRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::CheckSessionStatusDataDto>,
+        crate::runtime::ApiResponse<crate::types::CheckSessionStatusDataDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::CheckSessionStatusDataDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "checkSessionStatus",
             read_only: false,
@@ -10041,10 +10538,7 @@ impl CheckSessionStatusRequest {
             app_id,
         };
         request.json(&body);
-        client
-            .inner
-            .send_enveloped::<crate::types::CheckSessionStatusDataDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::import_otp`](crate::ManagementClient::import_otp): `POST /api/v3/import-otp`.
@@ -10076,12 +10570,21 @@ impl ImportOtpRequest {
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
-    pub async fn send_with_meta(self) -> Result<crate::ApiResponse<()>, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped_status(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "importOtp",
             read_only: false,
@@ -10101,7 +10604,7 @@ impl ImportOtpRequest {
             list,
         };
         request.json(&body);
-        client.inner.send_enveloped_status(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_otp_secret_by_user`](crate::ManagementClient::get_otp_secret_by_user): `GET /api/v3/get-otp-secret-by-user`.
@@ -10151,14 +10654,24 @@ impl GetOtpSecretByUserRequest {
     pub async fn send(self) -> Result<crate::types::OtpSecretRespDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::OtpSecretRespDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::OtpSecretRespDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::OtpSecretRespDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getOtpSecretByUser",
             read_only: true,
@@ -10185,7 +10698,7 @@ impl GetOtpSecretByUserRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::OtpSecretRespDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_password_ciphertext`](crate::ManagementClient::get_user_password_ciphertext): `POST /api/v3/get-user-password-ciphertext`.
@@ -10240,7 +10753,7 @@ impl GetUserPasswordCiphertextRequest {
     ) -> Result<crate::types::GetUserPasswordCiphertextDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -10248,9 +10761,19 @@ impl GetUserPasswordCiphertextRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::GetUserPasswordCiphertextDataDto>,
+        crate::runtime::ApiResponse<crate::types::GetUserPasswordCiphertextDataDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::GetUserPasswordCiphertextDataDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserPasswordCiphertext",
             read_only: false,
@@ -10275,10 +10798,7 @@ impl GetUserPasswordCiphertextRequest {
             user_id_type,
         };
         request.json(&body);
-        client
-            .inner
-            .send_enveloped::<crate::types::GetUserPasswordCiphertextDataDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::link_identity`](crate::ManagementClient::link_identity): `POST /api/v3/link-identity`.
@@ -10342,14 +10862,24 @@ impl LinkIdentityRequest {
     pub async fn send(self) -> Result<crate::types::LinkIdentityDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::LinkIdentityDataDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::LinkIdentityDataDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::LinkIdentityDataDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "linkIdentity",
             read_only: false,
@@ -10387,7 +10917,7 @@ impl LinkIdentityRequest {
             is_social,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::LinkIdentityDataDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::unlink_identity`](crate::ManagementClient::unlink_identity): `POST /api/v3/unlink-identity`.
@@ -10444,14 +10974,24 @@ impl UnlinkIdentityRequest {
     ) -> Result<crate::types::UnlinkIdentityDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UnlinkIdentityDataDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::UnlinkIdentityDataDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UnlinkIdentityDataDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "unlinkIdentity",
             read_only: false,
@@ -10483,7 +11023,7 @@ impl UnlinkIdentityRequest {
             is_social,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::UnlinkIdentityDataDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::set_users_mfa_status`](crate::ManagementClient::set_users_mfa_status): `POST /api/v3/set-mfa-status`.
@@ -10548,14 +11088,21 @@ impl SetUsersMfaStatusRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "setUsersMfaStatus",
             read_only: false,
@@ -10586,7 +11133,7 @@ impl SetUsersMfaStatusRequest {
             mfa_trigger_data,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_mfa_status`](crate::ManagementClient::get_user_mfa_status): `GET /api/v3/get-mfa-status`.
@@ -10636,14 +11183,24 @@ impl GetUserMfaStatusRequest {
     pub async fn send(self) -> Result<crate::types::GetMfaInfoDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::GetMfaInfoDataDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::GetMfaInfoDataDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::GetMfaInfoDataDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserMfaStatus",
             read_only: true,
@@ -10670,7 +11227,7 @@ impl GetUserMfaStatusRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::GetMfaInfoDataDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_user_sync_relations`](crate::ManagementClient::get_user_sync_relations): `GET /api/v3/get-user-sync-relations`.
@@ -10722,7 +11279,7 @@ impl GetUserSyncRelationsRequest {
     ) -> Result<Vec<crate::types::UserSyncRelationDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -10730,9 +11287,19 @@ impl GetUserSyncRelationsRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<Vec<crate::types::UserSyncRelationDto>>,
+        crate::runtime::ApiResponse<Vec<crate::types::UserSyncRelationDto>>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<Vec<crate::types::UserSyncRelationDto>>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getUserSyncRelations",
             read_only: true,
@@ -10759,10 +11326,7 @@ impl GetUserSyncRelationsRequest {
         if let Some(value) = &user_id_type {
             request.query("userIdType", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<Vec<crate::types::UserSyncRelationDto>>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_user_sync_relations`](crate::ManagementClient::delete_user_sync_relations): `POST /api/v3/delete-user-sync-relations`.
@@ -10835,14 +11399,21 @@ impl DeleteUserSyncRelationsRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteUserSyncRelations",
             read_only: false,
@@ -10873,7 +11444,7 @@ impl DeleteUserSyncRelationsRequest {
             provider,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_group`](crate::ManagementClient::get_group): `GET /api/v3/get-group`.
@@ -10912,14 +11483,21 @@ impl GetGroupRequest {
     pub async fn send(self) -> Result<crate::types::GroupDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::GroupDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::GroupDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::GroupDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getGroup",
             read_only: true,
@@ -10942,7 +11520,7 @@ impl GetGroupRequest {
         if let Some(value) = &with_custom_data {
             request.query("withCustomData", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::GroupDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_groups`](crate::ManagementClient::list_groups): `GET /api/v3/list-groups`.
@@ -11013,14 +11591,24 @@ impl ListGroupsRequest {
     pub async fn send(self) -> Result<crate::types::GroupPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::GroupPagingDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::GroupPagingDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::GroupPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listGroups",
             read_only: true,
@@ -11057,7 +11645,7 @@ impl ListGroupsRequest {
         if let Some(value) = &flat_custom_data {
             request.query("flatCustomData", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::GroupPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_all_groups`](crate::ManagementClient::get_all_groups): `GET /api/v3/get-all-groups`.
@@ -11096,14 +11684,21 @@ impl GetAllGroupsRequest {
     pub async fn send(self) -> Result<Vec<crate::types::GroupDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::GroupDto>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::GroupDto>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::GroupDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getAllGroups",
             read_only: true,
@@ -11124,7 +11719,7 @@ impl GetAllGroupsRequest {
         if let Some(value) = &with_custom_data {
             request.query("withCustomData", &value.to_string());
         }
-        client.inner.send_enveloped::<Vec<crate::types::GroupDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_group`](crate::ManagementClient::create_group): `POST /api/v3/create-group`.
@@ -11193,14 +11788,21 @@ impl CreateGroupRequest {
     pub async fn send(self) -> Result<crate::types::GroupDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::GroupDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::GroupDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::GroupDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createGroup",
             read_only: false,
@@ -11239,7 +11841,7 @@ impl CreateGroupRequest {
             custom_data,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::GroupDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_or_update_group`](crate::ManagementClient::create_or_update_group): `POST /api/v3/create-or-update-group`.
@@ -11300,7 +11902,7 @@ impl CreateOrUpdateGroupRequest {
     ) -> Result<crate::types::CreateOrUpdateGroupDataDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -11308,9 +11910,19 @@ impl CreateOrUpdateGroupRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::CreateOrUpdateGroupDataDto>,
+        crate::runtime::ApiResponse<crate::types::CreateOrUpdateGroupDataDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::CreateOrUpdateGroupDataDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createOrUpdateGroup",
             read_only: false,
@@ -11352,10 +11964,7 @@ impl CreateOrUpdateGroupRequest {
             type_,
         };
         request.json(&body);
-        client
-            .inner
-            .send_enveloped::<crate::types::CreateOrUpdateGroupDataDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_groups_batch`](crate::ManagementClient::create_groups_batch): `POST /api/v3/create-groups-batch`.
@@ -11387,14 +11996,21 @@ impl CreateGroupsBatchRequest {
     pub async fn send(self) -> Result<Vec<crate::types::GroupDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::GroupDto>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::GroupDto>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::GroupDto>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createGroupsBatch",
             read_only: false,
@@ -11428,7 +12044,7 @@ impl CreateGroupsBatchRequest {
             list,
         };
         request.json(&body);
-        client.inner.send_enveloped::<Vec<crate::types::GroupDto>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_group`](crate::ManagementClient::update_group): `POST /api/v3/update-group`.
@@ -11493,14 +12109,21 @@ impl UpdateGroupRequest {
     pub async fn send(self) -> Result<crate::types::GroupDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::GroupDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::GroupDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::GroupDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateGroup",
             read_only: false,
@@ -11529,7 +12152,7 @@ impl UpdateGroupRequest {
             custom_data,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::GroupDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_groups_batch`](crate::ManagementClient::delete_groups_batch): `POST /api/v3/delete-groups-batch`.
@@ -11561,14 +12184,21 @@ impl DeleteGroupsBatchRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteGroupsBatch",
             read_only: false,
@@ -11602,7 +12232,7 @@ impl DeleteGroupsBatchRequest {
             code_list,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::add_group_members`](crate::ManagementClient::add_group_members): `POST /api/v3/add-group-members`.
@@ -11646,14 +12276,21 @@ impl AddGroupMembersRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "addGroupMembers",
             read_only: false,
@@ -11693,7 +12330,7 @@ impl AddGroupMembersRequest {
             user_ids,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::remove_group_members`](crate::ManagementClient::remove_group_members): `POST /api/v3/remove-group-members`.
@@ -11737,14 +12374,21 @@ impl RemoveGroupMembersRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "removeGroupMembers",
             read_only: false,
@@ -11784,7 +12428,7 @@ impl RemoveGroupMembersRequest {
             user_ids,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_group_members`](crate::ManagementClient::list_group_members): `GET /api/v3/list-group-members`.
@@ -11861,14 +12505,21 @@ impl ListGroupMembersRequest {
     pub async fn send(self) -> Result<crate::types::UserPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listGroupMembers",
             read_only: true,
@@ -11915,7 +12566,7 @@ impl ListGroupMembersRequest {
         if let Some(value) = &with_department_ids {
             request.query("withDepartmentIds", &value.to_string());
         }
-        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_group_authorized_resources`](crate::ManagementClient::get_group_authorized_resources): `GET /api/v3/get-group-authorized-resources`.
@@ -11966,7 +12617,7 @@ impl GetGroupAuthorizedResourcesRequest {
     ) -> Result<Vec<crate::types::AuthorizedResourceDto>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -11974,9 +12625,19 @@ impl GetGroupAuthorizedResourcesRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<Vec<crate::types::AuthorizedResourceDto>>,
+        crate::runtime::ApiResponse<Vec<crate::types::AuthorizedResourceDto>>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<Vec<crate::types::AuthorizedResourceDto>>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getGroupAuthorizedResources",
             read_only: true,
@@ -12006,10 +12667,7 @@ impl GetGroupAuthorizedResourcesRequest {
         if let Some(value) = &resource_type {
             request.query("resourceType", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<Vec<crate::types::AuthorizedResourceDto>>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_role`](crate::ManagementClient::get_role): `GET /api/v3/get-role`.
@@ -12048,14 +12706,21 @@ impl GetRoleRequest {
     pub async fn send(self) -> Result<crate::types::RoleDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::RoleDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::RoleDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::RoleDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getRole",
             read_only: true,
@@ -12078,7 +12743,7 @@ impl GetRoleRequest {
         if let Some(value) = &namespace {
             request.query("namespace", value);
         }
-        client.inner.send_enveloped::<crate::types::RoleDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::assign_role`](crate::ManagementClient::assign_role): `POST /api/v3/assign-role`.
@@ -12143,14 +12808,21 @@ impl AssignRoleRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "assignRole",
             read_only: false,
@@ -12189,7 +12861,7 @@ impl AssignRoleRequest {
             targets,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::assign_role_batch`](crate::ManagementClient::assign_role_batch): `POST /api/v3/assign-role-batch`.
@@ -12236,14 +12908,21 @@ impl AssignRoleBatchRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "assignRoleBatch",
             read_only: false,
@@ -12293,7 +12972,7 @@ impl AssignRoleBatchRequest {
             targets,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::revoke_role`](crate::ManagementClient::revoke_role): `POST /api/v3/revoke-role`.
@@ -12344,14 +13023,21 @@ impl RevokeRoleRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "revokeRole",
             read_only: false,
@@ -12388,7 +13074,7 @@ impl RevokeRoleRequest {
             targets,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::revoke_role_batch`](crate::ManagementClient::revoke_role_batch): `POST /api/v3/revoke-role-batch`.
@@ -12435,14 +13121,21 @@ impl RevokeRoleBatchRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "revokeRoleBatch",
             read_only: false,
@@ -12492,7 +13185,7 @@ impl RevokeRoleBatchRequest {
             targets,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::get_role_authorized_resources`](crate::ManagementClient::get_role_authorized_resources): `GET /api/v3/get-role-authorized-resources`.
@@ -12543,7 +13236,7 @@ impl GetRoleAuthorizedResourcesRequest {
     ) -> Result<crate::types::RoleAuthorizedResourcePagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -12551,9 +13244,19 @@ impl GetRoleAuthorizedResourcesRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::RoleAuthorizedResourcePagingDto>,
+        crate::runtime::ApiResponse<crate::types::RoleAuthorizedResourcePagingDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::RoleAuthorizedResourcePagingDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getRoleAuthorizedResources",
             read_only: true,
@@ -12583,10 +13286,7 @@ impl GetRoleAuthorizedResourcesRequest {
         if let Some(value) = &resource_type {
             request.query("resourceType", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<crate::types::RoleAuthorizedResourcePagingDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_role_members`](crate::ManagementClient::list_role_members): `GET /api/v3/list-role-members`.
@@ -12670,14 +13370,21 @@ impl ListRoleMembersRequest {
     pub async fn send(self) -> Result<crate::types::UserPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::UserPagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listRoleMembers",
             read_only: true,
@@ -12728,7 +13435,7 @@ impl ListRoleMembersRequest {
         if let Some(value) = &namespace {
             request.query("namespace", value);
         }
-        client.inner.send_enveloped::<crate::types::UserPagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_role_departments`](crate::ManagementClient::list_role_departments): `GET /api/v3/list-role-departments`.
@@ -12787,7 +13494,7 @@ impl ListRoleDepartmentsRequest {
     ) -> Result<crate::types::RoleDepartmentListPagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
@@ -12795,9 +13502,19 @@ impl ListRoleDepartmentsRequest {
     pub async fn send_with_meta(
         self,
     ) -> Result<
-        crate::ApiResponse<crate::types::RoleDepartmentListPagingDto>,
+        crate::runtime::ApiResponse<crate::types::RoleDepartmentListPagingDto>,
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::RoleDepartmentListPagingDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listRoleDepartments",
             read_only: true,
@@ -12830,10 +13547,7 @@ impl ListRoleDepartmentsRequest {
         if let Some(value) = &limit {
             request.query("limit", &value.to_string());
         }
-        client
-            .inner
-            .send_enveloped::<crate::types::RoleDepartmentListPagingDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_role`](crate::ManagementClient::create_role): `POST /api/v3/create-role`.
@@ -12895,14 +13609,21 @@ impl CreateRoleRequest {
     pub async fn send(self) -> Result<crate::types::RoleDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::RoleDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::RoleDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::RoleDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createRole",
             read_only: false,
@@ -12926,7 +13647,7 @@ impl CreateRoleRequest {
             disable_time,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::RoleDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_roles`](crate::ManagementClient::list_roles): `GET /api/v3/list-roles`.
@@ -12983,14 +13704,21 @@ impl ListRolesRequest {
     pub async fn send(self) -> Result<crate::types::RolePagingDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::RolePagingDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::RolePagingDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::RolePagingDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listRoles",
             read_only: true,
@@ -13013,7 +13741,7 @@ impl ListRolesRequest {
         if let Some(value) = &namespace {
             request.query("namespace", value);
         }
-        client.inner.send_enveloped::<crate::types::RolePagingDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_roles_batch`](crate::ManagementClient::delete_roles_batch): `POST /api/v3/delete-roles-batch`.
@@ -13057,14 +13785,21 @@ impl DeleteRolesBatchRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteRolesBatch",
             read_only: false,
@@ -13099,7 +13834,7 @@ impl DeleteRolesBatchRequest {
             namespace,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_roles_batch`](crate::ManagementClient::create_roles_batch): `POST /api/v3/create-roles-batch`.
@@ -13131,14 +13866,21 @@ impl CreateRolesBatchRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createRolesBatch",
             read_only: false,
@@ -13172,7 +13914,7 @@ impl CreateRolesBatchRequest {
             list,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::update_role`](crate::ManagementClient::update_role): `POST /api/v3/update-role`.
@@ -13252,14 +13994,21 @@ impl UpdateRoleRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateRole",
             read_only: false,
@@ -13304,7 +14053,7 @@ impl UpdateRoleRequest {
             disable_time,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_roles`](crate::ManagementClient::delete_roles): `POST /api/v3/multiple-namespace-delete-roles-batch`.
@@ -13336,14 +14085,21 @@ impl DeleteRolesRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteRoles",
             read_only: false,
@@ -13377,7 +14133,7 @@ impl DeleteRolesRequest {
             role_list,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::check_params_namespace`](crate::ManagementClient::check_params_namespace): `POST /api/v3/check-role-params`.
@@ -13427,14 +14183,27 @@ impl CheckParamsNamespaceRequest {
     ) -> Result<crate::types::CheckRoleParamsRespDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::CheckRoleParamsRespDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::CheckRoleParamsRespDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::CheckRoleParamsRespDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "checkParamsNamespace",
             read_only: false,
@@ -13465,10 +14234,7 @@ impl CheckParamsNamespaceRequest {
             name,
         };
         request.json(&body);
-        client
-            .inner
-            .send_enveloped::<crate::types::CheckRoleParamsRespDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::list_role_assignments`](crate::ManagementClient::list_role_assignments): `GET /api/v3/list-role-assignments`.
@@ -13544,14 +14310,24 @@ impl ListRoleAssignmentsRequest {
     pub async fn send(self) -> Result<crate::types::RoleListPageDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::RoleListPageDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::RoleListPageDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::RoleListPageDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listRoleAssignments",
             read_only: true,
@@ -13600,7 +14376,7 @@ impl ListRoleAssignmentsRequest {
                 request.query("targetType", &value.to_string());
             }
         }
-        client.inner.send_enveloped::<crate::types::RoleListPageDto>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::create_admin_role`](crate::ManagementClient::create_admin_role): `POST /api/v3/create-admin-role`.
@@ -13650,14 +14426,27 @@ impl CreateAdminRoleRequest {
     ) -> Result<crate::types::CheckRoleParamsRespDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::CheckRoleParamsRespDto>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::CheckRoleParamsRespDto>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_enveloped::<crate::types::CheckRoleParamsRespDto>(request)
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createAdminRole",
             read_only: false,
@@ -13688,10 +14477,7 @@ impl CreateAdminRoleRequest {
             description,
         };
         request.json(&body);
-        client
-            .inner
-            .send_enveloped::<crate::types::CheckRoleParamsRespDto>(request)
-            .await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ManagementClient::delete_admin_roles_batch`](crate::ManagementClient::delete_admin_roles_batch): `POST /api/v3/delete-admin-roles`.
@@ -13723,14 +14509,21 @@ impl DeleteAdminRolesBatchRequest {
     pub async fn send(self) -> Result<crate::types::IsSuccessDto, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::IsSuccessDto>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ManagementClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteAdminRolesBatch",
             read_only: false,
@@ -13764,7 +14557,7 @@ impl DeleteAdminRolesBatchRequest {
             code_list,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::IsSuccessDto>(request).await
+        Ok((client, request))
     }
 }
 impl GetUserBatchRequest {

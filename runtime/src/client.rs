@@ -183,9 +183,14 @@ impl Request {
 
     /// Adds the file part `name` holding `blob` to a `multipart/form-data` body (which it
     /// starts if the body is anything else), with the blob's file name when it has one and its
-    /// content type (default `application/octet-stream`).
-    pub fn part_blob(&mut self, name: &str, blob: Blob) {
-        let content_type = Cow::Owned(blob.content_type.unwrap_or_else(|| "application/octet-stream".to_owned()));
+    /// content type, else `content_type` (the spec's `encoding.contentType`), else
+    /// `application/octet-stream`.
+    pub fn part_blob(&mut self, name: &str, blob: Blob, content_type: Option<&'static str>) {
+        let content_type = match (blob.content_type, content_type) {
+            (Some(own), _) => Cow::Owned(own),
+            (None, Some(declared)) => Cow::Borrowed(declared),
+            (None, None) => Cow::Borrowed("application/octet-stream"),
+        };
         let mut parts = self.take_parts();
         parts.push(Part { name: name.to_owned(), file_name: blob.file_name, content_type: Some(content_type), data: blob.data });
         self.body = Some(Payload::Multipart(parts));

@@ -130,6 +130,16 @@ pub(crate) fn header(value: &Value, style: Style, explode: bool) -> Option<Strin
     Some(joined).filter(|text| !text.is_empty())
 }
 
+/// The text of a path parameter's `value`: `Simple` (arrays comma-joined, objects `k,v,k,v` or
+/// with `explode` `k=v,k=v`) or, for [`Style::Json`], its JSON text. Generated builders use it
+/// for path parameters that are not single values.
+pub fn style_text<T: serde::Serialize + ?Sized>(value: &T, style: Style, explode: bool) -> String {
+    match serde_json::to_value(value) {
+        Ok(value) => header(&value, style, explode).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +154,13 @@ mod tests {
     fn expect(found: Vec<(String, String)>, expected: &[(&str, &str)]) {
         let expected: Vec<(String, String)> = expected.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn path_text_is_simple_or_json() {
+        assert_eq!(style_text(&json!(["a", 1]), Style::Simple, false), "a,1");
+        assert_eq!(style_text(&json!({"k": "v"}), Style::Simple, true), "k=v");
+        assert_eq!(style_text(&json!({"k": "v"}), Style::Json, false), "{\"k\":\"v\"}");
     }
 
     #[test]

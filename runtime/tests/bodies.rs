@@ -280,8 +280,8 @@ async fn multipart_bodies() {
         request.part("list", &json!([{"x": 1}]), Some("application/vnd.list+json"));
         request.part("note", "hi", Some("text/plain"));
         request.part("absent", &None::<String>, None);
-        request.part_blob("photo", Blob::from(vec![0u8, 1, 2]).file_name("p\"1\r\n.png").content_type("image/png"));
-        request.part_blob("raw", Blob::from("x"));
+        request.part_blob("photo", Blob::from(vec![0u8, 1, 2]).file_name("p\"1\r\n.png").content_type("image/png"), None);
+        request.part_blob("raw", Blob::from("x"), None);
         send(&client, request).await;
 
         let mut request = client.request(write("submit"), Method::POST, &["submit"]);
@@ -331,7 +331,7 @@ async fn a_multipart_body_with_a_streamed_part() {
         server.mock::<(), NoContent>("submit").respond();
         let mut request = client.request(write("submit"), Method::POST, &["submit"]);
         request.part("name", "report", None);
-        request.part_blob("file", Blob::stream(Chunks::of(&["first,", "", "second"])).file_name("r.csv").content_type("text/csv"));
+        request.part_blob("file", Blob::stream(Chunks::of(&["first,", "", "second"])).file_name("r.csv").content_type("text/csv"), Some("text/plain"));
         request.part("after", "z", None);
         send(&client, request).await;
 

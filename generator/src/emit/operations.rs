@@ -15,13 +15,60 @@ pub fn emit(plan: &Plan) -> TokenStream {
     let methods = plan.operations.iter().map(|op| client_method(plan, op));
     let checks = Checks::new(plan.api);
     let builders = plan.operations.iter().map(|op| builder(plan, &checks, op));
+    let answers = plan.operations.iter().filter_map(|op| answer_enum(plan, op));
     quote! {
         //! One request builder per operation of the spec; start one from a client method.
         impl crate::#client {
             #(#methods)*
         }
         #(#builders)*
+        #(#answers)*
     }
+}
+
+/// The enum of an operation's success answers, when they differ per status.
+fn answer_enum(plan: &Plan, op: &OpPlan) -> Option<TokenStream> {
+    let name = op.op.answer_enum.as_deref()?;
+    let prefix = types_prefix();
+    let variants = op.op.success.iter().map(|a| {
+        let mut lines = vec![match a.status {
+            StatusKey::Code(c) => format!("`{c}`"),
+            StatusKey::Range(r) => format!("`{r}XX`"),
+            StatusKey::Default => "`default`".to_owned(),
+        }];
+        if let Some(description) = &a.description {
+            let text = doc_lines(description).join(" ");
+            if !text.is_empty() {
+                lines[0].push_str(": ");
+                lines[0].push_str(&text);
+            }
+        }
+        let docs = lines_to_attrs(&lines);
+        let variant = ident(&a.variant);
+        let payload = match &a.payload {
+            Payload::Json(ty) => Some(rust_type(ty, &prefix)),
+            Payload::Text => Some(quote!(String)),
+            Payload::Binary => Some(quote!(crate::runtime::Bytes)),
+            Payload::Empty => None,
+        };
+        match payload {
+            Some(ty) => quote!(#docs #variant(#ty),),
+            None => quote!(#docs #variant,),
+        }
+    });
+    let docs = lines_to_attrs(&[format!(
+        "The successful answers of [`{client}::{method}`](crate::{client}::{method}), by HTTP status.",
+        client = plan.client.name,
+        method = op.op.name
+    )]);
+    let name = ident(name);
+    Some(quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
 }
 
 fn operation_docs(op: &OpPlan) -> Vec<String> {
@@ -444,16 +491,13 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
         }
     }
     let meta_docs = lines_to_attrs(&meta_lines);
-    let destructure = if field_names.is_empty() {
-        quote!(let Self { client } = self;)
-    } else {
-        quote!(let Self { client, #(#field_names),* } = self;)
-    };
     let choice_field = op.op.body.as_ref().filter(|b| !b.alternatives.is_empty()).map(|b| ident(&b.choice));
-    let (choice_decl, choice_init, choice_destructure) = match &choice_field {
-        Some(choice) => (quote!(#choice: Option<&'static str>,), quote!(#choice: None,), quote!(let #choice = self.#choice;)),
-        None => (quote!(), quote!(), quote!()),
+    let (choice_decl, choice_init) = match &choice_field {
+        Some(choice) => (quote!(#choice: Option<&'static str>,), quote!(#choice: None,)),
+        None => (quote!(), quote!()),
     };
+    let choice_name = choice_field.iter();
+    let destructure = quote!(let Self { client, #(#choice_name,)* #(#field_names),* } = self;);
     let alternatives = op.op.body.iter().flat_map(|b| b.alternatives.iter().map(move |a| (b, a))).map(|(b, a)| {
         let method = ident(&a.method);
         let choice = ident(&b.choice);
@@ -516,7 +560,6 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
                     authenticated: #authenticated,
                     sensitive: #sensitive,
                 };
-                #choice_destructure
                 #destructure
                 #(#unwrap_required)*
                 #(#checks)*
@@ -631,16 +674,14 @@ fn is_struct_like(api: &Api, ty: &TypeRef) -> bool {
 fn field_push(body: &crate::model::Body, kind: BodyKind, input: &Input, request: &proc_macro2::Ident) -> TokenStream {
     let wire = input.wire;
     let encoding = body.encodings.iter().find(|e| e.property == wire);
+    let content_type = match encoding.and_then(|e| e.content_type.as_deref()) {
+        Some(ct) => quote!(Some(#ct)),
+        None => quote!(None),
+    };
     match (kind, input.carrier) {
-        (BodyKind::Multipart, Carrier::Blob) => quote!(#request.part_blob(#wire, value);),
-        (BodyKind::Multipart, Carrier::Blobs) => quote!(for blob in value { #request.part_blob(#wire, blob); }),
-        (BodyKind::Multipart, _) => {
-            let content_type = match encoding.and_then(|e| e.content_type.as_deref()) {
-                Some(ct) => quote!(Some(#ct)),
-                None => quote!(None),
-            };
-            quote!(#request.part(#wire, &value, #content_type);)
-        }
+        (BodyKind::Multipart, Carrier::Blob) => quote!(#request.part_blob(#wire, value, #content_type);),
+        (BodyKind::Multipart, Carrier::Blobs) => quote!(for blob in value { #request.part_blob(#wire, blob, #content_type); }),
+        (BodyKind::Multipart, _) => quote!(#request.part(#wire, &value, #content_type);),
         _ => {
             let (style, explode) = encoding.map_or((ParamStyle::Form, true), |e| (e.style, e.explode));
             let style = runtime_style(style);

@@ -156,8 +156,17 @@ fn whole(value: f64, int32: bool, what: &str) -> Result<u64, String> {
     Ok(value as u64)
 }
 
+/// Paging and batches send copies of one request: uploads (streams) cannot be copied.
+fn check_repeatable(op: &OpPlan) -> Result<(), String> {
+    match op.inputs.iter().find(|i| matches!(i.carrier, super::Carrier::Blob | super::Carrier::Blobs)) {
+        Some(input) => Err(format!("its input {:?} is an upload, which cannot be sent more than once", input.wire)),
+        None => Ok(()),
+    }
+}
+
 pub(super) fn paged<'a>(api: &'a Api, op: &OpPlan<'a>, paging: &'a Paging) -> Result<PagingPlan<'a>, String> {
     check_names(op, &PAGING_METHODS)?;
+    check_repeatable(op)?;
     let page = input_path(api, op, "page", &paging.page)?;
     let limit = input_path(api, op, "limit", &paging.limit)?;
     let (page_ty, page_int32) = integer(api, &page, "page", &paging.page)?;
@@ -205,6 +214,7 @@ pub(super) fn paged<'a>(api: &'a Api, op: &OpPlan<'a>, paging: &'a Paging) -> Re
 
 pub(super) fn batched<'a>(api: &'a Api, op: &OpPlan<'a>, batch: &Batch) -> Result<BatchPlan<'a>, String> {
     check_names(op, &BATCH_METHODS)?;
+    check_repeatable(op)?;
     let input = op.inputs.iter().find(|i| i.wire == batch.parameter).ok_or_else(|| {
         let known: Vec<&str> = op.inputs.iter().map(|i| i.wire).collect();
         format!("{:?} is not a parameter or body field of the operation (it has: {})", batch.parameter, known.join(", "))

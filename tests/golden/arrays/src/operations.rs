@@ -72,12 +72,42 @@ impl GetMatrixRequest {
     fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Matrix, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::Matrix, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Matrix>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Matrix>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getMatrix",
             read_only: true,
@@ -88,7 +118,7 @@ impl GetMatrixRequest {
         let request = client
             .inner
             .request(CALL, crate::runtime::Method::GET, &["matrix"]);
-        client.inner.send_json::<crate::types::Matrix>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::list_points`](crate::Client::list_points): `GET /points`.
@@ -107,12 +137,42 @@ impl ListPointsRequest {
         self.near = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<Vec<crate::types::Point>, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<Vec<crate::types::Point>, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<Vec<crate::types::Point>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<Vec<crate::types::Point>>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listPoints",
             read_only: true,
@@ -128,7 +188,7 @@ impl ListPointsRequest {
                 request.query("near", &value.to_string());
             }
         }
-        client.inner.send_json::<Vec<crate::types::Point>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::replace_tags`](crate::Client::replace_tags): `PUT /tags`.
@@ -149,14 +209,47 @@ impl ReplaceTagsRequest {
         self.body = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(
+        self,
+    ) -> Result<Vec<crate::types::ReplaceTagsResponseItem>, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(
+    pub async fn send_with_meta(
         self,
-    ) -> Result<Vec<crate::types::ReplaceTagsResponseItem>, crate::Error> {
+    ) -> Result<
+        crate::runtime::Response<Vec<crate::types::ReplaceTagsResponseItem>>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<Vec<crate::types::ReplaceTagsResponseItem>>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "replaceTags",
             read_only: false,
@@ -172,10 +265,10 @@ impl ReplaceTagsRequest {
         let mut request = client
             .inner
             .request(CALL, crate::runtime::Method::PUT, &["tags"]);
-        request.json(&body);
-        client
-            .inner
-            .send_json::<Vec<crate::types::ReplaceTagsResponseItem>>(request)
-            .await
+        {
+            let value = body;
+            request.json(&value);
+        }
+        Ok((client, request))
     }
 }

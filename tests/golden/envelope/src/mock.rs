@@ -32,7 +32,7 @@
 //! # });
 //! ```
 pub use crate::runtime::mock::{
-    Enveloped, EnvelopedEmpty, Json, Mock, NoContent, ReceivedRequest, TypedRequest,
+    Enveloped, EnvelopedEmpty, Json, Mock, NoContent, Raw, ReceivedRequest, TypedRequest,
 };
 /// The API's operations, as the mock server tells requests apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -117,14 +117,21 @@ impl GetThingRequest {
     pub async fn send(self) -> Result<crate::types::Thing, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Thing>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Thing>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Thing>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ThingsClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getThing",
             read_only: true,
@@ -140,7 +147,7 @@ impl GetThingRequest {
         let request = client
             .inner
             .request(CALL, crate::runtime::Method::GET, &["things", &id.to_string()]);
-        client.inner.send_enveloped::<crate::types::Thing>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ThingsClient::delete_thing`](crate::ThingsClient::delete_thing): `DELETE /things/{id}`.
@@ -169,12 +176,21 @@ impl DeleteThingRequest {
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
-    pub async fn send_with_meta(self) -> Result<crate::ApiResponse<()>, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped_status(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ThingsClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "deleteThing",
             read_only: false,
@@ -190,7 +206,7 @@ impl DeleteThingRequest {
         let request = client
             .inner
             .request(CALL, crate::runtime::Method::DELETE, &["things", &id.to_string()]);
-        client.inner.send_enveloped_status(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ThingsClient::search_things`](crate::ThingsClient::search_things): `POST /things/search`.
@@ -233,14 +249,21 @@ impl SearchThingsRequest {
     pub async fn send(self) -> Result<Vec<crate::types::Thing>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::Thing>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::Thing>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::Thing>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ThingsClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "searchThings",
             read_only: true,
@@ -256,7 +279,7 @@ impl SearchThingsRequest {
             order,
         };
         request.json(&body);
-        client.inner.send_enveloped::<Vec<crate::types::Thing>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`ThingsClient::batch_get_things`](crate::ThingsClient::batch_get_things): `POST /things/batch-get`.
@@ -285,14 +308,21 @@ impl BatchGetThingsRequest {
     pub async fn send(self) -> Result<Vec<crate::types::Thing>, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<Vec<crate::types::Thing>>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<Vec<crate::types::Thing>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<Vec<crate::types::Thing>>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::ThingsClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "batchGetThings",
             read_only: true,
@@ -322,7 +352,7 @@ impl BatchGetThingsRequest {
             ids,
         };
         request.json(&body);
-        client.inner.send_enveloped::<Vec<crate::types::Thing>>(request).await
+        Ok((client, request))
     }
 }
 impl BatchGetThingsRequest {

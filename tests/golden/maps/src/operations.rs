@@ -52,12 +52,42 @@ impl GetSettingsRequest {
     fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Settings, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::Settings, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Settings>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Settings>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getSettings",
             read_only: true,
@@ -68,7 +98,7 @@ impl GetSettingsRequest {
         let request = client
             .inner
             .request(CALL, crate::runtime::Method::GET, &["settings"]);
-        client.inner.send_json::<crate::types::Settings>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::patch_settings`](crate::Client::patch_settings): `PATCH /settings`.
@@ -87,12 +117,38 @@ impl PatchSettingsRequest {
         self.body = Some(value);
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "patchSettings",
             read_only: false,
@@ -103,9 +159,9 @@ impl PatchSettingsRequest {
         let mut request = client
             .inner
             .request(CALL, crate::runtime::Method::PATCH, &["settings"]);
-        if let Some(value) = &body {
-            request.json(value);
+        if let Some(value) = body {
+            request.json(&value);
         }
-        client.inner.send_empty(request).await
+        Ok((client, request))
     }
 }

@@ -330,14 +330,24 @@ impl GetTokenRequest {
     pub async fn send(self) -> Result<crate::types::GetTokenResponseData, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::GetTokenResponseData>, crate::Error> {
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::GetTokenResponseData>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::GetTokenResponseData>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getToken",
             read_only: true,
@@ -363,7 +373,7 @@ impl GetTokenRequest {
             secret,
         };
         request.json(&body);
-        client.inner.send_enveloped::<crate::types::GetTokenResponseData>(request).await
+        Ok((client, request))
     }
 }
 impl std::fmt::Debug for GetTokenRequest {
@@ -405,14 +415,21 @@ impl ExecuteRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "execute",
             read_only: true,
@@ -429,7 +446,7 @@ impl ExecuteRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::send`](crate::Client::send): `GET /send`.
@@ -466,14 +483,21 @@ impl SendRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "send",
             read_only: true,
@@ -490,7 +514,7 @@ impl SendRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::builder2`](crate::Client::builder2): `GET /builder`.
@@ -527,14 +551,21 @@ impl BuilderRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "builder",
             read_only: true,
@@ -551,7 +582,7 @@ impl BuilderRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::new2`](crate::Client::new2): `GET /new`.
@@ -588,14 +619,21 @@ impl NewRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "new",
             read_only: true,
@@ -612,7 +650,7 @@ impl NewRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::credentials`](crate::Client::credentials): `GET /credentials`.
@@ -649,14 +687,21 @@ impl CredentialsRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "credentials",
             read_only: true,
@@ -673,7 +718,7 @@ impl CredentialsRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::from_env2`](crate::Client::from_env2): `GET /from-env`.
@@ -710,14 +755,21 @@ impl FromEnvRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "from_env",
             read_only: true,
@@ -734,7 +786,7 @@ impl FromEnvRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::base_url2`](crate::Client::base_url2): `GET /base-url`.
@@ -771,14 +823,21 @@ impl BaseUrlRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "base_url",
             read_only: true,
@@ -795,7 +854,7 @@ impl BaseUrlRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::http_client2`](crate::Client::http_client2): `GET /http-client`.
@@ -832,14 +891,21 @@ impl HttpClientRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "http_client",
             read_only: true,
@@ -856,7 +922,7 @@ impl HttpClientRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::request2`](crate::Client::request2): `GET /request`.
@@ -893,14 +959,21 @@ impl RequestRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "request",
             read_only: true,
@@ -917,7 +990,7 @@ impl RequestRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::runtime2`](crate::Client::runtime2): `GET /runtime`.
@@ -954,14 +1027,21 @@ impl RuntimeRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "runtime",
             read_only: true,
@@ -978,7 +1058,7 @@ impl RuntimeRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::attempts`](crate::Client::attempts): `GET /attempts`.
@@ -1015,14 +1095,21 @@ impl AttemptsRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "attempts",
             read_only: true,
@@ -1039,7 +1126,7 @@ impl AttemptsRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::forget_token`](crate::Client::forget_token): `GET /forget-token`.
@@ -1076,14 +1163,21 @@ impl ForgetTokenRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "forget_token",
             read_only: true,
@@ -1100,7 +1194,7 @@ impl ForgetTokenRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `GET /clone`.
@@ -1137,14 +1231,21 @@ impl CloneRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "clone",
             read_only: true,
@@ -1161,7 +1262,7 @@ impl CloneRequest {
         if let Some(value) = &client2 {
             request.query("client", value);
         }
-        client.inner.send_enveloped::<crate::types::Client>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::send_with_meta`](crate::Client::send_with_meta): `POST /errors`.
@@ -1221,14 +1322,21 @@ impl SendWithMetaRequest {
     pub async fn send(self) -> Result<crate::types::Client, crate::Error> {
         self.send_with_meta().await.map(|answer| answer.data)
     }
-    /// Sends the request and returns the answer's payload with the service's message and request id.
+    /// Sends the request and returns the answer's payload with the service's message and request id, the HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
     pub async fn send_with_meta(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::Client>, crate::Error> {
+    ) -> Result<crate::runtime::ApiResponse<crate::types::Client>, crate::Error> {
+        let (client, request2) = self.into_request()?;
+        client.inner.send_enveloped::<crate::types::Client>(request2).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "sendWithMeta",
             read_only: false,
@@ -1252,6 +1360,6 @@ impl SendWithMetaRequest {
             request,
         };
         request2.json(&body);
-        client.inner.send_enveloped::<crate::types::Client>(request2).await
+        Ok((client, request2))
     }
 }

@@ -84,12 +84,45 @@ impl CreateOrderRequest {
         self.lines = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::CreateOrderResponse, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::CreateOrderResponse, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<
+        crate::runtime::Response<crate::types::CreateOrderResponse>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::CreateOrderResponse>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createOrder",
             read_only: false,
@@ -133,6 +166,6 @@ impl CreateOrderRequest {
             lines,
         };
         request.json(&body);
-        client.inner.send_json::<crate::types::CreateOrderResponse>(request).await
+        Ok((client, request))
     }
 }

@@ -62,12 +62,42 @@ impl GetRecordRequest {
         self.id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Record, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::Record, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Record>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Record>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getRecord",
             read_only: true,
@@ -83,7 +113,7 @@ impl GetRecordRequest {
         let request = client
             .inner
             .request(CALL, crate::runtime::Method::GET, &["records", &id.to_string()]);
-        client.inner.send_json::<crate::types::Record>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::create_tree`](crate::Client::create_tree): `POST /trees`.
@@ -141,12 +171,42 @@ impl CreateTreeRequest {
         self.sibling = Some(Box::new(value.into()));
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::TreeNode, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::TreeNode, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::TreeNode>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::TreeNode>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "createTree",
             read_only: false,
@@ -170,6 +230,6 @@ impl CreateTreeRequest {
             sibling,
         };
         request.json(&body);
-        client.inner.send_json::<crate::types::TreeNode>(request).await
+        Ok((client, request))
     }
 }

@@ -274,12 +274,42 @@ impl GetFileRequest {
         self.if_match = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::File>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::File>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getFile",
             read_only: true,
@@ -314,7 +344,7 @@ impl GetFileRequest {
         if let Some(value) = &if_match {
             request.header("If-Match", crate::runtime::join(value));
         }
-        client.inner.send_json::<crate::types::File>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::get_project_file`](crate::Client::get_project_file): `GET /projects/{projectId}/files/{fileId}`.
@@ -422,12 +452,42 @@ impl GetProjectFileRequest {
         self.page_size = Some(value);
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::File>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::File>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getProjectFile",
             read_only: true,
@@ -527,7 +587,7 @@ impl GetProjectFileRequest {
         if let Some(value) = &page_size {
             request.query("pageSize", &value.to_string());
         }
-        client.inner.send_json::<crate::types::File>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::update_project_file`](crate::Client::update_project_file): `PUT /projects/{projectId}/files/{fileId}`.
@@ -592,12 +652,42 @@ impl UpdateProjectFileRequest {
         self.comment = Some(value.into());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::File>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::File>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "updateProjectFile",
             read_only: false,
@@ -642,7 +732,7 @@ impl UpdateProjectFileRequest {
             comment,
         };
         request.json(&body);
-        client.inner.send_json::<crate::types::File>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::delete_projects_project_id_files_file_id`](crate::Client::delete_projects_project_id_files_file_id): `DELETE /projects/{projectId}/files/{fileId}`.
@@ -682,12 +772,38 @@ impl DeleteProjectsProjectIdFilesFileIdRequest {
         self.file_id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "delete_projects_project_id_files_file_id",
             read_only: false,
@@ -715,7 +831,7 @@ impl DeleteProjectsProjectIdFilesFileIdRequest {
         if let Some(value) = &verbose {
             request.query("verbose", &value.to_string());
         }
-        client.inner.send_empty(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::search`](crate::Client::search): `POST /search`.
@@ -746,12 +862,42 @@ impl SearchRequest {
         self.page = Some(value);
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<Vec<crate::types::File>, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<Vec<crate::types::File>, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<Vec<crate::types::File>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<Vec<crate::types::File>>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "search",
             read_only: false,
@@ -772,7 +918,7 @@ impl SearchRequest {
             page,
         };
         request.json(&body);
-        client.inner.send_json::<Vec<crate::types::File>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::replace_notes`](crate::Client::replace_notes): `PUT /notes`.
@@ -794,12 +940,42 @@ impl ReplaceNotesRequest {
         self.body = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<serde_json::Value>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<serde_json::Value>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "replaceNotes",
             read_only: false,
@@ -810,10 +986,10 @@ impl ReplaceNotesRequest {
         let mut request = client
             .inner
             .request(CALL, crate::runtime::Method::PUT, &["notes"]);
-        if let Some(value) = &body {
-            request.json(value);
+        if let Some(value) = body {
+            request.json(&value);
         }
-        client.inner.send_json::<serde_json::Value>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::add_note`](crate::Client::add_note): `POST /notes`.
@@ -842,12 +1018,38 @@ impl AddNoteRequest {
         self.pinned = Some(value);
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "addNote",
             read_only: false,
@@ -862,7 +1064,7 @@ impl AddNoteRequest {
             let body = crate::types::Note { text, pinned };
             request.json(&body);
         }
-        client.inner.send_empty(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::fetch`](crate::Client::fetch): `GET /lookup`.
@@ -893,12 +1095,42 @@ impl FetchRequest {
         self.url = Some(value.into());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::File, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::File>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::File>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "fetch",
             read_only: true,
@@ -921,7 +1153,7 @@ impl FetchRequest {
         if let Some(value) = &url {
             request.query("url", value);
         }
-        client.inner.send_json::<crate::types::File>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::request2`](crate::Client::request2): `PUT /lookup`.
@@ -966,12 +1198,42 @@ impl RequestRequest {
         self.value = Some(value);
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Link, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::Link, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Link>, crate::Error> {
+        let (client, request2) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request2,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Link>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "request",
             read_only: false,
@@ -994,7 +1256,7 @@ impl RequestRequest {
             value,
         };
         request2.json(&body);
-        client.inner.send_json::<crate::types::Link>(request2).await
+        Ok((client, request2))
     }
 }
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `POST /lookup`.
@@ -1032,12 +1294,38 @@ impl CloneRequest {
         self.body2 = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request2) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request2,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "clone",
             read_only: false,
@@ -1059,7 +1347,10 @@ impl CloneRequest {
         if let Some(value) = &request {
             request2.header("request", value.to_string());
         }
-        request2.json(&body2);
-        client.inner.send_empty(request2).await
+        {
+            let value = body2;
+            request2.json(&value);
+        }
+        Ok((client, request2))
     }
 }

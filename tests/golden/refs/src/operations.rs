@@ -63,12 +63,42 @@ impl GetOwnerRequest {
         self.owner_id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::OwnerAlias, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::OwnerAlias, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::OwnerAlias>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::OwnerAlias>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getOwner",
             read_only: true,
@@ -88,7 +118,7 @@ impl GetOwnerRequest {
                 crate::runtime::Method::GET,
                 &["owners", &owner_id.to_string()],
             );
-        client.inner.send_json::<crate::types::OwnerAlias>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`Client::list_pets`](crate::Client::list_pets): `GET /pets`.
@@ -101,12 +131,42 @@ impl ListPetsRequest {
     fn new(client: crate::Client) -> Self {
         Self { client }
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::PetList, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::PetList, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::PetList>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::PetList>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listPets",
             read_only: true,
@@ -115,6 +175,6 @@ impl ListPetsRequest {
         };
         let Self { client } = self;
         let request = client.inner.request(CALL, crate::runtime::Method::GET, &["pets"]);
-        client.inner.send_json::<crate::types::PetList>(request).await
+        Ok((client, request))
     }
 }

@@ -33,7 +33,7 @@
 //! # });
 //! ```
 pub use crate::runtime::mock::{
-    Enveloped, EnvelopedEmpty, Json, Mock, NoContent, ReceivedRequest, TypedRequest,
+    Enveloped, EnvelopedEmpty, Json, Mock, NoContent, Raw, ReceivedRequest, TypedRequest,
 };
 pub use crate::runtime::mock::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, TENANT_ID};
 /// The API's operations, as the mock server tells requests apart.

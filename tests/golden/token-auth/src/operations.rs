@@ -119,12 +119,45 @@ impl IssueTokenRequest {
         self.client_secret = Some(value.into());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::IssueTokenResponse, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::IssueTokenResponse, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<
+        crate::runtime::Response<crate::types::IssueTokenResponse>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::IssueTokenResponse>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::WidgetClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "issueToken",
             read_only: true,
@@ -150,7 +183,7 @@ impl IssueTokenRequest {
             client_secret,
         };
         request.json(&body);
-        client.inner.send_json::<crate::types::IssueTokenResponse>(request).await
+        Ok((client, request))
     }
 }
 impl std::fmt::Debug for IssueTokenRequest {
@@ -184,12 +217,45 @@ impl ListWidgetsRequest {
         self.limit = Some(value);
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::ListWidgetsResponse, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::ListWidgetsResponse, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<
+        crate::runtime::Response<crate::types::ListWidgetsResponse>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::ListWidgetsResponse>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::WidgetClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "listWidgets",
             read_only: true,
@@ -224,7 +290,7 @@ impl ListWidgetsRequest {
         if let Some(value) = &limit {
             request.query("limit", &value.to_string());
         }
-        client.inner.send_json::<crate::types::ListWidgetsResponse>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`WidgetClient::search_widgets`](crate::WidgetClient::search_widgets): `POST /widgets/search`.
@@ -259,12 +325,42 @@ impl SearchWidgetsRequest {
         self.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<Vec<crate::types::Widget>, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// The transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<Vec<crate::types::Widget>, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<Vec<crate::types::Widget>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<Vec<crate::types::Widget>>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::WidgetClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "searchWidgets",
             read_only: false,
@@ -280,7 +376,7 @@ impl SearchWidgetsRequest {
             sort,
         };
         request.json(&body);
-        client.inner.send_json::<Vec<crate::types::Widget>>(request).await
+        Ok((client, request))
     }
 }
 /// Request builder for [`WidgetClient::get_widget`](crate::WidgetClient::get_widget): `GET /widgets/{id}`.
@@ -301,12 +397,42 @@ impl GetWidgetRequest {
         self.id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the answer.
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Widget, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
     ///
     /// # Errors
     ///
     /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
-    pub async fn send(self) -> Result<crate::types::Widget, crate::Error> {
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Widget>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Widget>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::WidgetClient, crate::runtime::Request), crate::Error> {
         const CALL: crate::runtime::Call = crate::runtime::Call {
             operation: "getWidget",
             read_only: true,
@@ -322,7 +448,7 @@ impl GetWidgetRequest {
         let request = client
             .inner
             .request(CALL, crate::runtime::Method::GET, &["widgets", &id.to_string()]);
-        client.inner.send_json::<crate::types::Widget>(request).await
+        Ok((client, request))
     }
 }
 impl ListWidgetsRequest {
