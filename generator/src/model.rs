@@ -1124,6 +1124,10 @@ impl<'a> Builder<'a> {
                 {
                     let names = fields.iter().map(|f| setters.claim(f.name.clone())).collect();
                     body.flattened = Some(names);
+                    // Files of a multipart body cannot go as JSON or form fields.
+                    if body.kind == BodyKind::Multipart && fields.iter().any(|f| is_binary(&f.ty) || matches!(&f.ty, TypeRef::Array(item) if is_binary(item))) {
+                        body.alternatives.clear();
+                    }
                 }
                 if body.flattened.is_none() {
                     body.setter = setters.claim("body".to_owned());
@@ -1278,7 +1282,7 @@ impl<'a> Builder<'a> {
                 explode = true;
             }
             ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if !list_of_scalars && !self.is_object(&ty) => {
-                self.warn(&format!("{pointer}/style"), format!("style {style:?} applies to arrays and objects; the value is sent with style `form`"));
+                self.warn(&format!("{pointer}/style"), format!("style {style:?} applies to arrays of single values and to objects; the value is sent with style `form`"));
                 style = ParamStyle::Form;
             }
             ParamStyle::Label | ParamStyle::Matrix if !scalar => {
@@ -1365,7 +1369,7 @@ impl<'a> Builder<'a> {
         if matches!(kind, BodyKind::Form | BodyKind::Multipart) && !self.is_object(&ty) && ty != TypeRef::Any {
             self.warn(
                 &format!("{media_pointer}/schema"),
-                format!("a {media} body must be an object; this one is sent as given, as text with that media type"),
+                format!("a `{media}` body must be an object; this one is sent as given, as text of that media type"),
             );
             kind = BodyKind::Text;
         }
@@ -1591,6 +1595,15 @@ fn body_kind(media: &str, schema: Option<&ReferenceOr<Schema>>) -> BodyKind {
     } else {
         BodyKind::Binary
     }
+}
+
+/// A string of bytes (`format: binary`): a file to upload.
+pub fn is_binary(ty: &TypeRef) -> bool {
+    let ty = match ty {
+        TypeRef::Nullable(inner) => inner,
+        ty => ty,
+    };
+    matches!(ty, TypeRef::String { format: Some(f) } if f == "binary")
 }
 
 /// A 2xx status or range.

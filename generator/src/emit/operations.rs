@@ -408,6 +408,7 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
     let streaming = (op.shape == Shape::Binary).then(|| {
         let arms = error_arms(true);
         let rest = catch_all(true);
+        let on_error = if arms.is_empty() { quote!(|answer| answer.unexpected()) } else { quote!(|answer| match answer.status() { #(#arms)* #rest }) };
         let docs = lines_to_attrs(&[
             "Sends the request and returns the answer without reading its body, to read it as a stream (downloads).".to_owned(),
             String::new(),
@@ -419,7 +420,7 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
             #docs
             pub async fn send_streaming(self) -> Result<crate::runtime::Download, crate::Error> {
                 let (client, #request) = self.into_request()?;
-                client.inner.send_streaming(#request, |answer| match answer.status() { #(#arms)* #rest }).await
+                client.inner.send_streaming(#request, #on_error).await
             }
         }
     });

@@ -13,7 +13,7 @@ mod smoke;
 
 use crate::config::{Config, Envelope, ExampleSource, Runtime};
 use crate::error::Error;
-use crate::model::{Api, BodyKind, Field, Limits, Method, Operation, Param, Payload, TypeRef};
+use crate::model::{is_binary, Api, BodyKind, Field, Limits, Method, Operation, Param, Payload, TypeRef};
 use crate::naming::{self, Namespace};
 
 pub use auth::AuthPlan;
@@ -418,11 +418,3 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
     (inputs, None)
 }
 
-/// A string of bytes (`format: binary`): a file to upload.
-fn is_binary(ty: &TypeRef) -> bool {
-    let ty = match ty {
-        TypeRef::Nullable(inner) => inner,
-        ty => ty,
-    };
-    matches!(ty, TypeRef::String { format: Some(f) } if f == "binary")
-}

@@ -86,6 +86,14 @@ pub(super) fn call(api: &Api, krate: &str, op: &OpPlan, key_setters: &[(String, 
 
 /// A Rust expression for a required input's setter.
 fn rust_value(api: &Api, krate: &str, input: &Input) -> String {
+    // A path segment is never empty: an object there gets every property, not only required ones.
+    if input.param.is_some_and(|p| p.location == ParamLocation::Path)
+        && let TypeRef::Named(name) = input.ty
+        && let Some(TypeKind::Struct(fields)) = api.type_def(name).map(|t| &t.kind)
+    {
+        let object: Map<String, Value> = fields.iter().map(|f| (f.wire_name.clone(), sample(api, &f.ty, MAX_DEPTH))).collect();
+        return from_json(krate, name, &Value::Object(object));
+    }
     match input.ty {
         TypeRef::Array(item) => format!("[{}]", item_value(api, krate, item, 0)),
         ty => scalar_value(api, krate, ty, input.limits, 0),
