@@ -30,9 +30,11 @@
 //! [`Error::Api`] when the service refused the call (with its status, code, message and request
 //! id),
 //! [`Error::MissingParameter`] / [`Error::InvalidParameter`] before anything is sent,
-//! [`Error::Transport`] when the connection failed or timed out, [`Error::Http`] for an HTTP
-//! error outside the API's answers, and [`Error::Decode`] when an answer does not match the spec
-//! (with the path to the field). [`Error::is_retryable`] tells whether trying later may help.
+//! [`Error::Transport`] when the connection failed or timed out, [`Error::Response`] for an
+//! error answer the spec declares (its decoded body is [`Error::details`]`::<T>()`, the type
+//! each operation's `send_with_meta` lists), [`Error::Http`] for an HTTP error outside the API's
+//! answers (with the body), and [`Error::Decode`] when an answer does not match the spec (with
+//! the path to the field). [`Error::is_retryable`] tells whether trying later may help.
 //!
 //! ```no_run
 //! # async fn example(client: &fixture_envelope::ThingsClient) -> Result<(), fixture_envelope::Error> {
