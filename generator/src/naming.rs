@@ -25,9 +25,9 @@ const RESERVED_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "E
 /// names never meet it.
 pub const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "base_url", "http_client", "request", "runtime", "clone", "fmt"];
 
-/// Names a request builder already uses for itself (its `send`, `send_with_meta` and `new`
-/// methods, its `client` field): setters must not take these names.
-pub const BUILDER_MEMBERS: &[&str] = &["send", "send_with_meta", "new", "client"];
+/// Names a request builder already uses for itself (its `send`, `send_with_meta`, `send_streaming`,
+/// `into_request` and `new` methods, its `client` field): setters must not take these names.
+pub const BUILDER_MEMBERS: &[&str] = &["send", "send_with_meta", "send_streaming", "into_request", "new", "client"];
 
 /// Methods the generated `MockServer` has itself, or reaches through `Deref` from the runtime's
 /// server, and those of the traits it implements: its per-operation helpers, named after the

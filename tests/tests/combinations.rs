@@ -267,6 +267,23 @@ mod names {
             client.clone2().send().await.expect("clone");
             let meta = client.send_with_meta().send2("s").send_with_meta2(true).send_with_meta().await.expect("sendWithMeta");
             assert_eq!(meta.data, answer());
+            // Inputs named like the builder's own members, a body field named like the field that
+            // holds the picked media type, and one named like the method that picks it.
+            server.send_streaming().respond_bytes(200, "application/octet-stream", "file");
+            let download = client
+                .send_streaming()
+                .into_request2("u1")
+                .send_streaming2("q")
+                .encoding("gzip")
+                .as_form("f")
+                .as_form2()
+                .send_streaming()
+                .await
+                .expect("sendStreaming");
+            assert_eq!(download.bytes().await.expect("read"), "file");
+            let upload = &server.received(Operation::SendStreaming)[0];
+            assert_eq!((upload.path(), upload.query("send_streaming")), ("/uploads/u1", Some("q")));
+            assert_eq!(upload.text(), "encoding=gzip&as_form=f");
             assert_eq!(server.received(Operation::Execute)[0].query("send"), Some("x"));
             assert_eq!(server.received(Operation::Execute)[0].query("client"), Some("y"));
             // Every path once, plus one token for all of them.

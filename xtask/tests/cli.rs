@@ -24,6 +24,28 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[test]
+fn generate_prints_located_warnings_and_keeps_them_out_of_the_crate() {
+    let out = scratch("warnings");
+    let out_arg = out.to_str().expect("utf-8 temp dir");
+    let spec = "tests/fixtures/warnings/duplicate-operation-id.yaml";
+    let run = xtask(&["generate", "--spec", spec, "--out", out_arg]);
+    assert!(run.status.success(), "exit {:?}\nstderr: {}", run.status, text(&run.stderr));
+    let stderr = text(&run.stderr);
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "warning: {spec} at /paths/~1owners/get/operationId: duplicate operationId \"listThings\" \
+             (already used at /paths/~1pets/get/operationId); this operation is called \"listThings2\""
+        ),
+    );
+    assert!(!text(&run.stdout).contains("duplicate"), "warnings go to stderr");
+    let operations = std::fs::read_to_string(out.join("src/operations.rs")).expect("operations.rs");
+    assert!(operations.contains("pub fn list_things2(&self)"), "the later operation is numbered");
+    assert!(!operations.contains("duplicate operationId") && !operations.contains("already used"), "warnings are never written into generated code");
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+#[test]
 fn generate_writes_a_crate_from_a_fixture() {
     let out = scratch("ok");
     let out_arg = out.to_str().expect("utf-8 temp dir");

@@ -66,6 +66,8 @@ pub enum Operation {
     Clone,
     /// `sendWithMeta`: `POST /errors` ([`Client::send_with_meta`](crate::Client::send_with_meta)).
     SendWithMeta,
+    /// `sendStreaming`: `POST /uploads/{into_request}` ([`Client::send_streaming`](crate::Client::send_streaming)).
+    SendStreaming,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -85,6 +87,7 @@ impl Operation {
         Operation::ForgetToken,
         Operation::Clone,
         Operation::SendWithMeta,
+        Operation::SendStreaming,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Operation {
             Operation::ForgetToken => "forget_token",
             Operation::Clone => "clone",
             Operation::SendWithMeta => "sendWithMeta",
+            Operation::SendStreaming => "sendStreaming",
         }
     }
     /// The HTTP method.
@@ -131,6 +135,7 @@ impl Operation {
             Operation::ForgetToken => 12usize,
             Operation::Clone => 13usize,
             Operation::SendWithMeta => 14usize,
+            Operation::SendStreaming => 15usize,
         }
     }
 }
@@ -216,6 +221,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "sendWithMeta",
         method: "POST",
         path: "/errors",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "sendStreaming",
+        method: "POST",
+        path: "/uploads/{into_request}",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -382,5 +392,11 @@ impl MockServer {
         &self,
     ) -> Mock<'_, crate::types::Error_, Enveloped<crate::types::Client>> {
         self.inner.mock("sendWithMeta")
+    }
+    /// Sets up an answer to `sendStreaming` (`POST /uploads/{into_request}`), which [`Client::send_streaming`](crate::Client::send_streaming) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn send_streaming(&self) -> Mock<'_, crate::types::Upload, Raw> {
+        self.inner.mock("sendStreaming")
     }
 }

@@ -291,6 +291,28 @@ impl crate::Client {
     pub fn send_with_meta(&self) -> SendWithMetaRequest {
         SendWithMetaRequest::new(self.clone())
     }
+    /// Parameters and body fields named like the builder's own methods and fields.
+    ///
+    /// `POST /uploads/{into_request}` (operation `sendStreaming`).
+    ///
+    /// Set the parameters on the returned [`SendStreamingRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .send_streaming()
+    ///     .into_request2("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_streaming(&self) -> SendStreamingRequest {
+        SendStreamingRequest::new(self.clone())
+    }
 }
 /// Request builder for [`Client::get_token`](crate::Client::get_token): `POST /token`.
 #[derive(Clone)]
@@ -1360,6 +1382,175 @@ impl SendWithMetaRequest {
             request,
         };
         request2.json(&body);
+        Ok((client, request2))
+    }
+}
+/// Request builder for [`Client::send_streaming`](crate::Client::send_streaming): `POST /uploads/{into_request}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct SendStreamingRequest {
+    client: crate::Client,
+    encoding2: Option<&'static str>,
+    into_request2: Option<String>,
+    send_streaming2: Option<String>,
+    encoding: Option<String>,
+    as_form: Option<String>,
+    request: Option<String>,
+}
+impl SendStreamingRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            encoding2: None,
+            into_request2: None,
+            send_streaming2: None,
+            encoding: None,
+            as_form: None,
+            request: None,
+        }
+    }
+    /// Sets `into_request`.
+    ///
+    /// Required.
+    pub fn into_request2(mut self, value: impl Into<String>) -> Self {
+        self.into_request2 = Some(value.into());
+        self
+    }
+    /// Sets `send_streaming`.
+    pub fn send_streaming2(mut self, value: impl Into<String>) -> Self {
+        self.send_streaming2 = Some(value.into());
+        self
+    }
+    /// Sets `encoding`.
+    pub fn encoding(mut self, value: impl Into<String>) -> Self {
+        self.encoding = Some(value.into());
+        self
+    }
+    /// Sets `as_form`.
+    pub fn as_form(mut self, value: impl Into<String>) -> Self {
+        self.as_form = Some(value.into());
+        self
+    }
+    /// Sets `request`.
+    pub fn request(mut self, value: impl Into<String>) -> Self {
+        self.request = Some(value.into());
+        self
+    }
+    /// Sends the body as `application/x-www-form-urlencoded` instead of `application/json`.
+    pub fn as_form2(mut self) -> Self {
+        self.encoding2 = Some("application/x-www-form-urlencoded");
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::runtime::Bytes, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the service's refusal ([`Error::Api`](crate::Error::Api)) or the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::runtime::Bytes>, crate::Error> {
+        let (client, request2) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request2,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(answer.bytes())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// Sends the request and returns the answer without reading its body, to read it as a stream (downloads).
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`]; reading the body may fail later.
+    pub async fn send_streaming(self) -> Result<crate::runtime::Download, crate::Error> {
+        let (client, request2) = self.into_request()?;
+        client.inner.send_streaming(request2, |answer| answer.unexpected()).await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "sendStreaming",
+            read_only: false,
+            authenticated: true,
+            sensitive: false,
+        };
+        let Self {
+            client,
+            encoding2,
+            into_request2,
+            send_streaming2,
+            encoding,
+            as_form,
+            request,
+        } = self;
+        let into_request2 = into_request2
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "into_request",
+            })?;
+        let mut request2 = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::POST,
+                &["uploads", &into_request2.to_string()],
+            );
+        if let Some(value) = &send_streaming2 {
+            request2.query("send_streaming", value);
+        }
+        match encoding2 {
+            Some("application/x-www-form-urlencoded") => {
+                if let Some(value) = encoding {
+                    request2
+                        .form_field(
+                            "encoding",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        );
+                }
+                if let Some(value) = as_form {
+                    request2
+                        .form_field(
+                            "as_form",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        );
+                }
+                if let Some(value) = request {
+                    request2
+                        .form_field(
+                            "request",
+                            &value,
+                            crate::runtime::Style::Form,
+                            true,
+                        );
+                }
+            }
+            _ => {
+                let body = crate::types::Upload {
+                    encoding,
+                    as_form,
+                    request,
+                };
+                request2.json(&body);
+            }
+        }
         Ok((client, request2))
     }
 }

@@ -2,6 +2,19 @@
 // change the spec, the templates or the generator, then run it again.
 
 //! The API's data types, one per schema of the spec.
+/// The `Upload` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Upload {
+    /// The `encoding` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The `as_form` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_form: Option<String>,
+    /// The `request` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+}
 /// The `Error_` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Error_ {

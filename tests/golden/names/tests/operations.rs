@@ -65,6 +65,7 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send_with_meta()
         .times(1)
         .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    server.send_streaming().times(1).respond_bytes(200, "application/octet-stream", "x");
     let client = server.client();
     client
         .get_token()
@@ -87,6 +88,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     client.forget_token().send().await.expect("forget_token");
     client.clone2().send().await.expect("clone");
     client.send_with_meta().send2("x").send().await.expect("sendWithMeta");
+    client.send_streaming().into_request2("x").send().await.expect("sendStreaming");
     assert!(! server.received(Operation::GetToken).is_empty());
     let request = &server.received(Operation::Execute)[0];
     assert_eq!(request.method(), "GET", "execute");
@@ -118,5 +120,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert_eq!(request.method(), "POST", "sendWithMeta");
     let body: serde_json::Value = request.json().expect("sendWithMeta: a JSON body");
     assert!(body.get("send").is_some(), "sendWithMeta: body field send");
+    let request = &server.received(Operation::SendStreaming)[0];
+    assert_eq!(request.method(), "POST", "sendStreaming");
     server.verify();
 }
