@@ -116,7 +116,8 @@ fn module_docs(plan: &Plan) -> TokenStream {
         "- **Answers**: `server.<operation>()` (named like the client's method) returns a typed [`Mock`] helper for that \
          operation. Narrow which requests it answers with `expect_query`, `expect_header`, `expect_path`, `expect_body` or \
          `expect` (a closure over a [`TypedRequest`], whose body is decoded into the operation's body type), limit it with \
-         `times(n)`, then finish it with `respond(..)` (a typed payload), `fail(status, message)`, or \
+         `times(n)`, then finish it with `respond(..)` (a typed payload), `fail(status, message)`, \
+         `respond_bytes(http_status, content_type, body)` (downloads, text, answers that differ per status) or \
          `respond_raw(http_status, body)` (anything at all)."
             .to_owned(),
     ];
@@ -228,7 +229,12 @@ fn helper(plan: &Plan, op: &OpPlan) -> TokenStream {
     let mut lines = vec![
         format!("Sets up an answer to {what}, which {} sends.", client_link(plan, op)),
         String::new(),
-        "Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.".to_owned(),
+        match op.shape {
+            Shape::Text | Shape::Binary | Shape::Answers(_) => "Add expectations to the returned [`Mock`], then finish it with \
+                 `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`."
+                .to_owned(),
+            _ => "Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.".to_owned(),
+        },
     ];
     if op.sensitive {
         lines.push(String::new());

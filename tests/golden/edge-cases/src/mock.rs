@@ -5,7 +5,7 @@
 //!
 //! [`MockServer::start`] serves HTTP/1.1 on `127.0.0.1` (a free port, a task of the current Tokio runtime) and [`MockServer::client`] gives a [`Client`](crate::Client) pointed at it. Nothing leaves the machine.
 //!
-//! - **Answers**: `server.<operation>()` (named like the client's method) returns a typed [`Mock`] helper for that operation. Narrow which requests it answers with `expect_query`, `expect_header`, `expect_path`, `expect_body` or `expect` (a closure over a [`TypedRequest`], whose body is decoded into the operation's body type), limit it with `times(n)`, then finish it with `respond(..)` (a typed payload), `fail(status, message)`, or `respond_raw(http_status, body)` (anything at all).
+//! - **Answers**: `server.<operation>()` (named like the client's method) returns a typed [`Mock`] helper for that operation. Narrow which requests it answers with `expect_query`, `expect_header`, `expect_path`, `expect_body` or `expect` (a closure over a [`TypedRequest`], whose body is decoded into the operation's body type), limit it with `times(n)`, then finish it with `respond(..)` (a typed payload), `fail(status, message)`, `respond_bytes(http_status, content_type, body)` (downloads, text, answers that differ per status) or `respond_raw(http_status, body)` (anything at all).
 //! - **Matching**: a request goes to the operation whose method and path template it fits, then to the first helper set up for it, in setup order, whose expectations all hold and that has answers left. A request nothing answers gets an error answer (HTTP 501) naming its method, path and why, and is reported by `verify`.
 //! - **Checking**: [`MockServer::received`] lists the requests of an operation; `verify` panics unless every helper was used as set up (at least once, or exactly `times(n)`) and nothing unexpected arrived.
 //!
@@ -197,13 +197,13 @@ impl MockServer {
     }
     /// Sets up an answer to `post_a_ids_obj_color` (`POST /a/{ids}/{obj}/{color}`), which [`Client::post_a_ids_obj_color`](crate::Client::post_a_ids_obj_color) sends.
     ///
-    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn post_a_ids_obj_color(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("post_a_ids_obj_color")
     }
     /// Sets up an answer to `put_b` (`PUT /b`), which [`Client::put_b`](crate::Client::put_b) sends.
     ///
-    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn put_b(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("put_b")
     }
@@ -221,7 +221,7 @@ impl MockServer {
     }
     /// Sets up an answer to `get_c` (`GET /c`), which [`Client::get_c`](crate::Client::get_c) sends.
     ///
-    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn get_c(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("get_c")
     }
