@@ -562,6 +562,8 @@ struct Builder<'a> {
     component_names: HashMap<String, String>,
     namespace: Namespace,
     types: Vec<TypeDef>,
+    /// Type name → index into `types`.
+    type_index: HashMap<String, usize>,
     warnings: Vec<Warning>,
 }
 
@@ -573,6 +575,7 @@ impl<'a> Builder<'a> {
             component_names: HashMap::new(),
             namespace: Namespace::default(),
             types: Vec::new(),
+            type_index: HashMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -670,6 +673,7 @@ impl<'a> Builder<'a> {
     }
 
     fn push(&mut self, name: String, source: String, description: Option<String>, kind: TypeKind) {
+        self.type_index.insert(name.clone(), self.types.len());
         self.types.push(TypeDef {
             name,
             source,
@@ -1185,8 +1189,13 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// The type named `name`, defined so far.
+    fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.type_index.get(name).map(|&i| &self.types[i])
+    }
+
     fn struct_fields(&self, type_name: &str) -> Option<&[Field]> {
-        self.types.iter().find(|t| t.name == type_name).and_then(|t| match &t.kind {
+        self.type_def(type_name).and_then(|t| match &t.kind {
             TypeKind::Struct(fields) => Some(fields.as_slice()),
             _ => None,
         })
@@ -1321,9 +1330,8 @@ impl<'a> Builder<'a> {
     fn is_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => true,
-            TypeRef::Named(n) => self.types.iter().any(|d| {
-                &d.name == n
-                    && matches!(d.kind, TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean))
+            TypeRef::Named(n) => self.type_def(n).is_some_and(|d| {
+                matches!(d.kind, TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean))
             }),
             _ => false,
         }
@@ -1333,7 +1341,7 @@ impl<'a> Builder<'a> {
     fn is_object(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Map(_) | TypeRef::Object => true,
-            TypeRef::Named(n) => self.types.iter().any(|d| &d.name == n && matches!(d.kind, TypeKind::Struct(_) | TypeKind::Alias(TypeRef::Map(_) | TypeRef::Object))),
+            TypeRef::Named(n) => self.type_def(n).is_some_and(|d| matches!(d.kind, TypeKind::Struct(_) | TypeKind::Alias(TypeRef::Map(_) | TypeRef::Object))),
             _ => false,
         }
     }
