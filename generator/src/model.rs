@@ -368,6 +368,22 @@ pub enum ParamStyle {
     Json,
 }
 
+impl ParamStyle {
+    /// The style as a spec spells it.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            ParamStyle::Form => "form",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+            ParamStyle::Simple => "simple",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+            ParamStyle::Json => "content",
+        }
+    }
+}
+
 /// A status an answer is declared for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusKey {
@@ -1282,7 +1298,6 @@ impl<'a> Builder<'a> {
             TypeRef::Any => TypeRef::String { format: None },
             ty => ty,
         };
-        let scalar = self.is_scalar(&ty);
         let list_of_scalars = matches!(&ty, TypeRef::Array(item) if self.is_scalar(item));
         match style {
             ParamStyle::DeepObject if !self.is_object(&ty) => {
@@ -1291,12 +1306,8 @@ impl<'a> Builder<'a> {
                 explode = true;
             }
             ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if !list_of_scalars && !self.is_object(&ty) => {
-                self.warn(&format!("{pointer}/style"), format!("style {style:?} applies to arrays of single values and to objects; the value is sent with style `form`"));
+                self.warn(&format!("{pointer}/style"), format!("style `{}` applies to arrays of single values and to objects; the value is sent with style `form`", style.spec_name()));
                 style = ParamStyle::Form;
-            }
-            ParamStyle::Label | ParamStyle::Matrix if !scalar => {
-                self.warn(&format!("{pointer}/style"), format!("style {style:?} is supported for single values; the value is sent with style `simple`"));
-                style = ParamStyle::Simple;
             }
             _ => {}
         }

@@ -277,6 +277,7 @@ mod tests {
     static API: crate::ApiDescription = crate::ApiDescription {
         client_name: "TestClient",
         default_host: None,
+        base_path: None,
         user_agent: "test/0",
         version: "0",
         env_prefix: None,

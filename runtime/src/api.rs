@@ -9,6 +9,9 @@ pub struct ApiDescription {
     pub client_name: &'static str,
     /// The base URL used when the builder sets none (`https://api.genauth.ai`).
     pub default_host: Option<&'static str>,
+    /// The path every operation's path is under, from the spec's server URL (`/api/v3`),
+    /// added to a host given without a path of its own.
+    pub base_path: Option<&'static str>,
     /// Sent as `user-agent`: the generated crate's name and version.
     pub user_agent: &'static str,
     /// The generated crate's version, sent in the SDK version header of token auth.

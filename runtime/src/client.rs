@@ -924,9 +924,15 @@ impl ClientBuilder {
             .as_deref()
             .or(api.default_host)
             .ok_or_else(|| Error::InvalidConfig("no host set".to_owned()))?;
-        let base_url = Url::parse(host).map_err(|e| Error::InvalidConfig(format!("host {host:?} is not a URL: {e}")))?;
+        let mut base_url = Url::parse(host).map_err(|e| Error::InvalidConfig(format!("host {host:?} is not a URL: {e}")))?;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() || base_url.host_str().is_none() {
             return Err(Error::InvalidConfig(format!("host {host:?} is not an http(s) URL")));
+        }
+        // The spec's server path (`/api/v3`) under a bare host; a host with a path keeps its own.
+        if let Some(base_path) = api.base_path
+            && base_url.path() == "/"
+        {
+            base_url.set_path(base_path);
         }
         let mut headers = HeaderMap::new();
         let agent = HeaderValue::from_str(api.user_agent).map_err(|_| Error::InvalidConfig("invalid user agent".to_owned()))?;

@@ -54,4 +54,4 @@ pub use reqwest;
 pub use reqwest::Method;
 pub use raw::{RawRequest, RAW_OPERATION};
 pub use retry::RetryPolicy;
-pub use style::{style_text, Style};
+pub use style::{label_text, matrix_text, style_text, Style};

@@ -140,6 +140,36 @@ pub fn style_text<T: serde::Serialize + ?Sized>(value: &T, style: Style, explode
     }
 }
 
+/// A path parameter in `label` style: `.v`; arrays `.a,b` (exploded `.a.b`), objects `.k,v`
+/// (exploded `.k=v.k2=v2`).
+pub fn label_text<T: serde::Serialize + ?Sized>(value: &T, explode: bool) -> String {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let separator = if explode { "." } else { "," };
+    match &value {
+        Value::Array(array) => format!(".{}", items(array).join(separator)),
+        Value::Object(object) if explode => {
+            let pairs: Vec<String> = object.iter().filter_map(|(k, v)| Some(format!("{k}={}", text(v)?))).collect();
+            format!(".{}", pairs.join("."))
+        }
+        Value::Object(object) => format!(".{}", flat(object, ",")),
+        scalar => format!(".{}", text(scalar).unwrap_or_default()),
+    }
+}
+
+/// A path parameter `name` in `matrix` style: `;name=v`; arrays `;name=a,b` (exploded
+/// `;name=a;name=b`), objects `;name=k,v` (exploded `;k=v;k2=v2`).
+pub fn matrix_text<T: serde::Serialize + ?Sized>(name: &str, value: &T, explode: bool) -> String {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    match &value {
+        Value::Array(array) if explode => items(array).iter().map(|item| format!(";{name}={item}")).collect(),
+        Value::Array(array) => format!(";{name}={}", items(array).join(",")),
+        Value::Object(object) if explode => object.iter().filter_map(|(k, v)| Some(format!(";{k}={}", text(v)?))).collect(),
+        Value::Object(object) => format!(";{name}={}", flat(object, ",")),
+        Value::Null => format!(";{name}"),
+        scalar => format!(";{name}={}", text(scalar).unwrap_or_default()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +184,21 @@ mod tests {
     fn expect(found: Vec<(String, String)>, expected: &[(&str, &str)]) {
         let expected: Vec<(String, String)> = expected.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn label_and_matrix_follow_the_openapi_table() {
+        let (array, object) = (json!(["blue", "black"]), json!({"R": 100, "G": 200}));
+        assert_eq!(label_text(&json!("blue"), false), ".blue");
+        assert_eq!(label_text(&array, false), ".blue,black");
+        assert_eq!(label_text(&array, true), ".blue.black");
+        assert_eq!(label_text(&object, false), ".G,200,R,100");
+        assert_eq!(label_text(&object, true), ".G=200.R=100");
+        assert_eq!(matrix_text("color", &json!("blue"), false), ";color=blue");
+        assert_eq!(matrix_text("color", &array, false), ";color=blue,black");
+        assert_eq!(matrix_text("color", &array, true), ";color=blue;color=black");
+        assert_eq!(matrix_text("color", &object, false), ";color=G,200,R,100");
+        assert_eq!(matrix_text("color", &object, true), ";G=200;R=100");
     }
 
     #[test]

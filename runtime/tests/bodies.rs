@@ -30,6 +30,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 static FILES: ApiDescription = ApiDescription {
     client_name: "FileClient",
     default_host: None,
+    base_path: None,
     user_agent: "files-test/0.1.0",
     version: "0.1.0",
     env_prefix: None,
@@ -49,6 +50,7 @@ static FILE_OPERATIONS: &[OperationInfo] = &[
 static WRAPPED: ApiDescription = ApiDescription {
     client_name: "WrappedClient",
     default_host: None,
+    base_path: None,
     user_agent: "wrapped-test/0.1.0",
     version: "0.1.0",
     env_prefix: None,

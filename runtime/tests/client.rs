@@ -30,6 +30,7 @@ use serde_json::{json, Value};
 static SHOP: ApiDescription = ApiDescription {
     client_name: "ShopClient",
     default_host: None,
+    base_path: None,
     user_agent: "shop-test/1.2.3",
     version: "1.2.3",
     env_prefix: Some("RTCLIENT_SHOP"),
@@ -76,6 +77,7 @@ static SHOP_OPERATIONS: &[OperationInfo] = &[
 static PLAIN: ApiDescription = ApiDescription {
     client_name: "PlainClient",
     default_host: None,
+    base_path: None,
     user_agent: "plain-test/0.1.0",
     version: "0.1.0",
     env_prefix: None,
@@ -95,7 +97,20 @@ static PLAIN_OPERATIONS: &[OperationInfo] = &[
 static DEFAULTED: ApiDescription = ApiDescription {
     client_name: "DefaultedClient",
     default_host: Some("https://api.defaulted.example/v2"),
+    base_path: None,
     user_agent: "defaulted-test/0.1.0",
+    version: "0.1.0",
+    env_prefix: None,
+    envelope: None,
+    auth: None,
+};
+
+/// As `PLAIN`, with a server path (`servers: [{url: /api/v3}]`) and no default host.
+static UNDER_PATH: ApiDescription = ApiDescription {
+    client_name: "UnderPathClient",
+    default_host: None,
+    base_path: Some("/api/v3"),
+    user_agent: "under-path-test/0.1.0",
     version: "0.1.0",
     env_prefix: None,
     envelope: None,
@@ -1019,6 +1034,13 @@ fn build_refuses_configurations_that_cannot_work() {
     assert_eq!(defaulted.base_url().as_str(), "https://api.defaulted.example/v2");
     let chosen = ClientBuilder::new(&DEFAULTED).host("http://127.0.0.1:9/x").build().expect("valid");
     assert_eq!(chosen.base_url().as_str(), "http://127.0.0.1:9/x");
+    // The spec's server path goes under a bare host; a host with a path of its own keeps it.
+    let bare = ClientBuilder::new(&UNDER_PATH).host("http://127.0.0.1:9").build().expect("valid");
+    assert_eq!(bare.base_url().as_str(), "http://127.0.0.1:9/api/v3");
+    let things = bare.request(read("listThings"), Method::GET, &["things"]);
+    assert_eq!(things.url().as_str(), "http://127.0.0.1:9/api/v3/things");
+    let own = ClientBuilder::new(&UNDER_PATH).host("http://127.0.0.1:9/proxy/").build().expect("valid");
+    assert_eq!(own.base_url().as_str(), "http://127.0.0.1:9/proxy/");
 
     for host in ["ftp://files.example", "mailto:someone@example.com", "localhost:8080", "file:///tmp"] {
         let message = config_error(ClientBuilder::new(&PLAIN).host(host));

@@ -27,6 +27,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 static PETS: ApiDescription = ApiDescription {
     client_name: "PetClient",
     default_host: None,
+    base_path: None,
     user_agent: "pets-test/0.1.0",
     version: "0.1.0",
     env_prefix: None,
@@ -157,6 +158,7 @@ async fn get_pet(client: &Client, id: &str) -> Result<Pet, Error> {
 static FILES: ApiDescription = ApiDescription {
     client_name: "FileClient",
     default_host: None,
+    base_path: None,
     user_agent: "files-test/0.1.0",
     version: "0.1.0",
     env_prefix: None,

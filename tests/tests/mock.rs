@@ -496,7 +496,8 @@ async fn a_fixture_without_envelope_or_auth_answers_plain_json() {
 
         let calls = server.received(Operation::GetProjectFile);
         assert_eq!(calls[0].path_param("fileId"), Some("a b"));
-        assert_eq!(calls[0].path(), "/projects/12/files/a%20b");
+        // Under the spec's server path (`https://params.example.com/api`), as on the real host.
+        assert_eq!(calls[0].path(), "/api/projects/12/files/a%20b");
         server.verify();
     })
     .await;

@@ -1,7 +1,7 @@
 //! Parameters in every place and style (`tests/golden/styles`), checked on the wire of a
 //! loopback server: query styles (form exploded or not, space- and pipe-delimited, deepObject,
 //! an exploded object, JSON content), headers, cookies, path-level parameters, path-item `$ref`
-//! and label and matrix path styles.
+//! and label and matrix path styles (single values, lists, objects).
 
 use fixture_styles::types::{Color, Filter, Page};
 use fixture_styles::Client;
@@ -76,9 +76,18 @@ async fn path_level_parameters_merge_with_the_operations_and_path_item_refs_reso
     client.get_library_book().book("b1").ids(["x"]).send().await.expect("via /books");
     client.get_library_book2().book("b2").send().await.expect("via /library");
     client.get_point().point(5).send().await.expect("matrix");
+    client
+        .get_grid()
+        .cells([1, 2])
+        .corner(Page { limit: Some(3), offset: Some(4) })
+        .size([5, 6])
+        .send()
+        .await
+        .expect("label and matrix lists and objects");
     let requests = server.requests();
     assert_eq!((requests[0].path.as_str(), requests[0].query.as_deref()), ("/shelves/s1/books/b%2F1", Some("lang=en")));
     assert_eq!((requests[1].path.as_str(), requests[1].query.as_deref()), ("/books/.b1", Some("ids=x")));
     assert_eq!(requests[2].path, "/library/.b2");
     assert_eq!(requests[3].path, "/points/;point=5");
+    assert_eq!(requests[4].path, "/grids/.1.2/;limit=3;offset=4/;size=5,6");
 }

@@ -27,6 +27,10 @@ pub fn emit(plan: &Plan) -> TokenStream {
         None => (quote!(None), quote!()),
     };
     let (host_value, host_const) = default_host;
+    let base_path = match &c.base_path {
+        Some(path) => quote!(Some(#path)),
+        None => quote!(None),
+    };
     let env_prefix = match &c.env_prefix {
         Some(prefix) => quote!(Some(#prefix)),
         None => quote!(None),
@@ -101,10 +105,13 @@ pub fn emit(plan: &Plan) -> TokenStream {
             }
         }
     });
-    let host_doc = match &c.default_host {
+    let mut host_doc = match &c.default_host {
         Some(host) => format!(" The service's base URL (default `{host}`); private deployments change only this."),
         None => " The service's base URL.".to_owned(),
     };
+    if let Some(path) = &c.base_path {
+        host_doc.push_str(&format!(" Operation paths go under `{path}` when the URL has no path of its own."));
+    }
     let auth_setters = c.auth.as_ref().map(|auth| {
         let tenant = ident(&auth.tenant_name);
         let tenant_doc = format!(" A fixed tenant id (`{}`), sent instead of the one the token names.", auth.tenant_name);
@@ -186,6 +193,7 @@ pub fn emit(plan: &Plan) -> TokenStream {
         pub(crate) static API: crate::runtime::ApiDescription = crate::runtime::ApiDescription {
             client_name: #client_name,
             default_host: #host_value,
+            base_path: #base_path,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             version: env!("CARGO_PKG_VERSION"),
             env_prefix: #env_prefix,

@@ -318,8 +318,11 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
                 }
             }
         };
-        // A flattened body with no required field is sent only when one of its fields is set.
-        let optional_fields = op.body_fields.filter(|fields| !body.required && !fields.iter().any(|f| f.required && !f.nullable));
+        // A flattened JSON body with no required field is sent only when one of its fields is
+        // set (form and multipart fields are added one by one: none set, no body).
+        let per_field = body.kind != BodyKind::Json && body.alternatives.is_empty();
+        let optional_fields =
+            op.body_fields.filter(|fields| !per_field && !body.required && !fields.iter().any(|f| f.required && !f.nullable));
         edits.push(match optional_fields {
             Some(fields) => {
                 let any = inputs[inputs.len() - fields.len()..].iter().map(|s| {
@@ -610,9 +613,12 @@ fn path_value(api: &Api, p: &Param) -> TokenStream {
         }
         _ => quote!(#name),
     };
+    let scalar = !is_struct_like(api, &p.ty) && !matches!(p.ty, TypeRef::Array(_));
     match p.style {
-        ParamStyle::Label => quote!(format!(".{}", #value)),
-        ParamStyle::Matrix => quote!(format!(";{}={}", #wire, #value)),
+        ParamStyle::Label if scalar => quote!(format!(".{}", #value)),
+        ParamStyle::Matrix if scalar => quote!(format!(";{}={}", #wire, #value)),
+        ParamStyle::Label => quote!(crate::runtime::label_text(&#name, #explode)),
+        ParamStyle::Matrix => quote!(crate::runtime::matrix_text(#wire, &#name, #explode)),
         _ => value,
     }
 }

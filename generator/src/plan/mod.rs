@@ -75,6 +75,8 @@ pub struct ClientPlan {
     pub description: Option<String>,
     /// The spec's first server, when it is an absolute http(s) URL.
     pub default_host: Option<String>,
+    /// The path of the spec's first server URL (`/api/v3`), absolute or relative, when it has one.
+    pub base_path: Option<String>,
     /// The environment variable prefix of `from_env()`.
     pub env_prefix: Option<String>,
     /// The response envelope.
@@ -228,6 +230,7 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
         version: api.version.clone(),
         description: api.description.clone(),
         default_host: api.default_server.clone().filter(|s| is_plain_url(s)),
+        base_path: api.default_server.as_deref().and_then(server_path),
         env_prefix: config.env_prefix.clone(),
         envelope: config.envelope.clone(),
         auth,
@@ -328,6 +331,18 @@ pub fn build<'a>(api: &'a Api, config: &'a Config) -> Result<Plan<'a>, Error> {
     })
 }
 
+/// The path of a server URL (`https://host/api/v3` or `/api/v3` → `/api/v3`), without a
+/// trailing `/`; `None` for none, or for one that would need escaping.
+fn server_path(url: &str) -> Option<String> {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => url,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/');
+    let plain = path.starts_with('/') && !path.contains(['{', '}', '"', '\\', ' ']) && !path.chars().any(char::is_control);
+    plain.then(|| path.to_owned())
+}
+
 /// An absolute http(s) URL without undeclared `{variables}` or characters that would need
 /// escaping: usable as a default host.
 fn is_plain_url(url: &str) -> bool {
@@ -418,3 +433,19 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
     (inputs, None)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::server_path;
+
+    #[test]
+    fn server_paths_come_from_absolute_and_relative_urls() {
+        assert_eq!(server_path("https://petstore3.swagger.io/api/v3").as_deref(), Some("/api/v3"));
+        assert_eq!(server_path("/v3/").as_deref(), Some("/v3"));
+        assert_eq!(server_path("https://api.genauth.ai"), None);
+        assert_eq!(server_path("https://api.example/"), None);
+        assert_eq!(server_path("/"), None);
+        assert_eq!(server_path("https://{region}.example/{version}"), None);
+        assert_eq!(server_path("https://x.example/base?x=1").as_deref(), Some("/base"));
+    }
+}

@@ -44,6 +44,7 @@
 //! static API: ApiDescription = ApiDescription {
 //!     client_name: "PetClient",
 //!     default_host: None,
+//!     base_path: None,
 //!     user_agent: "pets/0.1.0",
 //!     version: "0.1.0",
 //!     env_prefix: None,

@@ -62,7 +62,12 @@ pub(super) fn respond(shared: &Shared, mut request: ReceivedRequest) -> Reply {
     let mut guard = shared.lock();
     // One reborrow, so the fields can be borrowed apart.
     let state = &mut *guard;
-    let Some((operation, params)) = route::route(&shared.routes, &request.method, &request.path) else {
+    // Clients put operation paths under the API's server path; templates do not have it.
+    let path = match api.base_path.and_then(|base| request.path.strip_prefix(base)) {
+        Some(rest) if rest.starts_with('/') => rest,
+        _ => request.path.as_str(),
+    };
+    let Some((operation, params)) = route::route(&shared.routes, &request.method, path) else {
         let message = format!("mock server: unexpected request {request}: no operation has this method and path");
         state.requests.push(request);
         state.problems.push(message.clone());

@@ -8,6 +8,7 @@ use openapi_client_runtime::{ApiDescription, HeaderFamily, TokenAuth};
 pub static KEYS: ApiDescription = ApiDescription {
     client_name: "KeyClient",
     default_host: None,
+    base_path: None,
     user_agent: "keys-test/0.1.0",
     version: "0.1.0",
     env_prefix: None,

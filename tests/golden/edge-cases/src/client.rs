@@ -6,6 +6,7 @@
 pub(crate) static API: crate::runtime::ApiDescription = crate::runtime::ApiDescription {
     client_name: "Client",
     default_host: None,
+    base_path: None,
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     version: env!("CARGO_PKG_VERSION"),
     env_prefix: None,

@@ -756,13 +756,11 @@ impl DeleteCRequest {
         let mut request = client
             .inner
             .request(CALL, crate::runtime::Method::DELETE, &["c"]);
-        if when.is_some() || list.is_some() {
-            if let Some(value) = when {
-                request.form_field("when", &value, crate::runtime::Style::Form, true);
-            }
-            if let Some(value) = list {
-                request.form_field("list", &value, crate::runtime::Style::Form, true);
-            }
+        if let Some(value) = when {
+            request.form_field("when", &value, crate::runtime::Style::Form, true);
+        }
+        if let Some(value) = list {
+            request.form_field("list", &value, crate::runtime::Style::Form, true);
         }
         Ok((client, request))
     }

@@ -66,6 +66,7 @@
 //! Search conditions and sort items are built with [`filters`] instead of JSON.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![allow(clippy::type_complexity)]
 mod client;
 pub mod filters;
 #[cfg(feature = "mock")]

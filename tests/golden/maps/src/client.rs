@@ -6,6 +6,7 @@
 pub(crate) static API: crate::runtime::ApiDescription = crate::runtime::ApiDescription {
     client_name: "Client",
     default_host: None,
+    base_path: Some("/v2"),
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     version: env!("CARGO_PKG_VERSION"),
     env_prefix: None,
@@ -88,7 +89,7 @@ impl std::fmt::Debug for ClientBuilder {
     }
 }
 impl ClientBuilder {
-    /// The service's base URL.
+    /// The service's base URL. Operation paths go under `/v2` when the URL has no path of its own.
     pub fn host(self, host: impl Into<String>) -> Self {
         Self {
             inner: self.inner.host(host),

@@ -58,6 +58,7 @@
 //! (see [`RetryPolicy`]); each call runs in a `tracing` span named `api_call`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![allow(clippy::type_complexity)]
 mod client;
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -6,6 +6,7 @@
 pub(crate) static API: crate::runtime::ApiDescription = crate::runtime::ApiDescription {
     client_name: "Client",
     default_host: Some(DEFAULT_HOST),
+    base_path: Some("/v1"),
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     version: env!("CARGO_PKG_VERSION"),
     env_prefix: None,
@@ -90,7 +91,7 @@ impl std::fmt::Debug for ClientBuilder {
     }
 }
 impl ClientBuilder {
-    /// The service's base URL (default `https://paging.example.com/v1`); private deployments change only this.
+    /// The service's base URL (default `https://paging.example.com/v1`); private deployments change only this. Operation paths go under `/v1` when the URL has no path of its own.
     pub fn host(self, host: impl Into<String>) -> Self {
         Self {
             inner: self.inner.host(host),

@@ -50,6 +50,8 @@ pub enum Operation {
     GetLibraryBook2,
     /// `getPoint`: `GET /points/{point}` ([`Client::get_point`](crate::Client::get_point)).
     GetPoint,
+    /// `getGrid`: `GET /grids/{cells}/{corner}/{size}` ([`Client::get_grid`](crate::Client::get_grid)).
+    GetGrid,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -60,6 +62,7 @@ impl Operation {
         Operation::GetLibraryBook,
         Operation::GetLibraryBook2,
         Operation::GetPoint,
+        Operation::GetGrid,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Operation {
             Operation::GetLibraryBook => "getLibraryBook",
             Operation::GetLibraryBook2 => "getLibraryBook2",
             Operation::GetPoint => "getPoint",
+            Operation::GetGrid => "getGrid",
         }
     }
     /// The HTTP method.
@@ -88,6 +92,7 @@ impl Operation {
             Operation::GetLibraryBook => 3usize,
             Operation::GetLibraryBook2 => 4usize,
             Operation::GetPoint => 5usize,
+            Operation::GetGrid => 6usize,
         }
     }
 }
@@ -128,6 +133,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "getPoint",
         method: "GET",
         path: "/points/{point}",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "getGrid",
+        method: "GET",
+        path: "/grids/{cells}/{corner}/{size}",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -230,5 +240,11 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_point(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("getPoint")
+    }
+    /// Sets up an answer to `getGrid` (`GET /grids/{cells}/{corner}/{size}`), which [`Client::get_grid`](crate::Client::get_grid) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn get_grid(&self) -> Mock<'_, (), NoContent> {
+        self.inner.mock("getGrid")
     }
 }

@@ -128,6 +128,31 @@ impl crate::Client {
     pub fn get_point(&self) -> GetPointRequest {
         GetPointRequest::new(self.clone())
     }
+    /// Arrays and objects in label and matrix styles.
+    ///
+    /// `GET /grids/{cells}/{corner}/{size}` (operation `getGrid`).
+    ///
+    /// Set the parameters on the returned [`GetGridRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
+    /// # let corner: fixture_styles :: types :: Page = unimplemented!();
+    /// let answer = client
+    ///     .get_grid()
+    ///     .cells([1])
+    ///     .corner(corner)
+    ///     .size([1])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_grid(&self) -> GetGridRequest {
+        GetGridRequest::new(self.clone())
+    }
 }
 /// Request builder for [`Client::search`](crate::Client::search): `GET /search`.
 #[derive(Debug, Clone)]
@@ -735,6 +760,114 @@ impl GetPointRequest {
                 CALL,
                 crate::runtime::Method::GET,
                 &["points", &format!(";{}={}", "point", point).to_string()],
+            );
+        Ok((client, request))
+    }
+}
+/// Request builder for [`Client::get_grid`](crate::Client::get_grid): `GET /grids/{cells}/{corner}/{size}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct GetGridRequest {
+    client: crate::Client,
+    cells: Option<Vec<i64>>,
+    corner: Option<crate::types::Page>,
+    size: Option<Vec<i64>>,
+}
+impl GetGridRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            cells: None,
+            corner: None,
+            size: None,
+        }
+    }
+    /// Sets `cells`.
+    ///
+    /// Required.
+    pub fn cells(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.cells = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `corner`.
+    ///
+    /// Required.
+    pub fn corner(mut self, value: impl Into<crate::types::Page>) -> Self {
+        self.corner = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    ///
+    /// Required.
+    pub fn size(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.size = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "getGrid",
+            read_only: true,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, cells, corner, size } = self;
+        let cells = cells
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "cells",
+            })?;
+        let corner = corner
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "corner",
+            })?;
+        let size = size
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "size",
+            })?;
+        let request = client
+            .inner
+            .request(
+                CALL,
+                crate::runtime::Method::GET,
+                &[
+                    "grids",
+                    &crate::runtime::label_text(&cells, true).to_string(),
+                    &crate::runtime::matrix_text("corner", &corner, true).to_string(),
+                    &crate::runtime::matrix_text("size", &size, false).to_string(),
+                ],
             );
         Ok((client, request))
     }

@@ -21,6 +21,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     server.get_library_book().times(1).respond();
     server.get_library_book2().times(1).respond();
     server.get_point().times(1).respond();
+    server.get_grid().times(1).respond();
     let client = server.client();
     client.search().send().await.expect("search");
     client.touch_session().session("x").send().await.expect("touchSession");
@@ -28,6 +29,19 @@ async fn every_operation_goes_through_the_mock_kit() {
     client.get_library_book().book("x").send().await.expect("getLibraryBook");
     client.get_library_book2().book("x").send().await.expect("getLibraryBook2");
     client.get_point().point(1).send().await.expect("getPoint");
+    client
+        .get_grid()
+        .cells([1])
+        .corner(
+            serde_json::from_str::<
+                fixture_styles::types::Page,
+            >(r#"{"limit":1,"offset":1}"#)
+                .expect("a sample value"),
+        )
+        .size([1])
+        .send()
+        .await
+        .expect("getGrid");
     let request = &server.received(Operation::Search)[0];
     assert_eq!(request.method(), "GET", "search");
     let request = &server.received(Operation::TouchSession)[0];
@@ -41,5 +55,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert_eq!(request.method(), "GET", "getLibraryBook2");
     let request = &server.received(Operation::GetPoint)[0];
     assert_eq!(request.method(), "GET", "getPoint");
+    let request = &server.received(Operation::GetGrid)[0];
+    assert_eq!(request.method(), "GET", "getGrid");
     server.verify();
 }
