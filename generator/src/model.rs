@@ -580,6 +580,8 @@ struct Builder<'a> {
     types: Vec<TypeDef>,
     /// Type name → index into `types`.
     type_index: HashMap<String, usize>,
+    /// JSON pointer of a hoisted inline schema → its type.
+    hoisted: HashMap<String, TypeRef>,
     warnings: Vec<Warning>,
 }
 
@@ -592,6 +594,7 @@ impl<'a> Builder<'a> {
             namespace: Namespace::default(),
             types: Vec::new(),
             type_index: HashMap::new(),
+            hoisted: HashMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -726,7 +729,13 @@ impl<'a> Builder<'a> {
 
     /// Hoists an inline schema into a new named type, named after where it appears.
     fn hoist(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+        // A schema reached again at the same place (a component parameter, body or answer, or a
+        // path-level parameter, used by several operations) is one type.
+        if let Some(ty) = self.hoisted.get(pointer) {
+            return Ok(ty.clone());
+        }
         let ident = self.namespace.claim(naming::type_name(hint));
+        self.hoisted.insert(pointer.to_owned(), TypeRef::Named(ident.clone()));
         self.define(ident.clone(), schema, pointer)?;
         Ok(TypeRef::Named(ident))
     }
@@ -1094,22 +1103,24 @@ impl<'a> Builder<'a> {
     ) -> Result<Operation, Error> {
         let hint = naming::pascal(&id);
         // Path-level parameters apply unless the operation redefines them.
-        let mut declared: Vec<(String, &Parameter)> = Vec::new();
+        // (where it is declared, the parameter, the name of a type hoisted from its schema)
+        let mut declared: Vec<(String, &Parameter, String)> = Vec::new();
         let path_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
-        for (i, p) in shared.iter().enumerate() {
-            let at = format!("{path_pointer}/parameters/{i}");
-            declared.push((at.clone(), self.resolve_parameter(p, &at)?));
-        }
-        for (i, p) in op.parameters.iter().enumerate() {
-            let at = format!("{pointer}/parameters/{i}");
-            let param = self.resolve_parameter(p, &at)?;
+        let shared_params = shared.iter().enumerate().map(|(i, p)| (format!("{path_pointer}/parameters/{i}"), p));
+        let own_params = op.parameters.iter().enumerate().map(|(i, p)| (format!("{pointer}/parameters/{i}"), p));
+        for (at, p) in shared_params.chain(own_params) {
+            let (param, at, type_hint) = match self.resolve_parameter(p, &at)? {
+                // A component parameter is one declaration wherever it is used: one type.
+                (param, Some(name)) => (param, format!("/components/parameters/{}", escape_pointer_segment(name)), naming::pascal(name)),
+                (param, None) => (param, at, format!("{hint}{}", naming::pascal(&param.parameter_data_ref().name))),
+            };
             let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
-            declared.retain(|(_, d)| key(d) != key(param));
-            declared.push((at, param));
+            declared.retain(|(_, d, _)| key(d) != key(param));
+            declared.push((at, param, type_hint));
         }
         let mut params = Vec::new();
         let mut param_pointers = Vec::new();
-        for (at, p) in declared {
+        for (at, p, type_hint) in declared {
             if let Parameter::Path { parameter_data, .. } = p
                 && !path.contains(&format!("{{{}}}", parameter_data.name))
             {
@@ -1119,7 +1130,7 @@ impl<'a> Builder<'a> {
                 );
                 continue;
             }
-            if let Some(param) = self.param(p, &at, &hint)? {
+            if let Some(param) = self.param(p, &at, &type_hint)? {
                 params.push(param);
                 param_pointers.push(at);
             }
@@ -1217,13 +1228,14 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn resolve_parameter(&self, p: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter, Error> {
+    /// The parameter `p` declares or refers to, with its component name when it is a `$ref`.
+    fn resolve_parameter(&self, p: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<(&'a Parameter, Option<&'a str>), Error> {
         match p {
-            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Item(p) => Ok((p, None)),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/parameters/");
-                name.and_then(|n| self.schemas()?.parameters.get(n))
-                    .and_then(|p| p.as_item())
+                name.and_then(|n| self.schemas()?.parameters.get_key_value(n))
+                    .and_then(|(n, p)| Some((p.as_item()?, Some(n.as_str()))))
                     .ok_or_else(|| {
                         self.unsupported(
                             &format!("{pointer}/$ref"),
@@ -1235,7 +1247,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A parameter; `None` for one OpenAPI says to ignore (headers `Accept`, `Content-Type`,
-    /// `Authorization`).
+    /// `Authorization`). `hint` names a type hoisted from its schema.
     fn param(&mut self, p: &Parameter, pointer: &str, hint: &str) -> Result<Option<Param>, Error> {
         let (data, location, style) = match p {
             Parameter::Query { parameter_data, style, .. } => (
@@ -1290,7 +1302,7 @@ impl<'a> Builder<'a> {
             }
         };
         let ty = match schema {
-            Some(schema) => self.ty_of(schema, &schema_pointer, &format!("{hint}{}", naming::pascal(&data.name)))?.non_null(),
+            Some(schema) => self.ty_of(schema, &schema_pointer, hint)?.non_null(),
             None => TypeRef::String { format: None },
         };
         let ty = match ty {
@@ -1358,15 +1370,16 @@ impl<'a> Builder<'a> {
     }
 
     fn body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &str, hint: &str) -> Result<Option<Body>, Error> {
-        let (body, pointer) = match body {
-            ReferenceOr::Item(b) => (b, pointer.to_owned()),
+        let (body, pointer, hint) = match body {
+            ReferenceOr::Item(b) => (b, pointer.to_owned(), format!("{hint}Body")),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/requestBodies/");
                 let body = name
                     .and_then(|n| self.schemas()?.request_bodies.get(n))
                     .and_then(|b| b.as_item())
                     .ok_or_else(|| self.unsupported(&format!("{pointer}/$ref"), format!("unresolved request body `$ref` {reference:?}")))?;
-                (body, format!("/components/requestBodies/{}", escape_pointer_segment(name.unwrap_or_default())))
+                let name = name.unwrap_or_default();
+                (body, format!("/components/requestBodies/{}", escape_pointer_segment(name)), naming::pascal(name))
             }
         };
         let pointer = pointer.as_str();
@@ -1380,7 +1393,7 @@ impl<'a> Builder<'a> {
         let mut kind = kinds[chosen];
         let media_pointer = format!("{pointer}/content/{}", escape_pointer_segment(media));
         let ty = match &content.schema {
-            Some(schema) => self.ty_of(schema, &format!("{media_pointer}/schema"), &format!("{hint}Body"))?,
+            Some(schema) => self.ty_of(schema, &format!("{media_pointer}/schema"), &hint)?,
             None if matches!(kind, BodyKind::Text) => TypeRef::String { format: None },
             None if matches!(kind, BodyKind::Binary) => TypeRef::String { format: Some("binary".to_owned()) },
             None => TypeRef::Any,
@@ -1495,16 +1508,7 @@ impl<'a> Builder<'a> {
         });
         let mut out = Answers::default();
         for (status, response) in declared {
-            let at = format!("{pointer}/{status}");
-            let response = match response {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|n| self.schemas()?.responses.get(n))
-                    .and_then(|r| r.as_item())
-                    .ok_or_else(|| self.unsupported(&format!("{at}/$ref"), format!("unresolved response `$ref` {reference:?}")))?,
-            };
-            let success = is_success(status) || (status == StatusKey::Default && !any_success);
+            let mut at = format!("{pointer}/{status}");
             if matches!(status, StatusKey::Code(c) if !(100..600).contains(&c)) || matches!(status, StatusKey::Range(r) if !(1..6).contains(&r)) {
                 self.warn(&at, format!("{status} is not an HTTP status; ignored"));
                 continue;
@@ -1513,7 +1517,24 @@ impl<'a> Builder<'a> {
                 // Informational and redirect answers are handled by the HTTP client.
                 continue;
             }
-            let type_hint = if success { format!("{hint}Response") } else { format!("{hint}Error") };
+            let success = is_success(status) || (status == StatusKey::Default && !any_success);
+            let mut type_hint = if success { format!("{hint}Response") } else { format!("{hint}Error") };
+            let response = match response {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/responses/")
+                        .and_then(|n| self.schemas()?.responses.get_key_value(n))
+                        .and_then(|(n, r)| Some((n, r.as_item()?)));
+                    let Some((name, response)) = found else {
+                        return Err(self.unsupported(&format!("{at}/$ref"), format!("unresolved response `$ref` {reference:?}")));
+                    };
+                    // A component answer is one declaration wherever it is used: one type.
+                    at = format!("/components/responses/{}", escape_pointer_segment(name));
+                    type_hint = naming::pascal(name);
+                    response
+                }
+            };
             let payload = self.payload(response, &at, &type_hint, status)?;
             let answer = Answer { status, payload, variant: String::new(), description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()) };
             if success {

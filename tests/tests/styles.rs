@@ -3,7 +3,8 @@
 //! an exploded object, JSON content), headers, cookies, path-level parameters, path-item `$ref`
 //! and label and matrix path styles (single values, lists, objects).
 
-use fixture_styles::types::{Color, Filter, Page};
+// `Format` comes from a component parameter used by two operations: one type for both.
+use fixture_styles::types::{Color, Filter, Format, Page};
 use fixture_styles::Client;
 use integration_tests::{Reply, TestServer};
 use serde_json::json;
@@ -24,6 +25,7 @@ async fn query_parameters_follow_their_styles() {
         .filter(Filter { status: Some("open".into()), min_age: Some(3) })
         .page(Page { limit: Some(10), offset: Some(20) })
         .where_(Filter { status: Some("closed".into()), min_age: None })
+        .format(Format::Csv)
         .send()
         .await
         .expect("searched");
@@ -34,7 +36,7 @@ async fn query_parameters_follow_their_styles() {
         Some(
             "tag=a+b&tag=c&id=1%2C2%2C3&word=x+y&color=red%7Cblue\
              &filter%5BminAge%5D=3&filter%5Bstatus%5D=open&limit=10&offset=20\
-             &where=%7B%22status%22%3A%22closed%22%7D"
+             &where=%7B%22status%22%3A%22closed%22%7D&format=csv"
         )
     );
     // `Accept` is the client's own, not a parameter.
@@ -70,7 +72,7 @@ async fn path_level_parameters_merge_with_the_operations_and_path_item_refs_reso
     // `lang` is required here: the operation's definition wins over the path's.
     let err = client.get_book().shelf("s1").book("b1").send().await.expect_err("lang is required");
     assert!(matches!(err, fixture_styles::Error::MissingParameter { parameter: "lang", .. }), "{err:?}");
-    let book = client.get_book().shelf("s1").book("b/1").lang("en").send().await.expect("found");
+    let book = client.get_book().shelf("s1").book("b/1").lang("en").format(Format::Json).send().await.expect("found");
     assert_eq!(book.title.as_deref(), Some("Dune"));
     // The same operation under both paths of the `$ref`.
     client.get_library_book().book("b1").ids(["x"]).send().await.expect("via /books");
@@ -85,7 +87,7 @@ async fn path_level_parameters_merge_with_the_operations_and_path_item_refs_reso
         .await
         .expect("label and matrix lists and objects");
     let requests = server.requests();
-    assert_eq!((requests[0].path.as_str(), requests[0].query.as_deref()), ("/shelves/s1/books/b%2F1", Some("lang=en")));
+    assert_eq!((requests[0].path.as_str(), requests[0].query.as_deref()), ("/shelves/s1/books/b%2F1", Some("format=json&lang=en")));
     assert_eq!((requests[1].path.as_str(), requests[1].query.as_deref()), ("/books/.b1", Some("ids=x")));
     assert_eq!(requests[2].path, "/library/.b2");
     assert_eq!(requests[3].path, "/points/;point=5");

@@ -161,10 +161,10 @@ pub fn emit(plan: &Plan) -> TokenStream {
     let request_docs = lines_to_attrs(&[
         "Calls an endpoint this crate does not type (yet): `method` on `path`, with query, headers and a JSON body".to_owned(),
         format!(
-            "set on the returned request, sent like every typed call (credentials, retries, errors) and {payload} decoded              into the type the caller names (`serde_json::Value` for anything)."
+            "set on the returned request, sent like every typed call (credentials, retries, errors) and {payload} decoded into the type the caller names (`serde_json::Value` for anything)."
         ),
         String::new(),
-        "Each `/`-separated segment of `path` is percent-encoded as given. Only GET, HEAD and OPTIONS are repeated          after a failed attempt unless `.read_only(true)` says the request only reads. Errors name the operation `request`."
+        "Each `/`-separated segment of `path` is percent-encoded as given. Only GET, HEAD and OPTIONS are repeated after a failed attempt unless `.read_only(true)` says the request only reads. Errors name the operation `request`."
             .to_owned(),
         String::new(),
         "# Example".to_owned(),

@@ -50,9 +50,9 @@ impl Client {
         self.inner.http_client()
     }
     /// Calls an endpoint this crate does not type (yet): `method` on `path`, with query, headers and a JSON body
-    /// set on the returned request, sent like every typed call (credentials, retries, errors) and its JSON body decoded              into the type the caller names (`serde_json::Value` for anything).
+    /// set on the returned request, sent like every typed call (credentials, retries, errors) and its JSON body decoded into the type the caller names (`serde_json::Value` for anything).
     ///
-    /// Each `/`-separated segment of `path` is percent-encoded as given. Only GET, HEAD and OPTIONS are repeated          after a failed attempt unless `.read_only(true)` says the request only reads. Errors name the operation `request`.
+    /// Each `/`-separated segment of `path` is percent-encoded as given. Only GET, HEAD and OPTIONS are repeated after a failed attempt unless `.read_only(true)` says the request only reads. Errors name the operation `request`.
     ///
     /// # Example
     ///

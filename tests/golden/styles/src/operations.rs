@@ -166,6 +166,7 @@ pub struct SearchRequest {
     filter: Option<crate::types::Filter>,
     page: Option<crate::types::Page>,
     where_: Option<crate::types::Filter>,
+    format: Option<crate::types::Format>,
 }
 impl SearchRequest {
     fn new(client: crate::Client) -> Self {
@@ -178,6 +179,7 @@ impl SearchRequest {
             filter: None,
             page: None,
             where_: None,
+            format: None,
         }
     }
     /// Form, exploded (the default) - one pair per item.
@@ -216,6 +218,11 @@ impl SearchRequest {
     /// A parameter declared with JSON content.
     pub fn where_(mut self, value: impl Into<crate::types::Filter>) -> Self {
         self.where_ = Some(value.into());
+        self
+    }
+    /// A shared parameter with an inline enum, one type wherever it is used.
+    pub fn format(mut self, value: impl Into<crate::types::Format>) -> Self {
+        self.format = Some(value.into());
         self
     }
     /// Sends the request and returns the answer's payload.
@@ -258,7 +265,7 @@ impl SearchRequest {
             authenticated: false,
             sensitive: false,
         };
-        let Self { client, tag, id, word, color, filter, page, where_ } = self;
+        let Self { client, tag, id, word, color, filter, page, where_, format } = self;
         let mut request = client
             .inner
             .request(CALL, crate::runtime::Method::GET, &["search"]);
@@ -297,6 +304,9 @@ impl SearchRequest {
         }
         if let Some(value) = &where_ {
             request.query_value("where", value, crate::runtime::Style::Json, true);
+        }
+        if let Some(value) = &format {
+            request.query("format", &value.to_string());
         }
         Ok((client, request))
     }
@@ -414,6 +424,7 @@ pub struct GetBookRequest {
     client: crate::Client,
     shelf: Option<String>,
     book: Option<String>,
+    format: Option<crate::types::Format>,
     lang: Option<String>,
 }
 impl GetBookRequest {
@@ -422,6 +433,7 @@ impl GetBookRequest {
             client,
             shelf: None,
             book: None,
+            format: None,
             lang: None,
         }
     }
@@ -437,6 +449,11 @@ impl GetBookRequest {
     /// Required.
     pub fn book(mut self, value: impl Into<String>) -> Self {
         self.book = Some(value.into());
+        self
+    }
+    /// A shared parameter with an inline enum, one type wherever it is used.
+    pub fn format(mut self, value: impl Into<crate::types::Format>) -> Self {
+        self.format = Some(value.into());
         self
     }
     /// The operation's own, which wins.
@@ -488,7 +505,7 @@ impl GetBookRequest {
             authenticated: false,
             sensitive: false,
         };
-        let Self { client, shelf, book, lang } = self;
+        let Self { client, shelf, book, format, lang } = self;
         let shelf = shelf
             .ok_or(crate::Error::MissingParameter {
                 operation: CALL.operation,
@@ -511,6 +528,9 @@ impl GetBookRequest {
                 crate::runtime::Method::GET,
                 &["shelves", &shelf.to_string(), "books", &book.to_string()],
             );
+        if let Some(value) = &format {
+            request.query("format", &value.to_string());
+        }
         {
             let value = &lang;
             request.query("lang", value);

@@ -94,6 +94,73 @@ pub struct Page {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
+/// The `Format` values.
+///
+/// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
+/// adds later does not break this client.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// `json`
+    Json,
+    /// `csv`
+    Csv,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl Format {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["json", "csv"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::convert::From<&str> for Format {
+    fn from(value: &str) -> Self {
+        match value {
+            "json" => Self::Json,
+            "csv" => Self::Csv,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::convert::From<String> for Format {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "json" => Self::Json,
+            "csv" => Self::Csv,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl std::str::FromStr for Format {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl serde::Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
 /// The `GetBookResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetBookResponse {
