@@ -33,6 +33,9 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     // Width of the current list item's marker: its continuation lines are indented by it.
     let mut list_indent: Option<usize> = None;
+    // A lone `\r` ends a line too (rustdoc refuses one inside a doc comment), and other control
+    // characters have no place in prose.
+    let text: String = text.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
     for raw in text.trim().lines() {
         // Original indentation is dropped: four blanks would make an indented code block,
         // which rustdoc compiles as a doctest.

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
 
-use crate::error::{escape_pointer_segment, Error, Location};
+use crate::error::{escape_pointer_segment, Error, Location, Warning};
 
 /// A parsed spec and the name of the file it came from.
 #[derive(Debug, Clone)]
@@ -16,6 +16,8 @@ pub struct Spec {
     /// The document as a JSON tree, for what the typed one does not keep (whether `explode`
     /// was given).
     pub raw: serde_json::Value,
+    /// What reading the text had to work around, located.
+    pub warnings: Vec<Warning>,
 }
 
 /// Reads and parses the spec at `path` (YAML or JSON).
@@ -60,8 +62,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
         message,
     })?;
 
-    // Then the typed document, straight from the text so errors keep their line.
-    let result = if is_json {
+    // YAML's `.inf` and `.nan` have no JSON form (openapiv3 panics on them): read as absent.
+    let non_finite = if is_json { Vec::new() } else { non_finite_numbers(text) };
+    let warnings = non_finite
+        .iter()
+        .map(|pointer| Warning {
+            location: at(pointer, None),
+            message: "an infinite or not-a-number value (`.inf`, `.nan`) has no JSON form; it is read as absent".to_owned(),
+        })
+        .collect();
+
+    // Then the typed document, straight from the text so errors keep their line (from the tree,
+    // where those values are already absent, when there are any).
+    let result = if !non_finite.is_empty() {
+        serde_path_to_error::deserialize(tree.clone()).map_err(|e| (pointer_of(e.path()), None, e.into_inner().to_string()))
+    } else if is_json {
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let line = (e.inner().line(), e.inner().column());
@@ -86,7 +101,50 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
         path: path.to_owned(),
         doc,
         raw: tree,
+        warnings,
     })
+}
+
+/// JSON pointers of YAML numbers that are infinite or not a number; parses only when the text
+/// has such a token.
+fn non_finite_numbers(text: &str) -> Vec<String> {
+    fn walk(value: &serde_yaml::Value, pointer: &mut String, out: &mut Vec<String>) {
+        match value {
+            serde_yaml::Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => out.push(pointer.clone()),
+            serde_yaml::Value::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            serde_yaml::Value::Mapping(map) => {
+                for (key, item) in map {
+                    let key = match key {
+                        serde_yaml::Value::String(s) => s.clone(),
+                        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+                    };
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_segment(&key));
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, pointer, out),
+            _ => {}
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains(".inf") && !lower.contains(".nan") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        walk(&value, &mut String::new(), &mut out);
+    }
+    out
 }
 
 /// serde names the Rust type it wanted (`expected struct Paths`); say what the spec needs.

@@ -540,12 +540,17 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
     let mut builder = Builder::new(spec);
     builder.components()?;
     let operations = builder.operations()?;
+    builder.break_alias_cycles();
     builder.mark_recursive();
     let doc = &spec.doc;
+    // Printed in one-line places (`Cargo.toml`, doc headings, `Debug`): no control characters.
+    let title = builder.one_line(&doc.info.title, "/info/title");
+    let version = builder.one_line(&doc.info.version, "/info/version");
+    let description = doc.info.description.as_deref().map(|d| builder.text(d, "/info/description"));
     Ok(Api {
-        title: doc.info.title.clone(),
-        version: doc.info.version.clone(),
-        description: doc.info.description.clone(),
+        title,
+        version,
+        description,
         default_server: doc.servers.first().map(server_url),
         index: builder.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect(),
         types: builder.types,
@@ -595,8 +600,29 @@ impl<'a> Builder<'a> {
             types: Vec::new(),
             type_index: HashMap::new(),
             hoisted: HashMap::new(),
-            warnings: Vec::new(),
+            warnings: spec.warnings.clone(),
         }
+    }
+
+    /// `raw` on one line: control characters (line breaks included) become spaces, with a
+    /// warning at `pointer`.
+    fn one_line(&mut self, raw: &str, pointer: &str) -> String {
+        if !raw.chars().any(char::is_control) {
+            return raw.to_owned();
+        }
+        self.warn(pointer, "control characters (line breaks, NUL, DEL, …) where one line is expected; read as spaces");
+        raw.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned()
+    }
+
+    /// Prose: line breaks kept (`\r\n` and a lone `\r` read as `\n`), other control characters
+    /// dropped, with a warning at `pointer`.
+    fn text(&mut self, raw: &str, pointer: &str) -> String {
+        let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+        if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return text;
+        }
+        self.warn(pointer, "control characters (NUL, DEL, …) in text; dropped");
+        text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
     }
 
     /// Records that the spec is sloppy at `pointer` and how it was read.
@@ -786,7 +812,8 @@ impl<'a> Builder<'a> {
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 self.ty_of(&all_of[0], &format!("{pointer}/allOf/0"), hint)
             }
-            SchemaKind::AllOf { .. } => unreachable!("multi-member allOf is a struct"),
+            // An empty `allOf` constrains nothing: any value.
+            SchemaKind::AllOf { .. } => Ok(TypeRef::Any),
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => unreachable!("unions are hoisted"),
             SchemaKind::Not { .. } => Err(self.unsupported(&format!("{pointer}/not"), NOT)),
             SchemaKind::Any(any) => {
@@ -902,11 +929,21 @@ impl<'a> Builder<'a> {
             _ => return Err(self.unsupported(pointer, "expected an object schema")),
         };
         for (i, member) in all_of.iter().enumerate() {
-            let member_pointer = format!("{pointer}/allOf/{i}");
+            let mut member_pointer = format!("{pointer}/allOf/{i}");
             let member_schema = match node(member) {
-                Node::Ref(reference) => self.resolve_schema(reference, &member_pointer)?.1,
+                Node::Ref(reference) => {
+                    let (name, schema) = self.resolve_schema(reference, &member_pointer)?;
+                    // The component's own place: what is hoisted from it is hoisted once, and a
+                    // cycle through it ends at a type already hoisted.
+                    member_pointer = format!("/components/schemas/{}", escape_pointer_segment(name));
+                    schema
+                }
                 Node::Inline(s) => s,
             };
+            // `{}` (or only a description) constrains nothing.
+            if matches!(&member_schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default()) {
+                continue;
+            }
             if !is_object_like(member_schema) {
                 return Err(self.unsupported(&member_pointer, "`allOf` members must all be objects"));
             }
@@ -954,6 +991,70 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Aliases that lead back to themselves through aliases only (`A = B`, `B = Vec<A>`; `C = C`)
+    /// cannot be written in Rust: the references that close such a cycle become any JSON value,
+    /// with a warning at each alias.
+    fn break_alias_cycles(&mut self) {
+        fn names(ty: &TypeRef, out: &mut Vec<String>) {
+            match ty {
+                TypeRef::Named(n) => out.push(n.clone()),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => names(inner, out),
+                _ => {}
+            }
+        }
+        fn replace(ty: &mut TypeRef, cyclic: &HashSet<String>) {
+            match ty {
+                TypeRef::Named(n) if cyclic.contains(n) => *ty = TypeRef::Any,
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => replace(inner, cyclic),
+                _ => {}
+            }
+        }
+        let edges: HashMap<&str, Vec<String>> = self
+            .types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Alias(target) => {
+                    let mut out = Vec::new();
+                    names(target, &mut out);
+                    Some((t.name.as_str(), out))
+                }
+                _ => None,
+            })
+            .collect();
+        // An alias is on a cycle when it is reachable from itself through alias edges.
+        let mut cyclic = HashSet::new();
+        for &start in edges.keys() {
+            let mut stack: Vec<&str> = edges[start].iter().map(String::as_str).collect();
+            let mut seen = HashSet::new();
+            while let Some(next) = stack.pop() {
+                if next == start {
+                    cyclic.insert(start.to_owned());
+                    break;
+                }
+                if seen.insert(next)
+                    && let Some(more) = edges.get(next)
+                {
+                    stack.extend(more.iter().map(String::as_str));
+                }
+            }
+        }
+        if cyclic.is_empty() {
+            return;
+        }
+        let mut warnings = Vec::new();
+        for t in &mut self.types {
+            if cyclic.contains(&t.name)
+                && let TypeKind::Alias(target) = &mut t.kind
+            {
+                replace(target, &cyclic);
+                warnings.push((t.source.clone(), format!("schema {:?} refers back to itself through aliases only; the reference is typed as any JSON value", t.name)));
+            }
+        }
+        for (pointer, message) in warnings {
+            self.warn(&pointer, message);
+        }
     }
 
     /// Marks fields that embed their own struct without a list or map in between.
@@ -1034,7 +1135,7 @@ impl<'a> Builder<'a> {
                 let Some(op) = op else { continue };
                 let pointer = format!("{path_pointer}/{key}");
                 let mut id = match &op.operation_id {
-                    Some(id) => id.clone(),
+                    Some(id) => self.one_line(id, &format!("{pointer}/operationId")),
                     None => naming::snake(&format!("{key} {path}")),
                 };
                 if let Some(first) = seen_ids.get(&id) {

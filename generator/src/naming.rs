@@ -37,11 +37,22 @@ pub const MOCK_SERVER_METHODS: &[&str] = &[
     "reset", "revoke_tokens", "mock", "deref", "drop", "fmt",
 ];
 
-/// Drops characters that cannot appear in an identifier, keeping word boundaries.
+/// Keeps ASCII letters, digits and `_`; spells any other letter or digit as its code point
+/// (`x²` → `x u00b2`), so identifiers are ASCII (no lint on uncommon code points, no character
+/// Rust calls alphanumeric but not an identifier character) and distinct names stay distinct;
+/// everything else becomes a word boundary.
 fn clean(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { ' ' })
-        .collect()
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:04x} ", u32::from(c)));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 fn fix_start(mut name: String, prefix: &str, empty: &str) -> String {
@@ -99,6 +110,13 @@ impl Namespace {
         if self.used.insert(candidate.clone()) {
             return candidate;
         }
+        // `Error_` (a reserved type name, escaped) taken: `Error2`, not `Error_2`, which is not
+        // camel case.
+        let candidate = if candidate.starts_with(|c: char| c.is_ascii_uppercase()) && candidate.ends_with('_') {
+            candidate.trim_end_matches('_').to_owned()
+        } else {
+            candidate
+        };
         let separator = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
         let mut n = 2;
         loop {

@@ -193,6 +193,13 @@ fn a_missing_file_is_a_read_error_naming_it() {
 /// Sloppy specs whose meaning is clear: `(file, [(pointer, part of the message)])`, every warning
 /// in order.
 const WARNINGS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "control-chars.yaml",
+        &[
+            ("/paths/~1a/get/operationId", "control characters (line breaks, NUL, DEL, …) where one line is expected; read as spaces"),
+            ("/info/title", "control characters (line breaks, NUL, DEL, …) where one line is expected; read as spaces"),
+        ],
+    ),
     ("cookie-parameter.yaml", &[]),
     (
         "duplicate-operation-id.yaml",
@@ -207,6 +214,7 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
             ("/paths/~1items/get/requestBody/content", "the request body declares no media type; no body is sent"),
         ],
     ),
+    ("non-finite-numbers.yaml", &[("/components/schemas/A/maximum", "an infinite or not-a-number value (`.inf`, `.nan`) has no JSON form; it is read as absent")]),
     ("non-json-body.yaml", &[]),
     ("path-param-not-in-path.yaml", &[("/paths/~1items/get/parameters/0/name", "path parameter \"id\" does not appear in path \"/items\"; it is left out")]),
 ];

@@ -179,3 +179,18 @@ fn unions_decode_to_the_first_variant_that_fits() {
         Nested::Node(Box::new(Node { name: "b".into(), inner: Some(Box::new(Nested::String("leaf".into()))) }))
     );
 }
+
+#[test]
+fn names_with_non_identifier_characters_round_trip_under_their_wire_names() {
+    use fixture_known_crashes::types::{BU00bd, Marks};
+    // `x²`, `½`, `①a`, `٣b`: characters Rust calls alphanumeric but not identifier characters
+    // (or not ASCII) are spelled as code points in identifiers; the wire names stay.
+    let marks: Marks = serde_json::from_value(json!({"x²": "a", "½": "b", "①a": 3, "٣b": "c"})).expect("decodes");
+    assert_eq!(marks.x_u00b2.as_deref(), Some("a"));
+    assert_eq!(marks.u00bd.as_deref(), Some("b"));
+    assert_eq!(marks.u2460_a, Some(3));
+    assert_eq!(marks.u0663_b.as_deref(), Some("c"));
+    assert_eq!(serde_json::to_value(&marks).expect("encodes"), json!({"x²": "a", "½": "b", "①a": 3, "٣b": "c"}));
+    assert_eq!(BU00bd::from("x²"), BU00bd::XU00b2);
+    assert_eq!(serde_json::to_value(BU00bd::U2460).expect("encodes"), json!("①"));
+}
