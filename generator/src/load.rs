@@ -61,6 +61,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
         location: at(pointer, pointer.strip_prefix('/').and_then(|key| top_level_key_line(text, key, is_json))),
         message,
     })?;
+    // Schema keywords of the wrong kind, found here in one pass: openapiv3 would find them too,
+    // but by trying every variant of its untagged enums at every level (time doubles with each
+    // level of nesting) and would only name the outermost schema.
+    let mut pointer = String::new();
+    check_schemas_in(&tree, &mut pointer, false).map_err(|(pointer, message)| Error::Parse {
+        location: at(&pointer, None),
+        message: format!("not a valid OpenAPI 3.0 document: {message}"),
+    })?;
 
     // YAML's `.inf` and `.nan` have no JSON form (openapiv3 panics on them): read as absent.
     let non_finite = if is_json { Vec::new() } else { non_finite_numbers(text) };
@@ -103,6 +111,126 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
         raw: tree,
         warnings,
     })
+}
+
+/// Finds schema objects in `value` (under `schema` keys and in `components.schemas`) and checks
+/// their keywords' kinds; `is_schema` says `value` itself is one.
+fn check_schemas_in(value: &serde_json::Value, pointer: &mut String, is_schema: bool) -> Result<(), (String, String)> {
+    use serde_json::Value;
+    if is_schema {
+        return check_schema(value, pointer);
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_segment(key));
+                let schema = key == "schema" && item.is_object();
+                if key == "schemas" && pointer.as_str() == "/components/schemas" {
+                    if let Value::Object(schemas) = item {
+                        for (name, schema) in schemas {
+                            let len = pointer.len();
+                            pointer.push('/');
+                            pointer.push_str(&escape_pointer_segment(name));
+                            check_schema(schema, pointer)?;
+                            pointer.truncate(len);
+                        }
+                    }
+                } else {
+                    check_schemas_in(item, pointer, schema)?;
+                }
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                check_schemas_in(item, pointer, false)?;
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Checks one schema object's keywords (and its subschemas'): the kind each keyword must have.
+fn check_schema(value: &serde_json::Value, pointer: &mut String) -> Result<(), (String, String)> {
+    use serde_json::Value;
+    let Value::Object(map) = value else {
+        // `true`/`false` schemas and other kinds are left to openapiv3's message.
+        return Ok(());
+    };
+    if map.contains_key("$ref") {
+        return Ok(());
+    }
+    for (key, item) in map {
+        let len = pointer.len();
+        pointer.push('/');
+        pointer.push_str(&escape_pointer_segment(key));
+        let expected = match (key.as_str(), item) {
+            ("type" | "format" | "title" | "pattern", Value::String(_)) => None,
+            ("type" | "format" | "title" | "pattern", _) => Some("a string"),
+            ("description", Value::String(_) | Value::Null) => None,
+            ("description", _) => Some("a string"),
+            ("nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" | "exclusiveMinimum" | "exclusiveMaximum", Value::Bool(_)) => None,
+            ("nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" | "exclusiveMinimum" | "exclusiveMaximum", _) => Some("true or false"),
+            ("minimum" | "maximum" | "multipleOf", Value::Number(_) | Value::Null) => None,
+            ("minimum" | "maximum" | "multipleOf", _) => Some("a number"),
+            ("minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties", Value::Number(n)) if n.is_u64() => None,
+            ("minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties", _) => Some("a whole number of at least 0"),
+            ("required", Value::Array(names)) if names.iter().all(Value::is_string) => None,
+            ("required", _) => Some("a list of property names"),
+            ("enum", Value::Array(_)) => None,
+            ("enum", _) => Some("a list of values"),
+            ("items" | "not", Value::Object(_)) => {
+                check_schema(item, pointer)?;
+                None
+            }
+            ("items" | "not", _) => Some("a schema (a mapping)"),
+            ("additionalProperties", Value::Bool(_)) => None,
+            ("additionalProperties", Value::Object(_)) => {
+                check_schema(item, pointer)?;
+                None
+            }
+            ("additionalProperties", _) => Some("true, false or a schema"),
+            ("properties", Value::Object(properties)) => {
+                for (name, property) in properties {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_segment(name));
+                    if !property.is_object() {
+                        return Err((pointer.clone(), format!("property {name:?}: expected a schema (a mapping)")));
+                    }
+                    check_schema(property, pointer)?;
+                    pointer.truncate(len);
+                }
+                None
+            }
+            ("properties", _) => Some("a mapping of property names to schemas"),
+            ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => {
+                for (i, member) in members.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    if !member.is_object() {
+                        return Err((pointer.clone(), "expected a schema (a mapping)".to_owned()));
+                    }
+                    check_schema(member, pointer)?;
+                    pointer.truncate(len);
+                }
+                None
+            }
+            ("allOf" | "oneOf" | "anyOf", _) => Some("a list of schemas"),
+            _ => None,
+        };
+        if let Some(expected) = expected {
+            return Err((pointer.clone(), format!("`{key}`: expected {expected}")));
+        }
+        pointer.truncate(len);
+    }
+    Ok(())
 }
 
 /// JSON pointers of YAML numbers that are infinite or not a number; parses only when the text

@@ -94,6 +94,15 @@ const CASES: &[Case] = &[
         line: None,
         message: "`not` is not supported",
     },
+    // Found in one pass over the document, at the failing keyword (openapiv3 alone takes time
+    // doubling with every level of nesting and names only the outermost schema).
+    Case {
+        file: "deep-invalid-schema.json",
+        kind: Kind::Parse,
+        pointer: "/components/schemas/A/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/type",
+        line: None,
+        message: "not a valid OpenAPI 3.0 document: `type`: expected a string",
+    },
     Case {
         file: "undeclared-path-param.yaml",
         kind: Kind::Unsupported,
