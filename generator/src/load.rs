@@ -65,24 +65,35 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
     // but by trying every variant of its untagged enums at every level (time doubles with each
     // level of nesting) and would only name the outermost schema.
     let mut pointer = String::new();
-    check_schemas_in(&tree, &mut pointer, false).map_err(|(pointer, message)| Error::Parse {
+    let checked = check_paths(&tree).and_then(|ignored| check_schemas_in(&tree, &mut pointer, false).map(|()| ignored));
+    let ignored = checked.map_err(|(pointer, message)| Error::Parse {
         location: at(&pointer, None),
         message: format!("not a valid OpenAPI 3.0 document: {message}"),
     })?;
+    let mut tree = tree;
+    let mut warnings = Vec::new();
+    for pointer in &ignored {
+        if let Some((parent, key)) = pointer.rsplit_once('/')
+            && let Some(serde_json::Value::Object(map)) = tree.pointer_mut(parent)
+        {
+            map.remove(&key.replace("~1", "/").replace("~0", "~"));
+        }
+        warnings.push(Warning {
+            location: at(pointer, None),
+            message: "`examples` must be a mapping of names to examples (one example goes in `example`); ignored".to_owned(),
+        });
+    }
 
     // YAML's `.inf` and `.nan` have no JSON form (openapiv3 panics on them): read as absent.
     let non_finite = if is_json { Vec::new() } else { non_finite_numbers(text) };
-    let warnings = non_finite
-        .iter()
-        .map(|pointer| Warning {
-            location: at(pointer, None),
-            message: "an infinite or not-a-number value (`.inf`, `.nan`) has no JSON form; it is read as absent".to_owned(),
-        })
-        .collect();
+    warnings.extend(non_finite.iter().map(|pointer| Warning {
+        location: at(pointer, None),
+        message: "an infinite or not-a-number value (`.inf`, `.nan`) has no JSON form; it is read as absent".to_owned(),
+    }));
 
     // Then the typed document, straight from the text so errors keep their line (from the tree,
     // where those values are already absent, when there are any).
-    let result = if !non_finite.is_empty() {
+    let result = if !non_finite.is_empty() || !ignored.is_empty() {
         serde_path_to_error::deserialize(tree.clone()).map_err(|e| (pointer_of(e.path()), None, e.into_inner().to_string()))
     } else if is_json {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -111,6 +122,72 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
         raw: tree,
         warnings,
     })
+}
+
+/// Checks what openapiv3 would refuse inside a path item without saying where (its path items
+/// and parameters are untagged enums): operations without `responses`, parameters without a
+/// `name` or with an `in` OpenAPI 3.0 does not have.
+///
+/// Returns the pointers of what is malformed but only documentation (`examples` that is not a
+/// mapping), to be ignored.
+fn check_paths(tree: &serde_json::Value) -> Result<Vec<String>, (String, String)> {
+    use serde_json::Value;
+    let mut ignored = Vec::new();
+    let Some(Value::Object(paths)) = tree.get("paths") else { return Ok(ignored) };
+    let check_parameters = |parameters: Option<&Value>, at: &str| -> Result<(), (String, String)> {
+        let Some(Value::Array(parameters)) = parameters else { return Ok(()) };
+        for (i, parameter) in parameters.iter().enumerate() {
+            let at = format!("{at}/parameters/{i}");
+            let Value::Object(parameter) = parameter else {
+                return Err((at, "a parameter must be a mapping".to_owned()));
+            };
+            if parameter.contains_key("$ref") {
+                continue;
+            }
+            if !parameter.get("name").is_some_and(Value::is_string) {
+                return Err((format!("{at}/name"), "a parameter needs a `name` (a string)".to_owned()));
+            }
+            match parameter.get("in").and_then(Value::as_str) {
+                Some("query" | "header" | "path" | "cookie") => {}
+                Some(place @ ("body" | "formData")) => {
+                    return Err((format!("{at}/in"), format!("`in: {place}` is Swagger 2.0; OpenAPI 3.0 declares bodies in `requestBody`")));
+                }
+                _ => return Err((format!("{at}/in"), "a parameter needs `in`: query, header, path or cookie".to_owned())),
+            }
+        }
+        Ok(())
+    };
+    for (path, item) in paths {
+        let at = format!("/paths/{}", escape_pointer_segment(path));
+        let Value::Object(item) = item else { continue };
+        if item.contains_key("$ref") {
+            continue;
+        }
+        check_parameters(item.get("parameters"), &at)?;
+        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            let Some(Value::Object(operation)) = item.get(method) else { continue };
+            let at = format!("{at}/{method}");
+            let Some(Value::Object(responses)) = operation.get("responses") else {
+                return Err((format!("{at}/responses"), "an operation needs `responses` (a mapping of status codes to answers)".to_owned()));
+            };
+            check_parameters(operation.get("parameters"), &at)?;
+            let bodies = responses
+                .iter()
+                .map(|(status, answer)| (format!("{at}/responses/{}", escape_pointer_segment(status)), answer))
+                .chain(operation.get("requestBody").map(|body| (format!("{at}/requestBody"), body)));
+            for (at, body) in bodies {
+                let Some(Value::Object(content)) = body.get("content") else { continue };
+                for (media, media_type) in content {
+                    if let Some(examples) = media_type.get("examples")
+                        && !examples.is_object()
+                    {
+                        ignored.push(format!("{at}/content/{}/examples", escape_pointer_segment(media)));
+                    }
+                }
+            }
+        }
+    }
+    Ok(ignored)
 }
 
 /// Finds schema objects in `value` (under `schema` keys and in `components.schemas`) and checks

@@ -103,6 +103,28 @@ const CASES: &[Case] = &[
         line: None,
         message: "not a valid OpenAPI 3.0 document: `type`: expected a string",
     },
+    // Inside a path item, located at the failing node (openapiv3 names only `/paths`).
+    Case {
+        file: "missing-responses.yaml",
+        kind: Kind::Parse,
+        pointer: "/paths/~1a/get/responses",
+        line: None,
+        message: "an operation needs `responses` (a mapping of status codes to answers)",
+    },
+    Case {
+        file: "parameter-without-name.yaml",
+        kind: Kind::Parse,
+        pointer: "/paths/~1a/get/parameters/0/name",
+        line: None,
+        message: "a parameter needs a `name` (a string)",
+    },
+    Case {
+        file: "body-parameter.yaml",
+        kind: Kind::Parse,
+        pointer: "/paths/~1a/post/parameters/0/in",
+        line: None,
+        message: "`in: body` is Swagger 2.0; OpenAPI 3.0 declares bodies in `requestBody`",
+    },
     Case {
         file: "undeclared-path-param.yaml",
         kind: Kind::Unsupported,
@@ -213,6 +235,10 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
     (
         "duplicate-operation-id.yaml",
         &[("/paths/~1owners/get/operationId", "duplicate operationId \"listThings\" (already used at /paths/~1pets/get/operationId); this operation is called \"listThings2\"")],
+    ),
+    (
+        "examples-list.yaml",
+        &[("/paths/~1things/get/responses/200/content/application~1json/examples", "`examples` must be a mapping of names to examples (one example goes in `example`); ignored")],
     ),
     (
         "ignored-headers.yaml",
