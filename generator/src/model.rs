@@ -574,7 +574,6 @@ fn node<S: Borrow<Schema>>(r: &ReferenceOr<S>) -> Node<'_> {
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-const NOT: &str = "`not` is not supported";
 
 struct Builder<'a> {
     spec: &'a Spec,
@@ -815,7 +814,10 @@ impl<'a> Builder<'a> {
             // An empty `allOf` constrains nothing: any value.
             SchemaKind::AllOf { .. } => Ok(TypeRef::Any),
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => unreachable!("unions are hoisted"),
-            SchemaKind::Not { .. } => Err(self.unsupported(&format!("{pointer}/not"), NOT)),
+            SchemaKind::Not { .. } => {
+                self.warn(&format!("{pointer}/not"), "`not` cannot be expressed as a type; the value is any JSON value");
+                Ok(TypeRef::Any)
+            }
             SchemaKind::Any(any) => {
                 if !any.one_of.is_empty() || !any.any_of.is_empty() {
                     let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
@@ -825,19 +827,33 @@ impl<'a> Builder<'a> {
                     ));
                 }
                 if any.not.is_some() {
-                    return Err(self.unsupported(&format!("{pointer}/not"), NOT));
+                    self.warn(&format!("{pointer}/not"), "`not` cannot be expressed as a type; the value is any JSON value");
+                    return Ok(TypeRef::Any);
                 }
                 // `type: object` beside a one-member `allOf` (and nothing else): that member.
                 if any.all_of.len() == 1 && matches!(any.typ.as_deref(), None | Some("object")) {
                     return self.ty_of(&any.all_of[0], &format!("{pointer}/allOf/0"), hint);
                 }
                 if let Some(typ) = &any.typ {
-                    let message = if ["string", "number", "integer", "boolean", "array", "object"].contains(&typ.as_str()) {
-                        format!("schema `type: {typ}` is combined with keywords that belong to another type")
-                    } else {
-                        format!("unknown schema `type: {typ}`; expected string, number, integer, boolean, array or object")
+                    // `type` beside keywords of another type: `type` decides.
+                    let at = format!("{pointer}/type");
+                    let ty = match typ.as_str() {
+                        "string" => TypeRef::String { format: any.format.clone() },
+                        "integer" => TypeRef::Integer { int32: any.format.as_deref() == Some("int32") },
+                        "number" => TypeRef::Number { float: any.format.as_deref() == Some("float") },
+                        "boolean" => TypeRef::Boolean,
+                        "array" => match &any.items {
+                            Some(items) => TypeRef::Array(Box::new(self.element(items, &format!("{pointer}/items"), &format!("{hint}Item"))?)),
+                            None => TypeRef::Array(Box::new(TypeRef::Any)),
+                        },
+                        "object" => self.map_of(any.additional_properties.as_ref(), pointer, hint)?,
+                        _ => {
+                            self.warn(&at, format!("unknown schema `type: {typ}`; the value is any JSON value"));
+                            return Ok(TypeRef::Any);
+                        }
                     };
-                    return Err(self.unsupported(&format!("{pointer}/type"), message));
+                    self.warn(&at, format!("`type: {typ}` is combined with keywords of another type; `type` decides"));
+                    return Ok(ty);
                 }
                 if let Some(items) = &any.items {
                     let item = self.element(items, &format!("{pointer}/items"), &format!("{hint}Item"))?;

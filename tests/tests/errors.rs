@@ -88,15 +88,6 @@ const CASES: &[Case] = &[
                   `#/components/schemas/<name>` in the same document",
     },
     Case {
-        file: "not.yaml",
-        kind: Kind::Unsupported,
-        pointer: "/components/schemas/NotAString/not",
-        line: None,
-        message: "`not` is not supported",
-    },
-    // Found in one pass over the document, at the failing keyword (openapiv3 alone takes time
-    // doubling with every level of nesting and names only the outermost schema).
-    Case {
         file: "deep-invalid-schema.json",
         kind: Kind::Parse,
         pointer: "/components/schemas/A/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/items/type",
@@ -249,8 +240,18 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
             ("/paths/~1items/get/requestBody/content", "the request body declares no media type; no body is sent"),
         ],
     ),
+    (
+        "mixed-types.yaml",
+        &[
+            ("/components/schemas/Text/type", "`type: string` is combined with keywords of another type; `type` decides"),
+            ("/components/schemas/List/type", "`type: array` is combined with keywords of another type; `type` decides"),
+            ("/components/schemas/Count/type", "`type: integer` is combined with keywords of another type; `type` decides"),
+            ("/components/schemas/When/type", "unknown schema `type: date-time`; the value is any JSON value"),
+        ],
+    ),
     ("non-finite-numbers.yaml", &[("/components/schemas/A/maximum", "an infinite or not-a-number value (`.inf`, `.nan`) has no JSON form; it is read as absent")]),
     ("non-json-body.yaml", &[]),
+    ("not.yaml", &[("/components/schemas/NotAString/not", "`not` cannot be expressed as a type; the value is any JSON value")]),
     ("path-param-not-in-path.yaml", &[("/paths/~1items/get/parameters/0/name", "path parameter \"id\" does not appear in path \"/items\"; it is left out")]),
 ];
 
