@@ -135,7 +135,14 @@ fn mutated_fixtures_are_generated_or_refused_never_a_panic() {
         std::fs::write(&spec, &text).expect("write");
         let outcome = std::panic::catch_unwind(|| generator::generate(&spec, &Config::new("mutated"), &provenance).map(|_| ()));
         match outcome {
-            Ok(Ok(())) => generated += 1,
+            Ok(Ok(())) => {
+                // `MUTATION_KEEP=dir`: the generated ones, for `tests/scripts/mutation-compile.sh`.
+                if let Ok(keep) = std::env::var("MUTATION_KEEP") {
+                    std::fs::create_dir_all(&keep).expect("keep dir");
+                    std::fs::write(Path::new(&keep).join(format!("m{generated:04}.json")), &text).expect("keep");
+                }
+                generated += 1;
+            }
             Ok(Err(e)) => {
                 // A refusal names the file.
                 assert!(e.to_string().contains("mutated.json") || matches!(e, generator::Error::Config { .. }), "{e}\n{text}");

@@ -9,8 +9,12 @@ use super::{Input, OpPlan, Shape};
 use crate::model::{Api, BodyKind, Limits, ParamLocation, Payload, StatusKey, TypeKind, TypeRef};
 use crate::rust::raw_string;
 
-/// How deep samples of nested objects go; deeper required objects are left empty.
-const MAX_DEPTH: usize = 6;
+/// How deep samples of nested objects go; deeper required objects are left empty (only a cycle
+/// of required fields, which no finite value satisfies, gets there). Aliases do not count.
+const MAX_DEPTH: usize = 16;
+
+/// Lists deeper than this are sampled empty, which keeps samples small.
+const LIST_DEPTH: usize = 4;
 
 /// The mock's answer in the smoke test.
 #[derive(Debug, Clone)]
@@ -150,6 +154,8 @@ fn whole(limits: &Limits) -> i64 {
 
 /// A JSON sample of `ty`: required fields only, first enum values, one item per list.
 pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
+    // Through aliases first (bounded, cycles included), at the same depth.
+    let ty = api.resolve(ty);
     match ty {
         TypeRef::String { format } => match format.as_deref() {
             Some("date-time") => json!("2024-01-01T00:00:00Z"),
@@ -159,7 +165,7 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
         TypeRef::Integer { .. } => json!(1),
         TypeRef::Number { .. } => json!(1.5),
         TypeRef::Boolean => json!(true),
-        TypeRef::Array(item) if depth < MAX_DEPTH => json!([sample(api, item, depth + 1)]),
+        TypeRef::Array(item) if depth < LIST_DEPTH => json!([sample(api, item, depth + 1)]),
         TypeRef::Array(_) => json!([]),
         TypeRef::Map(_) | TypeRef::Object => json!({}),
         TypeRef::Any => json!("x"),

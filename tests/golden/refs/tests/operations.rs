@@ -20,7 +20,9 @@ async fn every_operation_goes_through_the_mock_kit() {
         .list_pets()
         .times(1)
         .respond(
-            serde_json::from_str(r#"[{"name":"x","owner":{"home":{},"id":{}}}]"#)
+            serde_json::from_str(
+                    r#"[{"name":"x","owner":{"home":{"street":"x"},"id":"x"}}]"#,
+                )
                 .expect("a sample answer"),
         );
     let client = server.client();
