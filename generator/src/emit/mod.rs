@@ -130,11 +130,10 @@ pub fn emit(plan: &Plan, provenance: &Provenance) -> Result<Vec<GeneratedFile>, 
     let (operations_rs, types_rs, mock_rs) = std::thread::scope(|scope| {
         let operations = scope.spawn(|| {
             // Paged and batched operations' extra builder methods follow the builders.
-            let mut tokens = operations::emit(plan);
-            tokens.extend(paging::emit(plan));
-            rust_tokens("src/operations.rs", tokens, provenance)
+            let pieces = operations::emit(plan).chain(std::iter::once_with(|| paging::emit(plan)));
+            rust_pieces("src/operations.rs", pieces, provenance)
         });
-        let types = scope.spawn(|| rust_tokens("src/types.rs", types::emit(plan.api), provenance));
+        let types = scope.spawn(|| rust_pieces("src/types.rs", types::emit(plan.api), provenance));
         let mock = rust_tokens("src/mock.rs", mock::emit(plan), provenance);
         let join = |handle: std::thread::ScopedJoinHandle<'_, Result<GeneratedFile, Error>>| {
             handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -200,6 +199,21 @@ fn rust_tokens(path: &str, tokens: TokenStream, provenance: &Provenance) -> Resu
         message: e.to_string(),
     })?;
     Ok(finish(path, &file, provenance))
+}
+
+/// A file printed piece by piece: each piece (whole items; the first may start with inner
+/// attributes) is parsed and formatted alone, then dropped. prettyplease prints a file's items
+/// one after another, so the text is the same as formatting the whole file at once.
+fn rust_pieces(path: &str, pieces: impl Iterator<Item = TokenStream>, provenance: &Provenance) -> Result<GeneratedFile, Error> {
+    let mut contents = provenance.preamble("//") + "\n";
+    for piece in pieces {
+        let file = syn::parse2::<syn::File>(piece).map_err(|e| Error::Internal {
+            file: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        contents.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(GeneratedFile { path: path.to_owned(), contents })
 }
 
 fn rust_file(path: &str, text: &str, provenance: &Provenance) -> Result<GeneratedFile, Error> {

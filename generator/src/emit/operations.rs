@@ -9,21 +9,21 @@ use crate::model::{Answer, Api, BodyKind, TypeKind, Param, ParamLocation, ParamS
 use crate::plan::{Carrier, Input, OpPlan, Plan, Shape};
 use crate::rust::{ident, rust_type, types_prefix};
 
-/// The body of `operations.rs`.
-pub fn emit(plan: &Plan) -> TokenStream {
+/// The body of `operations.rs`, in pieces of whole items (printed one after another, so a huge
+/// spec never holds the whole file as tokens and syntax tree at once).
+pub fn emit<'p>(plan: &'p Plan<'p>) -> impl Iterator<Item = TokenStream> + 'p {
     let client = ident(&plan.client.name);
     let methods = plan.operations.iter().map(|op| client_method(plan, op));
-    let checks = Checks::new(plan.api);
-    let builders = plan.operations.iter().map(|op| builder(plan, &checks, op));
-    let answers = plan.operations.iter().filter_map(|op| answer_enum(plan, op));
-    quote! {
+    let head = quote! {
         //! One request builder per operation of the spec; start one from a client method.
         impl crate::#client {
             #(#methods)*
         }
-        #(#builders)*
-        #(#answers)*
-    }
+    };
+    let checks = Checks::new(plan.api);
+    let builders = plan.operations.iter().map(move |op| builder(plan, &checks, op));
+    let answers = plan.operations.iter().filter_map(|op| answer_enum(plan, op));
+    std::iter::once(head).chain(builders).chain(answers)
 }
 
 /// The enum of an operation's success answers, when they differ per status.

@@ -10,9 +10,10 @@ use crate::rust::{field_type, ident, rust_type};
 
 /// The body of `types.rs`. Schemas may take any name not in `naming`'s reserved list (`From`,
 /// `Default`, …), so traits are named by their full path here.
-pub fn emit(api: &Api) -> TokenStream {
+/// The body of `types.rs`, in pieces of whole items (see `operations::emit`).
+pub fn emit(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let checks = Checks::new(api);
-    let items = api.types.iter().map(|t| match &t.kind {
+    let items = api.types.iter().map(move |t| match &t.kind {
         TypeKind::Struct(fields) => {
             let item = emit_struct(t, fields, api.derives_default(&t.name));
             let check_limits = checks.method(t);
@@ -34,10 +35,10 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         }
     });
-    quote! {
+    std::iter::once(quote! {
         //! The API's data types, one per schema of the spec.
-        #(#items)*
-    }
+    })
+    .chain(items)
 }
 
 /// The `serde_json::Value` test for the JSON kinds a type can decode from; `None` for any kind.
