@@ -1131,18 +1131,24 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUser` (`GET /api/v3/get-user`), which [`ManagementClient::get_user`](crate::ManagementClient::get_user) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_user(&self) -> Mock<'_, (), Enveloped<crate::types::UserDto>> {
         self.inner.mock("getUser")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserBatch` (`GET /api/v3/get-user-batch`), which [`ManagementClient::get_user_batch`](crate::ManagementClient::get_user_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_user_batch(&self) -> Mock<'_, (), Enveloped<Vec<crate::types::UserDto>>> {
         self.inner.mock("getUserBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateUserBatch` (`POST /api/v3/update-user-batch`), which [`ManagementClient::update_user_batch`](crate::ManagementClient::update_user_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1155,6 +1161,8 @@ impl MockServer {
     > {
         self.inner.mock("updateUserBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserGroups` (`GET /api/v3/get-user-groups`), which [`ManagementClient::get_user_groups`](crate::ManagementClient::get_user_groups) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1163,6 +1171,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::GroupPagingDto>> {
         self.inner.mock("getUserGroups")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listUsersLegacy` (`GET /api/v3/list-users`), which [`ManagementClient::list_users_legacy`](crate::ManagementClient::list_users_legacy) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1171,6 +1181,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserPagingDto>> {
         self.inner.mock("listUsersLegacy")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listUsers` (`POST /api/v3/list-users`), which [`ManagementClient::list_users`](crate::ManagementClient::list_users) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1183,6 +1195,8 @@ impl MockServer {
     > {
         self.inner.mock("listUsers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getManagementToken` (`POST /api/v3/get-management-token`), which [`ManagementClient::get_management_token`](crate::ManagementClient::get_management_token) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1197,6 +1211,8 @@ impl MockServer {
     > {
         self.inner.mock("getManagementToken")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getOrganization` (`GET /api/v3/get-organization`), which [`ManagementClient::get_organization`](crate::ManagementClient::get_organization) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1205,6 +1221,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::OrganizationDto>> {
         self.inner.mock("getOrganization")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getOrganizationsBatch` (`GET /api/v3/get-organization-batch`), which [`ManagementClient::get_organizations_batch`](crate::ManagementClient::get_organizations_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1213,6 +1231,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::OrganizationDto>>> {
         self.inner.mock("getOrganizationsBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listOrganizations` (`GET /api/v3/list-organizations`), which [`ManagementClient::list_organizations`](crate::ManagementClient::list_organizations) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1221,6 +1241,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::OrganizationPagingDto>> {
         self.inner.mock("listOrganizations")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createOrganization` (`POST /api/v3/create-organization`), which [`ManagementClient::create_organization`](crate::ManagementClient::create_organization) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1233,6 +1255,8 @@ impl MockServer {
     > {
         self.inner.mock("createOrganization")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateOrganization` (`POST /api/v3/update-organization`), which [`ManagementClient::update_organization`](crate::ManagementClient::update_organization) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1245,6 +1269,8 @@ impl MockServer {
     > {
         self.inner.mock("updateOrganization")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteOrganization` (`POST /api/v3/delete-organization`), which [`ManagementClient::delete_organization`](crate::ManagementClient::delete_organization) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1257,6 +1283,8 @@ impl MockServer {
     > {
         self.inner.mock("deleteOrganization")
     }
+}
+impl MockServer {
     /// Sets up an answer to `searchOrganizations` (`GET /api/v3/search-organizations`), which [`ManagementClient::search_organizations`](crate::ManagementClient::search_organizations) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1265,6 +1293,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::OrganizationPagingDto>> {
         self.inner.mock("searchOrganizations")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateOrganizationStatus` (`POST /api/v3/update-organization-status`), which [`ManagementClient::update_organization_status`](crate::ManagementClient::update_organization_status) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1277,6 +1307,8 @@ impl MockServer {
     > {
         self.inner.mock("updateOrganizationStatus")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getDepartment` (`GET /api/v3/get-department`), which [`ManagementClient::get_department`](crate::ManagementClient::get_department) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1285,6 +1317,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::DepartmentDto>> {
         self.inner.mock("getDepartment")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createDepartment` (`POST /api/v3/create-department`), which [`ManagementClient::create_department`](crate::ManagementClient::create_department) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1297,6 +1331,8 @@ impl MockServer {
     > {
         self.inner.mock("createDepartment")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateDepartment` (`POST /api/v3/update-department`), which [`ManagementClient::update_department`](crate::ManagementClient::update_department) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1309,6 +1345,8 @@ impl MockServer {
     > {
         self.inner.mock("updateDepartment")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteDepartment` (`POST /api/v3/delete-department`), which [`ManagementClient::delete_department`](crate::ManagementClient::delete_department) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1321,6 +1359,8 @@ impl MockServer {
     > {
         self.inner.mock("deleteDepartment")
     }
+}
+impl MockServer {
     /// Sets up an answer to `searchDepartments` (`POST /api/v3/search-departments`), which [`ManagementClient::search_departments`](crate::ManagementClient::search_departments) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1333,6 +1373,8 @@ impl MockServer {
     > {
         self.inner.mock("searchDepartments")
     }
+}
+impl MockServer {
     /// Sets up an answer to `searchDepartmentsList` (`POST /api/v3/search-departments-list`), which [`ManagementClient::search_departments_list`](crate::ManagementClient::search_departments_list) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1345,6 +1387,8 @@ impl MockServer {
     > {
         self.inner.mock("searchDepartmentsList")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listChildrenDepartments` (`GET /api/v3/list-children-departments`), which [`ManagementClient::list_children_departments`](crate::ManagementClient::list_children_departments) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1353,6 +1397,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::DepartmentPagingDto>> {
         self.inner.mock("listChildrenDepartments")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getAllDepartments` (`GET /api/v3/get-all-departments`), which [`ManagementClient::get_all_departments`](crate::ManagementClient::get_all_departments) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1361,6 +1407,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::DepartmentPagingDto>> {
         self.inner.mock("getAllDepartments")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listDepartmentMembers` (`GET /api/v3/list-department-members`), which [`ManagementClient::list_department_members`](crate::ManagementClient::list_department_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1369,12 +1417,16 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserPagingDto>> {
         self.inner.mock("listDepartmentMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listDepartmentMemberIds` (`GET /api/v3/list-department-member-ids`), which [`ManagementClient::list_department_member_ids`](crate::ManagementClient::list_department_member_ids) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_department_member_ids(&self) -> Mock<'_, (), Enveloped<Vec<String>>> {
         self.inner.mock("listDepartmentMemberIds")
     }
+}
+impl MockServer {
     /// Sets up an answer to `searchDepartmentMembers` (`GET /api/v3/search-department-members`), which [`ManagementClient::search_department_members`](crate::ManagementClient::search_department_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1383,6 +1435,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserPagingDto>> {
         self.inner.mock("searchDepartmentMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `addDepartmentMembers` (`POST /api/v3/add-department-members`), which [`ManagementClient::add_department_members`](crate::ManagementClient::add_department_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1395,6 +1449,8 @@ impl MockServer {
     > {
         self.inner.mock("addDepartmentMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `removeDepartmentMembers` (`POST /api/v3/remove-department-members`), which [`ManagementClient::remove_department_members`](crate::ManagementClient::remove_department_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1407,6 +1463,8 @@ impl MockServer {
     > {
         self.inner.mock("removeDepartmentMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getParentDepartment` (`GET /api/v3/get-parent-department`), which [`ManagementClient::get_parent_department`](crate::ManagementClient::get_parent_department) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1415,6 +1473,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::DepartmentDto>> {
         self.inner.mock("getParentDepartment")
     }
+}
+impl MockServer {
     /// Sets up an answer to `isUserInDepartment` (`GET /api/v3/is-user-in-department`), which [`ManagementClient::is_user_in_department`](crate::ManagementClient::is_user_in_department) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1423,6 +1483,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::IsUserInDepartmentDataDto>> {
         self.inner.mock("isUserInDepartment")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getDepartmentById` (`GET /api/v3/get-department-by-id`), which [`ManagementClient::get_department_by_id`](crate::ManagementClient::get_department_by_id) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1431,6 +1493,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::DepartmentDto>> {
         self.inner.mock("getDepartmentById")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createDepartmentTree` (`POST /api/v3/create-department-tree`), which [`ManagementClient::create_department_tree`](crate::ManagementClient::create_department_tree) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1443,6 +1507,8 @@ impl MockServer {
     > {
         self.inner.mock("createDepartmentTree")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getDepartmentSyncRelations` (`GET /api/v3/get-department-sync-relations`), which [`ManagementClient::get_department_sync_relations`](crate::ManagementClient::get_department_sync_relations) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1451,6 +1517,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::UserSyncRelationDto>>> {
         self.inner.mock("getDepartmentSyncRelations")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteDepartmentSyncRelations` (`POST /api/v3/delete-department-sync-relations`), which [`ManagementClient::delete_department_sync_relations`](crate::ManagementClient::delete_department_sync_relations) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1463,6 +1531,8 @@ impl MockServer {
     > {
         self.inner.mock("deleteDepartmentSyncRelations")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateNodeStatus` (`POST /api/v3/update-department-status`), which [`ManagementClient::update_node_status`](crate::ManagementClient::update_node_status) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1471,6 +1541,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::UpdateDepartmentStatusReqDto, Json<crate::types::Node>> {
         self.inner.mock("updateNodeStatus")
     }
+}
+impl MockServer {
     /// Sets up an answer to `userFieldDecrypt` (`POST /api/v3/users/field/decrypt`), which [`ManagementClient::user_field_decrypt`](crate::ManagementClient::user_field_decrypt) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1483,6 +1555,8 @@ impl MockServer {
     > {
         self.inner.mock("userFieldDecrypt")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createUser` (`POST /api/v3/create-user`), which [`ManagementClient::create_user`](crate::ManagementClient::create_user) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1491,6 +1565,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::CreateUserReqDto, Enveloped<crate::types::UserDto>> {
         self.inner.mock("createUser")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createUsersBatch` (`POST /api/v3/create-users-batch`), which [`ManagementClient::create_users_batch`](crate::ManagementClient::create_users_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1503,6 +1579,8 @@ impl MockServer {
     > {
         self.inner.mock("createUsersBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateUser` (`POST /api/v3/update-user`), which [`ManagementClient::update_user`](crate::ManagementClient::update_user) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1511,6 +1589,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::UpdateUserReqDto, Enveloped<crate::types::UserDto>> {
         self.inner.mock("updateUser")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteUsersBatch` (`POST /api/v3/delete-users-batch`), which [`ManagementClient::delete_users_batch`](crate::ManagementClient::delete_users_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1523,6 +1603,8 @@ impl MockServer {
     > {
         self.inner.mock("deleteUsersBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserIdentities` (`GET /api/v3/get-user-identities`), which [`ManagementClient::get_user_identities`](crate::ManagementClient::get_user_identities) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1531,6 +1613,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::IdentityDto>>> {
         self.inner.mock("getUserIdentities")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserRoles` (`GET /api/v3/get-user-roles`), which [`ManagementClient::get_user_roles`](crate::ManagementClient::get_user_roles) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1539,6 +1623,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::RolePagingDto>> {
         self.inner.mock("getUserRoles")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserPrincipalAuthenticationInfo` (`GET /api/v3/get-user-principal-authentication-info`), which [`ManagementClient::get_user_principal_authentication_info`](crate::ManagementClient::get_user_principal_authentication_info) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1547,6 +1633,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::PrincipalAuthenticationInfoPagingDto>> {
         self.inner.mock("getUserPrincipalAuthenticationInfo")
     }
+}
+impl MockServer {
     /// Sets up an answer to `resetUserPrincipalAuthenticationInfo` (`POST /api/v3/reset-user-principal-authentication-info`), which [`ManagementClient::reset_user_principal_authentication_info`](crate::ManagementClient::reset_user_principal_authentication_info) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1559,6 +1647,8 @@ impl MockServer {
     > {
         self.inner.mock("resetUserPrincipalAuthenticationInfo")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserDepartments` (`GET /api/v3/get-user-departments`), which [`ManagementClient::get_user_departments`](crate::ManagementClient::get_user_departments) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1567,6 +1657,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserDepartmentPagingDto>> {
         self.inner.mock("getUserDepartments")
     }
+}
+impl MockServer {
     /// Sets up an answer to `setUserDepartments` (`POST /api/v3/set-user-departments`), which [`ManagementClient::set_user_departments`](crate::ManagementClient::set_user_departments) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1579,6 +1671,8 @@ impl MockServer {
     > {
         self.inner.mock("setUserDepartments")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserMfaInfo` (`GET /api/v3/get-user-mfa-info`), which [`ManagementClient::get_user_mfa_info`](crate::ManagementClient::get_user_mfa_info) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1587,6 +1681,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserMfaRespDto>> {
         self.inner.mock("getUserMfaInfo")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listArchivedUsers` (`GET /api/v3/list-archived-users`), which [`ManagementClient::list_archived_users`](crate::ManagementClient::list_archived_users) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1595,6 +1691,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::ArchivedUsersListPagingDto>> {
         self.inner.mock("listArchivedUsers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `kickUsers` (`POST /api/v3/kick-users`), which [`ManagementClient::kick_users`](crate::ManagementClient::kick_users) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1603,6 +1701,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::KickUsersDto, Enveloped<crate::types::IsSuccessDto>> {
         self.inner.mock("kickUsers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `isUserExists` (`POST /api/v3/is-user-exists`), which [`ManagementClient::is_user_exists`](crate::ManagementClient::is_user_exists) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1615,6 +1715,8 @@ impl MockServer {
     > {
         self.inner.mock("isUserExists")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserAccessibleApps` (`GET /api/v3/get-user-accessible-apps`), which [`ManagementClient::get_user_accessible_apps`](crate::ManagementClient::get_user_accessible_apps) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1623,6 +1725,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::AppDto>>> {
         self.inner.mock("getUserAccessibleApps")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserAuthorizedApps` (`GET /api/v3/get-user-authorized-apps`), which [`ManagementClient::get_user_authorized_apps`](crate::ManagementClient::get_user_authorized_apps) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1631,6 +1735,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::AppDto>>> {
         self.inner.mock("getUserAuthorizedApps")
     }
+}
+impl MockServer {
     /// Sets up an answer to `hasAnyRole` (`POST /api/v3/has-any-role`), which [`ManagementClient::has_any_role`](crate::ManagementClient::has_any_role) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1643,6 +1749,8 @@ impl MockServer {
     > {
         self.inner.mock("hasAnyRole")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserLoginHistory` (`GET /api/v3/get-user-login-history`), which [`ManagementClient::get_user_login_history`](crate::ManagementClient::get_user_login_history) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1651,6 +1759,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserLoginHistoryPagingDto>> {
         self.inner.mock("getUserLoginHistory")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserLoggedinApps` (`GET /api/v3/get-user-loggedin-apps`), which [`ManagementClient::get_user_loggedin_apps`](crate::ManagementClient::get_user_loggedin_apps) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1659,6 +1769,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::UserLoggedInAppsDto>>> {
         self.inner.mock("getUserLoggedinApps")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserLoggedinIdentities` (`GET /api/v3/get-user-logged-in-identities`), which [`ManagementClient::get_user_loggedin_identities`](crate::ManagementClient::get_user_loggedin_identities) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1667,6 +1779,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::UserLoggedInIdentitiesDto>>> {
         self.inner.mock("getUserLoggedinIdentities")
     }
+}
+impl MockServer {
     /// Sets up an answer to `resignUser` (`POST /api/v3/resign-user`), which [`ManagementClient::resign_user`](crate::ManagementClient::resign_user) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1679,6 +1793,8 @@ impl MockServer {
     > {
         self.inner.mock("resignUser")
     }
+}
+impl MockServer {
     /// Sets up an answer to `resignUserBatch` (`POST /api/v3/resign-user-batch`), which [`ManagementClient::resign_user_batch`](crate::ManagementClient::resign_user_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1691,6 +1807,8 @@ impl MockServer {
     > {
         self.inner.mock("resignUserBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserAuthorizedResources` (`GET /api/v3/get-user-authorized-resources`), which [`ManagementClient::get_user_authorized_resources`](crate::ManagementClient::get_user_authorized_resources) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1699,6 +1817,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::AuthorizedResourcePagingDto>> {
         self.inner.mock("getUserAuthorizedResources")
     }
+}
+impl MockServer {
     /// Sets up an answer to `checkSessionStatus` (`POST /api/v3/check-session-status`), which [`ManagementClient::check_session_status`](crate::ManagementClient::check_session_status) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1711,12 +1831,16 @@ impl MockServer {
     > {
         self.inner.mock("checkSessionStatus")
     }
+}
+impl MockServer {
     /// Sets up an answer to `importOtp` (`POST /api/v3/import-otp`), which [`ManagementClient::import_otp`](crate::ManagementClient::import_otp) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn import_otp(&self) -> Mock<'_, crate::types::ImportOtpReqDto, EnvelopedEmpty> {
         self.inner.mock("importOtp")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getOtpSecretByUser` (`GET /api/v3/get-otp-secret-by-user`), which [`ManagementClient::get_otp_secret_by_user`](crate::ManagementClient::get_otp_secret_by_user) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1725,6 +1849,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::OtpSecretRespDto>> {
         self.inner.mock("getOtpSecretByUser")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserPasswordCiphertext` (`POST /api/v3/get-user-password-ciphertext`), which [`ManagementClient::get_user_password_ciphertext`](crate::ManagementClient::get_user_password_ciphertext) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1737,6 +1863,8 @@ impl MockServer {
     > {
         self.inner.mock("getUserPasswordCiphertext")
     }
+}
+impl MockServer {
     /// Sets up an answer to `linkIdentity` (`POST /api/v3/link-identity`), which [`ManagementClient::link_identity`](crate::ManagementClient::link_identity) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1749,6 +1877,8 @@ impl MockServer {
     > {
         self.inner.mock("linkIdentity")
     }
+}
+impl MockServer {
     /// Sets up an answer to `unlinkIdentity` (`POST /api/v3/unlink-identity`), which [`ManagementClient::unlink_identity`](crate::ManagementClient::unlink_identity) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1761,6 +1891,8 @@ impl MockServer {
     > {
         self.inner.mock("unlinkIdentity")
     }
+}
+impl MockServer {
     /// Sets up an answer to `setUsersMfaStatus` (`POST /api/v3/set-mfa-status`), which [`ManagementClient::set_users_mfa_status`](crate::ManagementClient::set_users_mfa_status) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1769,6 +1901,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::SetMfaStatusDto, Enveloped<crate::types::IsSuccessDto>> {
         self.inner.mock("setUsersMfaStatus")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserMfaStatus` (`GET /api/v3/get-mfa-status`), which [`ManagementClient::get_user_mfa_status`](crate::ManagementClient::get_user_mfa_status) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1777,6 +1911,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::GetMfaInfoDataDto>> {
         self.inner.mock("getUserMfaStatus")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getUserSyncRelations` (`GET /api/v3/get-user-sync-relations`), which [`ManagementClient::get_user_sync_relations`](crate::ManagementClient::get_user_sync_relations) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1785,6 +1921,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::UserSyncRelationDto>>> {
         self.inner.mock("getUserSyncRelations")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteUserSyncRelations` (`POST /api/v3/delete-user-sync-relations`), which [`ManagementClient::delete_user_sync_relations`](crate::ManagementClient::delete_user_sync_relations) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1797,18 +1935,24 @@ impl MockServer {
     > {
         self.inner.mock("deleteUserSyncRelations")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getGroup` (`GET /api/v3/get-group`), which [`ManagementClient::get_group`](crate::ManagementClient::get_group) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_group(&self) -> Mock<'_, (), Enveloped<crate::types::GroupDto>> {
         self.inner.mock("getGroup")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listGroups` (`GET /api/v3/list-groups`), which [`ManagementClient::list_groups`](crate::ManagementClient::list_groups) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_groups(&self) -> Mock<'_, (), Enveloped<crate::types::GroupPagingDto>> {
         self.inner.mock("listGroups")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getAllGroups` (`GET /api/v3/get-all-groups`), which [`ManagementClient::get_all_groups`](crate::ManagementClient::get_all_groups) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1817,6 +1961,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::GroupDto>>> {
         self.inner.mock("getAllGroups")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createGroup` (`POST /api/v3/create-group`), which [`ManagementClient::create_group`](crate::ManagementClient::create_group) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1825,6 +1971,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::CreateGroupReqDto, Enveloped<crate::types::GroupDto>> {
         self.inner.mock("createGroup")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createOrUpdateGroup` (`POST /api/v3/create-or-update-group`), which [`ManagementClient::create_or_update_group`](crate::ManagementClient::create_or_update_group) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1837,6 +1985,8 @@ impl MockServer {
     > {
         self.inner.mock("createOrUpdateGroup")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createGroupsBatch` (`POST /api/v3/create-groups-batch`), which [`ManagementClient::create_groups_batch`](crate::ManagementClient::create_groups_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1849,6 +1999,8 @@ impl MockServer {
     > {
         self.inner.mock("createGroupsBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateGroup` (`POST /api/v3/update-group`), which [`ManagementClient::update_group`](crate::ManagementClient::update_group) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1857,6 +2009,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::UpdateGroupReqDto, Enveloped<crate::types::GroupDto>> {
         self.inner.mock("updateGroup")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteGroupsBatch` (`POST /api/v3/delete-groups-batch`), which [`ManagementClient::delete_groups_batch`](crate::ManagementClient::delete_groups_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1869,6 +2023,8 @@ impl MockServer {
     > {
         self.inner.mock("deleteGroupsBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `addGroupMembers` (`POST /api/v3/add-group-members`), which [`ManagementClient::add_group_members`](crate::ManagementClient::add_group_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1881,6 +2037,8 @@ impl MockServer {
     > {
         self.inner.mock("addGroupMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `removeGroupMembers` (`POST /api/v3/remove-group-members`), which [`ManagementClient::remove_group_members`](crate::ManagementClient::remove_group_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1893,6 +2051,8 @@ impl MockServer {
     > {
         self.inner.mock("removeGroupMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listGroupMembers` (`GET /api/v3/list-group-members`), which [`ManagementClient::list_group_members`](crate::ManagementClient::list_group_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1901,6 +2061,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserPagingDto>> {
         self.inner.mock("listGroupMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getGroupAuthorizedResources` (`GET /api/v3/get-group-authorized-resources`), which [`ManagementClient::get_group_authorized_resources`](crate::ManagementClient::get_group_authorized_resources) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1909,12 +2071,16 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<Vec<crate::types::AuthorizedResourceDto>>> {
         self.inner.mock("getGroupAuthorizedResources")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getRole` (`GET /api/v3/get-role`), which [`ManagementClient::get_role`](crate::ManagementClient::get_role) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_role(&self) -> Mock<'_, (), Enveloped<crate::types::RoleDto>> {
         self.inner.mock("getRole")
     }
+}
+impl MockServer {
     /// Sets up an answer to `assignRole` (`POST /api/v3/assign-role`), which [`ManagementClient::assign_role`](crate::ManagementClient::assign_role) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1923,6 +2089,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::AssignRoleDto, Enveloped<crate::types::IsSuccessDto>> {
         self.inner.mock("assignRole")
     }
+}
+impl MockServer {
     /// Sets up an answer to `assignRoleBatch` (`POST /api/v3/assign-role-batch`), which [`ManagementClient::assign_role_batch`](crate::ManagementClient::assign_role_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1935,6 +2103,8 @@ impl MockServer {
     > {
         self.inner.mock("assignRoleBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `revokeRole` (`POST /api/v3/revoke-role`), which [`ManagementClient::revoke_role`](crate::ManagementClient::revoke_role) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1943,6 +2113,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::RevokeRoleDto, Enveloped<crate::types::IsSuccessDto>> {
         self.inner.mock("revokeRole")
     }
+}
+impl MockServer {
     /// Sets up an answer to `revokeRoleBatch` (`POST /api/v3/revoke-role-batch`), which [`ManagementClient::revoke_role_batch`](crate::ManagementClient::revoke_role_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1955,6 +2127,8 @@ impl MockServer {
     > {
         self.inner.mock("revokeRoleBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getRoleAuthorizedResources` (`GET /api/v3/get-role-authorized-resources`), which [`ManagementClient::get_role_authorized_resources`](crate::ManagementClient::get_role_authorized_resources) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1963,6 +2137,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::RoleAuthorizedResourcePagingDto>> {
         self.inner.mock("getRoleAuthorizedResources")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listRoleMembers` (`GET /api/v3/list-role-members`), which [`ManagementClient::list_role_members`](crate::ManagementClient::list_role_members) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1971,6 +2147,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::UserPagingDto>> {
         self.inner.mock("listRoleMembers")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listRoleDepartments` (`GET /api/v3/list-role-departments`), which [`ManagementClient::list_role_departments`](crate::ManagementClient::list_role_departments) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1979,6 +2157,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::RoleDepartmentListPagingDto>> {
         self.inner.mock("listRoleDepartments")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createRole` (`POST /api/v3/create-role`), which [`ManagementClient::create_role`](crate::ManagementClient::create_role) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -1987,12 +2167,16 @@ impl MockServer {
     ) -> Mock<'_, crate::types::CreateRoleDto, Enveloped<crate::types::RoleDto>> {
         self.inner.mock("createRole")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listRoles` (`GET /api/v3/list-roles`), which [`ManagementClient::list_roles`](crate::ManagementClient::list_roles) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_roles(&self) -> Mock<'_, (), Enveloped<crate::types::RolePagingDto>> {
         self.inner.mock("listRoles")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteRolesBatch` (`POST /api/v3/delete-roles-batch`), which [`ManagementClient::delete_roles_batch`](crate::ManagementClient::delete_roles_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -2001,6 +2185,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::DeleteRoleDto, Enveloped<crate::types::IsSuccessDto>> {
         self.inner.mock("deleteRolesBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createRolesBatch` (`POST /api/v3/create-roles-batch`), which [`ManagementClient::create_roles_batch`](crate::ManagementClient::create_roles_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -2013,6 +2199,8 @@ impl MockServer {
     > {
         self.inner.mock("createRolesBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateRole` (`POST /api/v3/update-role`), which [`ManagementClient::update_role`](crate::ManagementClient::update_role) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -2021,6 +2209,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::UpdateRoleDto, Enveloped<crate::types::IsSuccessDto>> {
         self.inner.mock("updateRole")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteRoles` (`POST /api/v3/multiple-namespace-delete-roles-batch`), which [`ManagementClient::delete_roles`](crate::ManagementClient::delete_roles) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -2033,6 +2223,8 @@ impl MockServer {
     > {
         self.inner.mock("deleteRoles")
     }
+}
+impl MockServer {
     /// Sets up an answer to `checkParamsNamespace` (`POST /api/v3/check-role-params`), which [`ManagementClient::check_params_namespace`](crate::ManagementClient::check_params_namespace) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -2045,6 +2237,8 @@ impl MockServer {
     > {
         self.inner.mock("checkParamsNamespace")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listRoleAssignments` (`GET /api/v3/list-role-assignments`), which [`ManagementClient::list_role_assignments`](crate::ManagementClient::list_role_assignments) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -2053,6 +2247,8 @@ impl MockServer {
     ) -> Mock<'_, (), Enveloped<crate::types::RoleListPageDto>> {
         self.inner.mock("listRoleAssignments")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createAdminRole` (`POST /api/v3/create-admin-role`), which [`ManagementClient::create_admin_role`](crate::ManagementClient::create_admin_role) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -2065,6 +2261,8 @@ impl MockServer {
     > {
         self.inner.mock("createAdminRole")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteAdminRolesBatch` (`POST /api/v3/delete-admin-roles`), which [`ManagementClient::delete_admin_roles_batch`](crate::ManagementClient::delete_admin_roles_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

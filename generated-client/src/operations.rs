@@ -27,2460 +27,6 @@ impl crate::ManagementClient {
     pub fn get_user(&self) -> GetUserRequest {
         GetUserRequest::new(self.clone())
     }
-    /// Get user information in batches
-    ///
-    /// Get user information in batches through the user ID list. You can choose to obtain custom data, identities, select a specified user ID type, etc.
-    ///
-    /// `GET /api/v3/get-user-batch` (operation `getUserBatch`).
-    ///
-    /// Set the parameters on the returned [`GetUserBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_batch()
-    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9", "6229ffaxxxxxxxxcade3e3d0"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_batch(&self) -> GetUserBatchRequest {
-        GetUserBatchRequest::new(self.clone())
-    }
-    /// Modify user information in batches
-    ///
-    /// Modify user information in batches. Email, mobile number, user name and externalId are unique in the user pool. This interface modifies user information as an administrator, so there is no need to perform security checks such as mobile number verification code verification.
-    ///
-    /// `POST /api/v3/update-user-batch` (operation `updateUserBatch`).
-    ///
-    /// Set the parameters on the returned [`UpdateUserBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let list: Vec < genauth_client :: types :: UpdateUserInfoDto > = unimplemented!();
-    /// let answer = client
-    ///     .update_user_batch()
-    ///     .list(list)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_user_batch(&self) -> UpdateUserBatchRequest {
-        UpdateUserBatchRequest::new(self.clone())
-    }
-    /// Get user group list
-    ///
-    /// Get the user group list through user ID, and you can choose to specify the user ID type, etc.
-    ///
-    /// `GET /api/v3/get-user-groups` (operation `getUserGroups`).
-    ///
-    /// Set the parameters on the returned [`GetUserGroupsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_groups()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_groups(&self) -> GetUserGroupsRequest {
-        GetUserGroupsRequest::new(self.clone())
-    }
-    /// List users
-    ///
-    /// Lists users, with pagination. Custom data, identities and more can optionally be included.
-    ///
-    /// `GET /api/v3/list-users` (operation `listUsersLegacy`).
-    ///
-    /// Set the parameters on the returned [`ListUsersLegacyRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_users_legacy()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated = "deprecated in the API spec"]
-    pub fn list_users_legacy(&self) -> ListUsersLegacyRequest {
-        ListUsersLegacyRequest::new(self.clone())
-    }
-    /// Get/search user list
-    ///
-    /// This interface is used to obtain user lists, supports fuzzy search, and filters users by
-    /// user basic fields, user custom fields, user department, user history login application
-    /// and other dimensions.
-    ///
-    /// Fuzzy search: by default it matches users on five fields: phone, email, name, username,
-    /// nickname. Set `options.fuzzySearchOn` to choose the fields to match, e.g.
-    /// `{"keywords": "xx", "options": {"fuzzySearchOn": ["address"]}}`.
-    ///
-    /// Advanced search: `advancedFilter` filters users by basic information, custom data,
-    /// department, user source, login application, external identity source information, etc.
-    /// These filtering conditions can be combined arbitrarily. Examples:
-    /// - users with disabled status (status is a string, Activated or Suspended):
-    ///   `{"field": "status", "operator": "EQUAL", "value": "Suspended"}`
-    /// - users whose email contains @example.com:
-    ///   `{"field": "email", "operator": "CONTAINS", "value": "@example.com"}`
-    /// - any extended field of the user:
-    ///   `{"field": "some-custom-key", "operator": "EQUAL", "value": "some-value"}`
-    /// - more than 10 logins: `{"field": "loginsCount", "operator": "GREATER", "value": 10}`
-    /// - 10 to 100 logins: `{"field": "loginsCount", "operator": "BETWEEN", "value": [10, 100]}`
-    /// - logged in within the last 7 days: field `lastLogin`, operator `GREATER`, value a
-    ///   timestamp 7 days ago; within a period: operator `BETWEEN`, value `[start, end]`
-    /// - logged in to application appId1 or appId2:
-    ///   `{"field": "loggedInApps", "operator": "IN", "value": ["appId1", "appId2"]}`
-    /// - by department: `{"field": "department", "operator": "IN", "value": [{"organizationCode":`
-    ///   "steamory", "departmentId": "root", "departmentIdType": "department_id",
-    ///   "includeChildrenDepartments": true}\]}``
-    ///
-    /// `POST /api/v3/list-users` (operation `listUsers`).
-    ///
-    /// Set the parameters on the returned [`ListUsersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_users()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_users(&self) -> ListUsersRequest {
-        ListUsersRequest::new(self.clone())
-    }
-    /// Get management access token
-    ///
-    /// Exchange an access key (AccessKey ID and AccessKey Secret) for a management access token. The access key ID of a user-pool-wide key is the user pool ID. `data.access_token` is a JWT (its `scoped_userpool_id` claim is the user pool ID) valid for `data.expires_in` seconds (7200 by default); fetch a new one after it expires. Send it in the `authorization` header of every other Management API call, together with the user pool ID header. This call itself needs no token.
-    ///
-    /// `POST /api/v3/get-management-token` (operation `getManagementToken`).
-    ///
-    /// Set the parameters on the returned [`GetManagementTokenRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_management_token()
-    ///     .access_key_id("6250f12d5dxxxx9bcfcf784b")
-    ///     .access_key_secret("4ae78d3e579a6dxxxx1aeca7b1e29ec2")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_management_token(&self) -> GetManagementTokenRequest {
-        GetManagementTokenRequest::new(self.clone())
-    }
-    /// Get organization details
-    ///
-    /// Get organization details
-    ///
-    /// `GET /api/v3/get-organization` (operation `getOrganization`).
-    ///
-    /// Set the parameters on the returned [`GetOrganizationRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_organization()
-    ///     .organization_code("steamory")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_organization(&self) -> GetOrganizationRequest {
-        GetOrganizationRequest::new(self.clone())
-    }
-    /// Get details of multiple organizations
-    ///
-    /// Get details of multiple organizations
-    ///
-    /// `GET /api/v3/get-organization-batch` (operation `getOrganizationsBatch`).
-    ///
-    /// Set the parameters on the returned [`GetOrganizationsBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_organizations_batch()
-    ///     .organization_code_list(["code1", "code2"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_organizations_batch(&self) -> GetOrganizationsBatchRequest {
-        GetOrganizationsBatchRequest::new(self.clone())
-    }
-    /// List organizations
-    ///
-    /// Lists organizations, with pagination.
-    ///
-    /// `GET /api/v3/list-organizations` (operation `listOrganizations`).
-    ///
-    /// Set the parameters on the returned [`ListOrganizationsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_organizations()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_organizations(&self) -> ListOrganizationsRequest {
-        ListOrganizationsRequest::new(self.clone())
-    }
-    /// Create an organization
-    ///
-    /// Creates an organization that consists of a single node. The organization description, a custom ID for the root node, multilingual settings and more can optionally be set.
-    ///
-    /// `POST /api/v3/create-organization` (operation `createOrganization`).
-    ///
-    /// Set the parameters on the returned [`CreateOrganizationRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let metadata: serde_json :: Map < String , serde_json :: Value > = unimplemented!();
-    /// let answer = client
-    ///     .create_organization()
-    ///     .organization_code("steamory")
-    ///     .organization_name("Steamory")
-    ///     .metadata(metadata)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_organization(&self) -> CreateOrganizationRequest {
-        CreateOrganizationRequest::new(self.clone())
-    }
-    /// Update an organization
-    ///
-    /// Updates an organization identified by its code. The description, a new organization code, the organization name and more can be set.
-    ///
-    /// `POST /api/v3/update-organization` (operation `updateOrganization`).
-    ///
-    /// Set the parameters on the returned [`UpdateOrganizationRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .update_organization()
-    ///     .organization_code("steamory")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_organization(&self) -> UpdateOrganizationRequest {
-        UpdateOrganizationRequest::new(self.clone())
-    }
-    /// Delete an organization
-    ///
-    /// Deletes an organization tree, identified by the organization code.
-    ///
-    /// `POST /api/v3/delete-organization` (operation `deleteOrganization`).
-    ///
-    /// Set the parameters on the returned [`DeleteOrganizationRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_organization()
-    ///     .organization_code("steamory")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_organization(&self) -> DeleteOrganizationRequest {
-        DeleteOrganizationRequest::new(self.clone())
-    }
-    /// Search organizations
-    ///
-    /// Searches organizations by keyword, with pagination.
-    ///
-    /// `GET /api/v3/search-organizations` (operation `searchOrganizations`).
-    ///
-    /// Set the parameters on the returned [`SearchOrganizationsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .search_organizations()
-    ///     .keywords("Authing")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search_organizations(&self) -> SearchOrganizationsRequest {
-        SearchOrganizationsRequest::new(self.clone())
-    }
-    /// Update organization status
-    ///
-    /// `POST /api/v3/update-organization-status` (operation `updateOrganizationStatus`).
-    ///
-    /// Set the parameters on the returned [`UpdateOrganizationStatusRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .update_organization_status()
-    ///     .root_node_id("623c20b2a062aaaaf41b17da")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_organization_status(&self) -> UpdateOrganizationStatusRequest {
-        UpdateOrganizationStatusRequest::new(self.clone())
-    }
-    /// Get a department
-    ///
-    /// Gets a department by organization code plus department ID or department code. Custom data can be included.
-    ///
-    /// `GET /api/v3/get-department` (operation `getDepartment`).
-    ///
-    /// Set the parameters on the returned [`GetDepartmentRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_department()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_department(&self) -> GetDepartmentRequest {
-        GetDepartmentRequest::new(self.clone())
-    }
-    /// Create a department
-    ///
-    /// Creates a department from an organization code, a department name and a parent department ID. Many other parameters can be set.
-    ///
-    /// `POST /api/v3/create-department` (operation `createDepartment`).
-    ///
-    /// Set the parameters on the returned [`CreateDepartmentRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let metadata: serde_json :: Map < String , serde_json :: Value > = unimplemented!();
-    /// let answer = client
-    ///     .create_department()
-    ///     .organization_code("steamory")
-    ///     .name("Development")
-    ///     .parent_department_id("6229c4deb3e4d8a20b6021ff")
-    ///     .metadata(metadata)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_department(&self) -> CreateDepartmentRequest {
-        CreateDepartmentRequest::new(self.clone())
-    }
-    /// Update a department
-    ///
-    /// Updates a department identified by organization code and department ID. Many parameters can be set.
-    ///
-    /// `POST /api/v3/update-department` (operation `updateDepartment`).
-    ///
-    /// Set the parameters on the returned [`UpdateDepartmentRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let metadata: serde_json :: Map < String , serde_json :: Value > = unimplemented!();
-    /// let answer = client
-    ///     .update_department()
-    ///     .organization_code("steamory")
-    ///     .department_id("60b49eb83fd80adb96f26e68")
-    ///     .metadata(metadata)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_department(&self) -> UpdateDepartmentRequest {
-        UpdateDepartmentRequest::new(self.clone())
-    }
-    /// Delete a department
-    ///
-    /// Deletes a department identified by organization code and department ID.
-    ///
-    /// `POST /api/v3/delete-department` (operation `deleteDepartment`).
-    ///
-    /// Set the parameters on the returned [`DeleteDepartmentRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_department()
-    ///     .organization_code("steamory")
-    ///     .department_id("60b49eb83fd80adb96f26e68")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_department(&self) -> DeleteDepartmentRequest {
-        DeleteDepartmentRequest::new(self.clone())
-    }
-    /// Search departments
-    ///
-    /// Searches departments by organization code and keyword; the keyword can match a name, for example.
-    ///
-    /// `POST /api/v3/search-departments` (operation `searchDepartments`).
-    ///
-    /// Set the parameters on the returned [`SearchDepartmentsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .search_departments()
-    ///     .organization_code("steamory")
-    ///     .keywords("Authing")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated = "deprecated in the API spec"]
-    pub fn search_departments(&self) -> SearchDepartmentsRequest {
-        SearchDepartmentsRequest::new(self.clone())
-    }
-    /// Search departments
-    ///
-    /// Searches departments by organization code and keyword; the keyword can match a name, for example.
-    ///
-    /// `POST /api/v3/search-departments-list` (operation `searchDepartmentsList`).
-    ///
-    /// Set the parameters on the returned [`SearchDepartmentsListRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .search_departments_list()
-    ///     .organization_code("steamory")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search_departments_list(&self) -> SearchDepartmentsListRequest {
-        SearchDepartmentsListRequest::new(self.clone())
-    }
-    /// List child departments
-    ///
-    /// Lists the child departments of a department, identified by organization code and department ID. Options cover custom data, virtual organization nodes and more.
-    ///
-    /// `GET /api/v3/list-children-departments` (operation `listChildrenDepartments`).
-    ///
-    /// Set the parameters on the returned [`ListChildrenDepartmentsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_children_departments()
-    ///     .organization_code("steamory")
-    ///     .department_id("60b49eb83fd80adb96f26e68")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_children_departments(&self) -> ListChildrenDepartmentsRequest {
-        ListChildrenDepartmentsRequest::new(self.clone())
-    }
-    /// List all departments
-    ///
-    /// Lists all departments; use it to get every department of an organization.
-    ///
-    /// `GET /api/v3/get-all-departments` (operation `getAllDepartments`).
-    ///
-    /// Set the parameters on the returned [`GetAllDepartmentsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_all_departments()
-    ///     .organization_code("steamory")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_all_departments(&self) -> GetAllDepartmentsRequest {
-        GetAllDepartmentsRequest::new(self.clone())
-    }
-    /// List department members
-    ///
-    /// Lists the members of a department, identified by organization code and department ID, with sorting and pagination. Custom data, identities and more can optionally be included.
-    ///
-    /// `GET /api/v3/list-department-members` (operation `listDepartmentMembers`).
-    ///
-    /// Set the parameters on the returned [`ListDepartmentMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_department_members()
-    ///     .organization_code("steamory")
-    ///     .department_id("root")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_department_members(&self) -> ListDepartmentMembersRequest {
-        ListDepartmentMembersRequest::new(self.clone())
-    }
-    /// List IDs of direct department members
-    ///
-    /// Lists the IDs of a department's direct members, identified by organization code and department ID.
-    ///
-    /// `GET /api/v3/list-department-member-ids` (operation `listDepartmentMemberIds`).
-    ///
-    /// Set the parameters on the returned [`ListDepartmentMemberIdsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_department_member_ids()
-    ///     .organization_code("steamory")
-    ///     .department_id("root")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_department_member_ids(&self) -> ListDepartmentMemberIdsRequest {
-        ListDepartmentMemberIdsRequest::new(self.clone())
-    }
-    /// Search department members
-    ///
-    /// Searches the members of a department by organization code, department ID and keyword, with pagination. Custom data, identities and more can optionally be included.
-    ///
-    /// `GET /api/v3/search-department-members` (operation `searchDepartmentMembers`).
-    ///
-    /// Set the parameters on the returned [`SearchDepartmentMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .search_department_members()
-    ///     .organization_code("steamory")
-    ///     .department_id("root")
-    ///     .keywords("John Doe")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search_department_members(&self) -> SearchDepartmentMembersRequest {
-        SearchDepartmentMembersRequest::new(self.clone())
-    }
-    /// Add members to a department
-    ///
-    /// Adds members to a department, identified by department ID and organization code.
-    ///
-    /// `POST /api/v3/add-department-members` (operation `addDepartmentMembers`).
-    ///
-    /// Set the parameters on the returned [`AddDepartmentMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .add_department_members()
-    ///     .department_id("60b49eb83fd80adb96f26e68")
-    ///     .organization_code("steamory")
-    ///     .user_ids(["623c20b2a062aaaaf41b17da"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn add_department_members(&self) -> AddDepartmentMembersRequest {
-        AddDepartmentMembersRequest::new(self.clone())
-    }
-    /// Remove members from a department
-    ///
-    /// Removes members from a department, identified by department ID and organization code.
-    ///
-    /// `POST /api/v3/remove-department-members` (operation `removeDepartmentMembers`).
-    ///
-    /// Set the parameters on the returned [`RemoveDepartmentMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .remove_department_members()
-    ///     .department_id("60b49eb83fd80adb96f26e68")
-    ///     .organization_code("steamory")
-    ///     .user_ids(["623c20b2a062aaaaf41b17da"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn remove_department_members(&self) -> RemoveDepartmentMembersRequest {
-        RemoveDepartmentMembersRequest::new(self.clone())
-    }
-    /// Get the parent department
-    ///
-    /// Gets the parent of a department, identified by organization code and department ID. Custom data and more can optionally be included.
-    ///
-    /// `GET /api/v3/get-parent-department` (operation `getParentDepartment`).
-    ///
-    /// Set the parameters on the returned [`GetParentDepartmentRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_parent_department()
-    ///     .organization_code("steamory")
-    ///     .department_id("root")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_parent_department(&self) -> GetParentDepartmentRequest {
-        GetParentDepartmentRequest::new(self.clone())
-    }
-    /// Check whether a user is in a department
-    ///
-    /// Checks whether a user belongs to a department, identified by organization code and department ID. Child departments can optionally be included.
-    ///
-    /// `GET /api/v3/is-user-in-department` (operation `isUserInDepartment`).
-    ///
-    /// Set the parameters on the returned [`IsUserInDepartmentRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .is_user_in_department()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .organization_code("steamory")
-    ///     .department_id("root")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn is_user_in_department(&self) -> IsUserInDepartmentRequest {
-        IsUserInDepartmentRequest::new(self.clone())
-    }
-    /// Get a department by ID
-    ///
-    /// Get a department by ID
-    ///
-    /// `GET /api/v3/get-department-by-id` (operation `getDepartmentById`).
-    ///
-    /// Set the parameters on the returned [`GetDepartmentByIdRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_department_by_id()
-    ///     .department_id("root")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_department_by_id(&self) -> GetDepartmentByIdRequest {
-        GetDepartmentByIdRequest::new(self.clone())
-    }
-    /// Create departments from an organization tree
-    ///
-    /// Creates departments in batch from an organization tree. Departments whose names do not exist yet are created automatically.
-    ///
-    /// `POST /api/v3/create-department-tree` (operation `createDepartmentTree`).
-    ///
-    /// Set the parameters on the returned [`CreateDepartmentTreeRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .create_department_tree()
-    ///     .name("R&D")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_department_tree(&self) -> CreateDepartmentTreeRequest {
-        CreateDepartmentTreeRequest::new(self.clone())
-    }
-    /// Get a department's third-party sync relations
-    ///
-    /// If a department in Authing is synced with upstream or downstream systems, this endpoint returns the linked information in the third-party system.
-    ///
-    /// `GET /api/v3/get-department-sync-relations` (operation `getDepartmentSyncRelations`).
-    ///
-    /// Set the parameters on the returned [`GetDepartmentSyncRelationsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_department_sync_relations()
-    ///     .organization_code("steamory")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_department_sync_relations(&self) -> GetDepartmentSyncRelationsRequest {
-        GetDepartmentSyncRelationsRequest::new(self.clone())
-    }
-    /// Delete a department's sync relations
-    ///
-    /// If a department in Authing is synced with upstream or downstream systems, this endpoint deletes the department's link under a given identity provider.
-    ///
-    /// `POST /api/v3/delete-department-sync-relations` (operation `deleteDepartmentSyncRelations`).
-    ///
-    /// Set the parameters on the returned [`DeleteDepartmentSyncRelationsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_department_sync_relations()
-    ///     .organization_code("steamory")
-    ///     .department_id("root")
-    ///     .provider("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_department_sync_relations(
-        &self,
-    ) -> DeleteDepartmentSyncRelationsRequest {
-        DeleteDepartmentSyncRelationsRequest::new(self.clone())
-    }
-    /// Update department status
-    ///
-    /// Enables or disables a department.
-    ///
-    /// `POST /api/v3/update-department-status` (operation `updateNodeStatus`).
-    ///
-    /// Set the parameters on the returned [`UpdateNodeStatusRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .update_node_status()
-    ///     .department_id("60b49eb83fd80adb96f26e68")
-    ///     .status(true)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_node_status(&self) -> UpdateNodeStatusRequest {
-        UpdateNodeStatusRequest::new(self.clone())
-    }
-    /// Decrypt user attributes
-    ///
-    /// Takes encrypted data and returns it decrypted.
-    ///
-    /// `POST /api/v3/users/field/decrypt` (operation `userFieldDecrypt`).
-    ///
-    /// Set the parameters on the returned [`UserFieldDecryptRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let data: Vec < genauth_client :: types :: UserFieldDecryptReqItemDto > = unimplemented!();
-    /// let answer = client
-    ///     .user_field_decrypt()
-    ///     .private_key("private key")
-    ///     .data(data)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn user_field_decrypt(&self) -> UserFieldDecryptRequest {
-        UserFieldDecryptRequest::new(self.clone())
-    }
-    /// Create a user
-    ///
-    /// Creates a user. At least one of email, phone number or username is required; email, phone number, username and externalId must be unique within the user pool. The user is created with administrator rights, so security checks such as phone verification codes are skipped.
-    ///
-    /// `POST /api/v3/create-user` (operation `createUser`).
-    ///
-    /// Set the parameters on the returned [`CreateUserRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .create_user()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_user(&self) -> CreateUserRequest {
-        CreateUserRequest::new(self.clone())
-    }
-    /// Create users in batch
-    ///
-    /// Creates users in batch. Each user needs at least one of email, phone number or username; email, phone number, username and externalId must be unique within the user pool. Users are created with administrator rights, so security checks such as phone verification codes are skipped.
-    ///
-    /// `POST /api/v3/create-users-batch` (operation `createUsersBatch`).
-    ///
-    /// Set the parameters on the returned [`CreateUsersBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let list: Vec < genauth_client :: types :: CreateUserInfoDto > = unimplemented!();
-    /// let answer = client
-    ///     .create_users_batch()
-    ///     .list(list)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_users_batch(&self) -> CreateUsersBatchRequest {
-        CreateUsersBatchRequest::new(self.clone())
-    }
-    /// Update a user's profile
-    ///
-    /// Updates a user's profile by user ID. Email, phone number, username and externalId must be unique within the user pool. The update runs with administrator rights, so security checks such as phone verification codes are skipped.
-    ///
-    /// `POST /api/v3/update-user` (operation `updateUser`).
-    ///
-    /// Set the parameters on the returned [`UpdateUserRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .update_user()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_user(&self) -> UpdateUserRequest {
-        UpdateUserRequest::new(self.clone())
-    }
-    /// Delete users in batch
-    ///
-    /// Deletes users by a list of user IDs, in batch. The user ID type can be specified.
-    ///
-    /// `POST /api/v3/delete-users-batch` (operation `deleteUsersBatch`).
-    ///
-    /// Set the parameters on the returned [`DeleteUsersBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_users_batch()
-    ///     .user_ids(["userId1", "userId2"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_users_batch(&self) -> DeleteUsersBatchRequest {
-        DeleteUsersBatchRequest::new(self.clone())
-    }
-    /// Get a user's external identities
-    ///
-    /// Gets a user's identities from external identity providers, by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-user-identities` (operation `getUserIdentities`).
-    ///
-    /// Set the parameters on the returned [`GetUserIdentitiesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_identities()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_identities(&self) -> GetUserIdentitiesRequest {
-        GetUserIdentitiesRequest::new(self.clone())
-    }
-    /// List a user's roles
-    ///
-    /// Lists a user's roles by user ID. Optionally filter by permission namespace code and set the user ID type. Note: without namespace, only roles in the default permission namespace are returned.
-    ///
-    /// `GET /api/v3/get-user-roles` (operation `getUserRoles`).
-    ///
-    /// Set the parameters on the returned [`GetUserRolesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_roles()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_roles(&self) -> GetUserRolesRequest {
-        GetUserRolesRequest::new(self.clone())
-    }
-    /// Get a user's real-name verification info
-    ///
-    /// Gets a user's real-name verification information by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-user-principal-authentication-info` (operation `getUserPrincipalAuthenticationInfo`).
-    ///
-    /// Set the parameters on the returned [`GetUserPrincipalAuthenticationInfoRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_principal_authentication_info()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_principal_authentication_info(
-        &self,
-    ) -> GetUserPrincipalAuthenticationInfoRequest {
-        GetUserPrincipalAuthenticationInfoRequest::new(self.clone())
-    }
-    /// Delete a user's real-name verification info
-    ///
-    /// Deletes a user's real-name verification information by user ID. The user ID type can be specified.
-    ///
-    /// `POST /api/v3/reset-user-principal-authentication-info` (operation `resetUserPrincipalAuthenticationInfo`).
-    ///
-    /// Set the parameters on the returned [`ResetUserPrincipalAuthenticationInfoRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .reset_user_principal_authentication_info()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn reset_user_principal_authentication_info(
-        &self,
-    ) -> ResetUserPrincipalAuthenticationInfoRequest {
-        ResetUserPrincipalAuthenticationInfoRequest::new(self.clone())
-    }
-    /// List a user's departments
-    ///
-    /// Lists a user's departments by user ID, with pagination. Options include custom data, the user ID type, and ascending or descending order.
-    ///
-    /// `GET /api/v3/get-user-departments` (operation `getUserDepartments`).
-    ///
-    /// Set the parameters on the returned [`GetUserDepartmentsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_departments()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_departments(&self) -> GetUserDepartmentsRequest {
-        GetUserDepartmentsRequest::new(self.clone())
-    }
-    /// Set a user's departments
-    ///
-    /// Sets the departments a user belongs to, by user ID. The user ID type can be specified.
-    ///
-    /// `POST /api/v3/set-user-departments` (operation `setUserDepartments`).
-    ///
-    /// Set the parameters on the returned [`SetUserDepartmentsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let departments: Vec < genauth_client :: types :: SetUserDepartmentDto > = unimplemented!();
-    /// let answer = client
-    ///     .set_user_departments()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .departments(departments)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn set_user_departments(&self) -> SetUserDepartmentsRequest {
-        SetUserDepartmentsRequest::new(self.clone())
-    }
-    /// Get a user's MFA bindings
-    ///
-    /// Gets a user's MFA binding information by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-user-mfa-info` (operation `getUserMfaInfo`).
-    ///
-    /// Set the parameters on the returned [`GetUserMfaInfoRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_mfa_info()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_mfa_info(&self) -> GetUserMfaInfoRequest {
-        GetUserMfaInfoRequest::new(self.clone())
-    }
-    /// List archived users
-    ///
-    /// Lists archived users, with pagination. Results can be filtered by start time and more.
-    ///
-    /// `GET /api/v3/list-archived-users` (operation `listArchivedUsers`).
-    ///
-    /// Set the parameters on the returned [`ListArchivedUsersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_archived_users()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_archived_users(&self) -> ListArchivedUsersRequest {
-        ListArchivedUsersRequest::new(self.clone())
-    }
-    /// Force logout users
-    ///
-    /// Forces users to log out of the given apps, by user ID and a list of app IDs. The user ID type can be specified.
-    ///
-    /// `POST /api/v3/kick-users` (operation `kickUsers`).
-    ///
-    /// Set the parameters on the returned [`KickUsersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .kick_users()
-    ///     .user_id("...")
-    ///     .app_ids(["62188e71cxxxx3075289c580"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn kick_users(&self) -> KickUsersRequest {
-        KickUsersRequest::new(self.clone())
-    }
-    /// Check whether a user exists
-    ///
-    /// Checks whether a user matching the given conditions exists. Conditions include username, email, phone number, third-party external ID and more.
-    ///
-    /// `POST /api/v3/is-user-exists` (operation `isUserExists`).
-    ///
-    /// Set the parameters on the returned [`IsUserExistsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .is_user_exists()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn is_user_exists(&self) -> IsUserExistsRequest {
-        IsUserExistsRequest::new(self.clone())
-    }
-    /// List apps a user can access
-    ///
-    /// Lists the apps a user can access, by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-user-accessible-apps` (operation `getUserAccessibleApps`).
-    ///
-    /// Set the parameters on the returned [`GetUserAccessibleAppsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_accessible_apps()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_accessible_apps(&self) -> GetUserAccessibleAppsRequest {
-        GetUserAccessibleAppsRequest::new(self.clone())
-    }
-    /// List a user's authorized apps
-    ///
-    /// Lists a user's authorized apps, by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-user-authorized-apps` (operation `getUserAuthorizedApps`).
-    ///
-    /// Set the parameters on the returned [`GetUserAuthorizedAppsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_authorized_apps()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_authorized_apps(&self) -> GetUserAuthorizedAppsRequest {
-        GetUserAuthorizedAppsRequest::new(self.clone())
-    }
-    /// Check whether a user has a role
-    ///
-    /// Checks by user ID whether a user has a given role; several roles can be passed. The user ID type can be specified.
-    ///
-    /// `POST /api/v3/has-any-role` (operation `hasAnyRole`).
-    ///
-    /// Set the parameters on the returned [`HasAnyRoleRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let roles: Vec < genauth_client :: types :: HasRoleRolesDto > = unimplemented!();
-    /// let answer = client
-    ///     .has_any_role()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .roles(roles)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn has_any_role(&self) -> HasAnyRoleRequest {
-        HasAnyRoleRequest::new(self.clone())
-    }
-    /// Get a user's login history
-    ///
-    /// Gets a user's login history by user ID, with pagination. Options include the user ID type, app ID, and start and end timestamps.
-    ///
-    /// `GET /api/v3/get-user-login-history` (operation `getUserLoginHistory`).
-    ///
-    /// Set the parameters on the returned [`GetUserLoginHistoryRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_login_history()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_login_history(&self) -> GetUserLoginHistoryRequest {
-        GetUserLoginHistoryRequest::new(self.clone())
-    }
-    /// List apps a user has logged in to
-    ///
-    /// Lists the apps a user has ever logged in to, by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-user-loggedin-apps` (operation `getUserLoggedinApps`).
-    ///
-    /// Set the parameters on the returned [`GetUserLoggedinAppsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_loggedin_apps()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_loggedin_apps(&self) -> GetUserLoggedinAppsRequest {
-        GetUserLoggedinAppsRequest::new(self.clone())
-    }
-    /// List identity providers a user has logged in with
-    ///
-    /// Lists the identity providers a user has ever logged in with, by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-user-logged-in-identities` (operation `getUserLoggedinIdentities`).
-    ///
-    /// Set the parameters on the returned [`GetUserLoggedinIdentitiesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_loggedin_identities()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_loggedin_identities(&self) -> GetUserLoggedinIdentitiesRequest {
-        GetUserLoggedinIdentitiesRequest::new(self.clone())
-    }
-    /// Resign a user
-    ///
-    /// Resigns a user. Resignation does the following:
-    ///
-    /// - The user's authorizations and department, role, group and position relations are deleted.
-    /// - The user's basic information is kept, but the account is disabled and can no longer log in to apps. To delete the account completely, call the delete endpoint.
-    ///
-    /// This cannot be undone, so proceed with care.
-    ///
-    /// `POST /api/v3/resign-user` (operation `resignUser`).
-    ///
-    /// Set the parameters on the returned [`ResignUserRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .resign_user()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn resign_user(&self) -> ResignUserRequest {
-        ResignUserRequest::new(self.clone())
-    }
-    /// Resign users in batch
-    ///
-    /// Resigns users in batch. Resignation does the following:
-    ///
-    /// - The user's authorizations and department, role, group and position relations are deleted.
-    /// - The user's basic information is kept, but the account is disabled and can no longer log in to apps. To delete the account completely, call the delete endpoint.
-    ///
-    /// This cannot be undone, so proceed with care.
-    ///
-    /// `POST /api/v3/resign-user-batch` (operation `resignUserBatch`).
-    ///
-    /// Set the parameters on the returned [`ResignUserBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .resign_user_batch()
-    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn resign_user_batch(&self) -> ResignUserBatchRequest {
-        ResignUserBatchRequest::new(self.clone())
-    }
-    /// List all resources authorized to a user
-    ///
-    /// Lists all resources authorized to a user, by user ID. The user ID type can be specified. These are the resources granted to the user directly plus those inherited through groups, roles and organizations.
-    ///
-    /// `GET /api/v3/get-user-authorized-resources` (operation `getUserAuthorizedResources`).
-    ///
-    /// Set the parameters on the returned [`GetUserAuthorizedResourcesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_authorized_resources()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_authorized_resources(&self) -> GetUserAuthorizedResourcesRequest {
-        GetUserAuthorizedResourcesRequest::new(self.clone())
-    }
-    /// Check whether a user has a login session in an app
-    ///
-    /// Check whether a user has a login session in an app
-    ///
-    /// `POST /api/v3/check-session-status` (operation `checkSessionStatus`).
-    ///
-    /// Set the parameters on the returned [`CheckSessionStatusRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .check_session_status()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .app_id("app1")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn check_session_status(&self) -> CheckSessionStatusRequest {
-        CheckSessionStatusRequest::new(self.clone())
-    }
-    /// Import a user's OTP
-    ///
-    /// Import a user's OTP
-    ///
-    /// `POST /api/v3/import-otp` (operation `importOtp`).
-    ///
-    /// Set the parameters on the returned [`ImportOtpRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let list: Vec < genauth_client :: types :: ImportOtpItemDto > = unimplemented!();
-    /// let answer = client
-    ///     .import_otp()
-    ///     .list(list)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn import_otp(&self) -> ImportOtpRequest {
-        ImportOtpRequest::new(self.clone())
-    }
-    /// Get a user's OTP secret
-    ///
-    /// Gets the secret of the OTP bound to a user, by user ID. The user ID type can be specified.
-    ///
-    /// `GET /api/v3/get-otp-secret-by-user` (operation `getOtpSecretByUser`).
-    ///
-    /// Set the parameters on the returned [`GetOtpSecretByUserRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_otp_secret_by_user()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_otp_secret_by_user(&self) -> GetOtpSecretByUserRequest {
-        GetOtpSecretByUserRequest::new(self.clone())
-    }
-    /// Get a user's custom-encrypted password
-    ///
-    /// After a key for RSA, SM2 or similar encryption has been configured in the console, this endpoint returns the user's password encrypted with that key.
-    ///
-    /// `POST /api/v3/get-user-password-ciphertext` (operation `getUserPasswordCiphertext`).
-    ///
-    /// Set the parameters on the returned [`GetUserPasswordCiphertextRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_password_ciphertext()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_password_ciphertext(&self) -> GetUserPasswordCiphertextRequest {
-        GetUserPasswordCiphertextRequest::new(self.clone())
-    }
-    /// Link an identity to a user
-    ///
-    /// Lets a user pool administrator manually link an identity from an external identity provider to a user. Once linked, the user can log in to that Authing user through the identity provider.
-    ///
-    /// `POST /api/v3/link-identity` (operation `linkIdentity`).
-    ///
-    /// Set the parameters on the returned [`LinkIdentityRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .link_identity()
-    ///     .ext_idp_id("...")
-    ///     .user_id("...")
-    ///     .user_id_in_idp("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn link_identity(&self) -> LinkIdentityRequest {
-        LinkIdentityRequest::new(self.clone())
-    }
-    /// Unlink all of a user's identities from an identity provider
-    ///
-    /// Unlinks all of a user's identities under one identity provider. Afterwards that identity provider can no longer be used to log in to the Authing user, unless an identity is linked again.
-    ///
-    /// `POST /api/v3/unlink-identity` (operation `unlinkIdentity`).
-    ///
-    /// Set the parameters on the returned [`UnlinkIdentityRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .unlink_identity()
-    ///     .ext_idp_id("...")
-    ///     .user_id("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn unlink_identity(&self) -> UnlinkIdentityRequest {
-        UnlinkIdentityRequest::new(self.clone())
-    }
-    /// Set a user's MFA status
-    ///
-    /// Sets a user's MFA status, that is, the data that triggers MFA.
-    ///
-    /// `POST /api/v3/set-mfa-status` (operation `setUsersMfaStatus`).
-    ///
-    /// Set the parameters on the returned [`SetUsersMfaStatusRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let mfa_trigger_data: genauth_client :: types :: GetMfaInfoDataDto = unimplemented!();
-    /// let answer = client
-    ///     .set_users_mfa_status()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .mfa_trigger_data(mfa_trigger_data)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn set_users_mfa_status(&self) -> SetUsersMfaStatusRequest {
-        SetUsersMfaStatusRequest::new(self.clone())
-    }
-    /// Get a user's MFA status
-    ///
-    /// Gets a user's MFA status, that is, the data that triggers MFA.
-    ///
-    /// `GET /api/v3/get-mfa-status` (operation `getUserMfaStatus`).
-    ///
-    /// Set the parameters on the returned [`GetUserMfaStatusRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_mfa_status()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_mfa_status(&self) -> GetUserMfaStatusRequest {
-        GetUserMfaStatusRequest::new(self.clone())
-    }
-    /// Get a user's third-party sync relations
-    ///
-    /// If a user in Authing is synced with upstream or downstream systems, this endpoint returns the linked user information in the third-party system.
-    ///
-    /// `GET /api/v3/get-user-sync-relations` (operation `getUserSyncRelations`).
-    ///
-    /// Set the parameters on the returned [`GetUserSyncRelationsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_user_sync_relations()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_sync_relations(&self) -> GetUserSyncRelationsRequest {
-        GetUserSyncRelationsRequest::new(self.clone())
-    }
-    /// Delete a user's sync relations
-    ///
-    /// If a user in Authing is synced with upstream or downstream systems, this endpoint deletes the user's link under a given identity provider.
-    ///
-    /// `POST /api/v3/delete-user-sync-relations` (operation `deleteUserSyncRelations`).
-    ///
-    /// Set the parameters on the returned [`DeleteUserSyncRelationsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_user_sync_relations()
-    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
-    ///     .provider("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_user_sync_relations(&self) -> DeleteUserSyncRelationsRequest {
-        DeleteUserSyncRelationsRequest::new(self.clone())
-    }
-    /// Get a group
-    ///
-    /// Gets a group's details by group code.
-    ///
-    /// `GET /api/v3/get-group` (operation `getGroup`).
-    ///
-    /// Set the parameters on the returned [`GetGroupRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_group()
-    ///     .code("group1")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_group(&self) -> GetGroupRequest {
-        GetGroupRequest::new(self.clone())
-    }
-    /// List groups
-    ///
-    /// Lists groups, with pagination.
-    ///
-    /// `GET /api/v3/list-groups` (operation `listGroups`).
-    ///
-    /// Set the parameters on the returned [`ListGroupsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_groups()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_groups(&self) -> ListGroupsRequest {
-        ListGroupsRequest::new(self.clone())
-    }
-    /// Get all groups
-    ///
-    /// Get all groups
-    ///
-    /// `GET /api/v3/get-all-groups` (operation `getAllGroups`).
-    ///
-    /// Set the parameters on the returned [`GetAllGroupsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_all_groups()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_all_groups(&self) -> GetAllGroupsRequest {
-        GetAllGroupsRequest::new(self.clone())
-    }
-    /// Create a group
-    ///
-    /// Creates a group. A group needs a name and a unique code, which must be a valid English identifier, such as developers.
-    ///
-    /// `POST /api/v3/create-group` (operation `createGroup`).
-    ///
-    /// Set the parameters on the returned [`CreateGroupRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .create_group()
-    ///     .code("developer")
-    ///     .name("Developers")
-    ///     .description("Description")
-    ///     .type_("static")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_group(&self) -> CreateGroupRequest {
-        CreateGroupRequest::new(self.clone())
-    }
-    /// Create or update a group
-    ///
-    /// Creates the group if it does not exist, or updates it if it does.
-    ///
-    /// `POST /api/v3/create-or-update-group` (operation `createOrUpdateGroup`).
-    ///
-    /// Set the parameters on the returned [`CreateOrUpdateGroupRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .create_or_update_group()
-    ///     .code("developer")
-    ///     .name("Developers")
-    ///     .description("Description")
-    ///     .type_("static")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_or_update_group(&self) -> CreateOrUpdateGroupRequest {
-        CreateOrUpdateGroupRequest::new(self.clone())
-    }
-    /// Create groups in batch
-    ///
-    /// Creates groups in batch. Each group needs a name and a unique code, which must be a valid English identifier, such as developers.
-    ///
-    /// `POST /api/v3/create-groups-batch` (operation `createGroupsBatch`).
-    ///
-    /// Set the parameters on the returned [`CreateGroupsBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let list: Vec < genauth_client :: types :: CreateGroupReqDto > = unimplemented!();
-    /// let answer = client
-    ///     .create_groups_batch()
-    ///     .list(list)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_groups_batch(&self) -> CreateGroupsBatchRequest {
-        CreateGroupsBatchRequest::new(self.clone())
-    }
-    /// Update a group
-    ///
-    /// Updates a group identified by its code. The group's code itself can also be changed.
-    ///
-    /// `POST /api/v3/update-group` (operation `updateGroup`).
-    ///
-    /// Set the parameters on the returned [`UpdateGroupRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .update_group()
-    ///     .code("developer")
-    ///     .description("Description")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_group(&self) -> UpdateGroupRequest {
-        UpdateGroupRequest::new(self.clone())
-    }
-    /// Delete groups in batch
-    ///
-    /// Deletes groups in batch by group code.
-    ///
-    /// `POST /api/v3/delete-groups-batch` (operation `deleteGroupsBatch`).
-    ///
-    /// Set the parameters on the returned [`DeleteGroupsBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_groups_batch()
-    ///     .code_list(["code1"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_groups_batch(&self) -> DeleteGroupsBatchRequest {
-        DeleteGroupsBatchRequest::new(self.clone())
-    }
-    /// Add group members
-    ///
-    /// Adds members to a group. Members are passed as an array of user IDs.
-    ///
-    /// `POST /api/v3/add-group-members` (operation `addGroupMembers`).
-    ///
-    /// Set the parameters on the returned [`AddGroupMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .add_group_members()
-    ///     .code("developer")
-    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn add_group_members(&self) -> AddGroupMembersRequest {
-        AddGroupMembersRequest::new(self.clone())
-    }
-    /// Remove group members in batch
-    ///
-    /// Removes members from a group in batch. Members are passed as an array of user IDs.
-    ///
-    /// `POST /api/v3/remove-group-members` (operation `removeGroupMembers`).
-    ///
-    /// Set the parameters on the returned [`RemoveGroupMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .remove_group_members()
-    ///     .code("developer")
-    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn remove_group_members(&self) -> RemoveGroupMembersRequest {
-        RemoveGroupMembersRequest::new(self.clone())
-    }
-    /// List group members
-    ///
-    /// Lists the members of a group by group code, with pagination. Custom data, identities and department ID lists can be included.
-    ///
-    /// `GET /api/v3/list-group-members` (operation `listGroupMembers`).
-    ///
-    /// Set the parameters on the returned [`ListGroupMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_group_members()
-    ///     .code("developer")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_group_members(&self) -> ListGroupMembersRequest {
-        ListGroupMembersRequest::new(self.clone())
-    }
-    /// List resources authorized to a group
-    ///
-    /// Lists the resources authorized to a group by group code. Results can be filtered by resource type and permission namespace code.
-    ///
-    /// `GET /api/v3/get-group-authorized-resources` (operation `getGroupAuthorizedResources`).
-    ///
-    /// Set the parameters on the returned [`GetGroupAuthorizedResourcesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_group_authorized_resources()
-    ///     .code("developer")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_group_authorized_resources(&self) -> GetGroupAuthorizedResourcesRequest {
-        GetGroupAuthorizedResourcesRequest::new(self.clone())
-    }
-    /// Get a role
-    ///
-    /// Gets a role's details by its code within a permission namespace.
-    ///
-    /// `GET /api/v3/get-role` (operation `getRole`).
-    ///
-    /// Set the parameters on the returned [`GetRoleRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_role()
-    ///     .code("manager")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_role(&self) -> GetRoleRequest {
-        GetRoleRequest::new(self.clone())
-    }
-    /// Assign a role to multiple targets
-    ///
-    /// Assigns a role, identified by its code within a permission namespace. Assignees can be users or departments.
-    ///
-    /// `POST /api/v3/assign-role` (operation `assignRole`).
-    ///
-    /// Set the parameters on the returned [`AssignRoleRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
-    /// let answer = client
-    ///     .assign_role()
-    ///     .code("code1")
-    ///     .targets(targets)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn assign_role(&self) -> AssignRoleRequest {
-        AssignRoleRequest::new(self.clone())
-    }
-    /// Assign roles in batch
-    ///
-    /// Assigns roles in batch. Assignees can be users or departments.
-    ///
-    /// `POST /api/v3/assign-role-batch` (operation `assignRoleBatch`).
-    ///
-    /// Set the parameters on the returned [`AssignRoleBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let roles: Vec < genauth_client :: types :: RoleCodeDto > = unimplemented!();
-    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
-    /// let answer = client
-    ///     .assign_role_batch()
-    ///     .roles(roles)
-    ///     .targets(targets)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn assign_role_batch(&self) -> AssignRoleBatchRequest {
-        AssignRoleBatchRequest::new(self.clone())
-    }
-    /// Revoke a role
-    ///
-    /// Revokes an assigned role, identified by its code within a permission namespace. Assignees can be users or departments.
-    ///
-    /// `POST /api/v3/revoke-role` (operation `revokeRole`).
-    ///
-    /// Set the parameters on the returned [`RevokeRoleRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
-    /// let answer = client
-    ///     .revoke_role()
-    ///     .code("code1")
-    ///     .targets(targets)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn revoke_role(&self) -> RevokeRoleRequest {
-        RevokeRoleRequest::new(self.clone())
-    }
-    /// Revoke roles in batch
-    ///
-    /// Revokes assigned roles in batch. Assignees can be users or departments.
-    ///
-    /// `POST /api/v3/revoke-role-batch` (operation `revokeRoleBatch`).
-    ///
-    /// Set the parameters on the returned [`RevokeRoleBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let roles: Vec < genauth_client :: types :: RoleCodeDto > = unimplemented!();
-    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
-    /// let answer = client
-    ///     .revoke_role_batch()
-    ///     .roles(roles)
-    ///     .targets(targets)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn revoke_role_batch(&self) -> RevokeRoleBatchRequest {
-        RevokeRoleBatchRequest::new(self.clone())
-    }
-    /// List resources authorized to a role
-    ///
-    /// Lists the resources authorized to a role, identified by its code within a permission namespace.
-    ///
-    /// `GET /api/v3/get-role-authorized-resources` (operation `getRoleAuthorizedResources`).
-    ///
-    /// Set the parameters on the returned [`GetRoleAuthorizedResourcesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .get_role_authorized_resources()
-    ///     .code("60b49eb83fd80adb96f26e68")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_role_authorized_resources(&self) -> GetRoleAuthorizedResourcesRequest {
-        GetRoleAuthorizedResourcesRequest::new(self.clone())
-    }
-    /// List role members
-    ///
-    /// Lists the members of a role, identified by its code within a permission namespace, with pagination. Custom data, identities and more can optionally be included.
-    ///
-    /// `GET /api/v3/list-role-members` (operation `listRoleMembers`).
-    ///
-    /// Set the parameters on the returned [`ListRoleMembersRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_role_members()
-    ///     .code("manager")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_role_members(&self) -> ListRoleMembersRequest {
-        ListRoleMembersRequest::new(self.clone())
-    }
-    /// List a role's departments
-    ///
-    /// Lists the departments of a role, identified by its code within a permission namespace, with pagination.
-    ///
-    /// `GET /api/v3/list-role-departments` (operation `listRoleDepartments`).
-    ///
-    /// Set the parameters on the returned [`ListRoleDepartmentsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_role_departments()
-    ///     .code("manager")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_role_departments(&self) -> ListRoleDepartmentsRequest {
-        ListRoleDepartmentsRequest::new(self.clone())
-    }
-    /// Create a role
-    ///
-    /// Creates a role with a code within a permission namespace. The permission namespace, role description, role name and more can be set.
-    ///
-    /// `POST /api/v3/create-role` (operation `createRole`).
-    ///
-    /// Set the parameters on the returned [`CreateRoleRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .create_role()
-    ///     .code("manager")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_role(&self) -> CreateRoleRequest {
-        CreateRoleRequest::new(self.clone())
-    }
-    /// List roles
-    ///
-    /// Lists roles, with pagination. Results can be filtered by permission namespace.
-    ///
-    /// `GET /api/v3/list-roles` (operation `listRoles`).
-    ///
-    /// Set the parameters on the returned [`ListRolesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_roles()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_roles(&self) -> ListRolesRequest {
-        ListRolesRequest::new(self.clone())
-    }
-    /// Delete roles in a permission namespace
-    ///
-    /// Deletes roles within a single permission namespace. Several roles can be deleted at once.
-    ///
-    /// `POST /api/v3/delete-roles-batch` (operation `deleteRolesBatch`).
-    ///
-    /// Set the parameters on the returned [`DeleteRolesBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_roles_batch()
-    ///     .code_list(["code1", "code2"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_roles_batch(&self) -> DeleteRolesBatchRequest {
-        DeleteRolesBatchRequest::new(self.clone())
-    }
-    /// Create roles in batch
-    ///
-    /// Creates roles in batch. The permission namespace, role description and more can be set.
-    ///
-    /// `POST /api/v3/create-roles-batch` (operation `createRolesBatch`).
-    ///
-    /// Set the parameters on the returned [`CreateRolesBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let list: Vec < genauth_client :: types :: RoleListItem > = unimplemented!();
-    /// let answer = client
-    ///     .create_roles_batch()
-    ///     .list(list)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_roles_batch(&self) -> CreateRolesBatchRequest {
-        CreateRolesBatchRequest::new(self.clone())
-    }
-    /// Update a role
-    ///
-    /// Updates a role within a permission namespace, identified by its old and new codes. The role name, description and more can be set.
-    ///
-    /// `POST /api/v3/update-role` (operation `updateRole`).
-    ///
-    /// Set the parameters on the returned [`UpdateRoleRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .update_role()
-    ///     .code("code1")
-    ///     .new_code("code2")
-    ///     .name("name")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_role(&self) -> UpdateRoleRequest {
-        UpdateRoleRequest::new(self.clone())
-    }
-    /// Delete roles across permission namespaces
-    ///
-    /// Deletes roles across permission namespaces. Several roles can be deleted at once.
-    ///
-    /// `POST /api/v3/multiple-namespace-delete-roles-batch` (operation `deleteRoles`).
-    ///
-    /// Set the parameters on the returned [`DeleteRolesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// # let role_list: Vec < genauth_client :: types :: RoleCodeAndNamespaceDto > = unimplemented!();
-    /// let answer = client
-    ///     .delete_roles()
-    ///     .role_list(role_list)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_roles(&self) -> DeleteRolesRequest {
-        DeleteRolesRequest::new(self.clone())
-    }
-    /// Check whether a role code or name is available
-    ///
-    /// Checks availability by user pool ID, permission namespace code and role code, or by user pool ID, permission namespace name and role name.
-    ///
-    /// `POST /api/v3/check-role-params` (operation `checkParamsNamespace`).
-    ///
-    /// Set the parameters on the returned [`CheckParamsNamespaceRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .check_params_namespace()
-    ///     .namespace("default")
-    ///     .code("exampleCode")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn check_params_namespace(&self) -> CheckParamsNamespaceRequest {
-        CheckParamsNamespaceRequest::new(self.clone())
-    }
-    /// List role assignments
-    ///
-    /// Lists role assignments.
-    ///
-    /// `GET /api/v3/list-role-assignments` (operation `listRoleAssignments`).
-    ///
-    /// Set the parameters on the returned [`ListRoleAssignmentsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .list_role_assignments()
-    ///     .role_code("code_1")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_role_assignments(&self) -> ListRoleAssignmentsRequest {
-        ListRoleAssignmentsRequest::new(self.clone())
-    }
-    /// Create an admin role
-    ///
-    /// Creates an administrator role from a role code and a role name. A role description can optionally be set.
-    ///
-    /// `POST /api/v3/create-admin-role` (operation `createAdminRole`).
-    ///
-    /// Set the parameters on the returned [`CreateAdminRoleRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .create_admin_role()
-    ///     .code("manager")
-    ///     .name("manager")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_admin_role(&self) -> CreateAdminRoleRequest {
-        CreateAdminRoleRequest::new(self.clone())
-    }
-    /// Delete custom admin roles
-    ///
-    /// Deletes custom administrator roles. Several can be deleted at once.
-    ///
-    /// `POST /api/v3/delete-admin-roles` (operation `deleteAdminRolesBatch`).
-    ///
-    /// Set the parameters on the returned [`DeleteAdminRolesBatchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
-    /// let answer = client
-    ///     .delete_admin_roles_batch()
-    ///     .code_list(["code1", "code2"])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_admin_roles_batch(&self) -> DeleteAdminRolesBatchRequest {
-        DeleteAdminRolesBatchRequest::new(self.clone())
-    }
 }
 /// Request builder for [`ManagementClient::get_user`](crate::ManagementClient::get_user): `GET /api/v3/get-user`.
 #[derive(Debug, Clone)]
@@ -2627,6 +173,32 @@ impl GetUserRequest {
             request.query("withDepartmentIds", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get user information in batches
+    ///
+    /// Get user information in batches through the user ID list. You can choose to obtain custom data, identities, select a specified user ID type, etc.
+    ///
+    /// `GET /api/v3/get-user-batch` (operation `getUserBatch`).
+    ///
+    /// Set the parameters on the returned [`GetUserBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_batch()
+    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9", "6229ffaxxxxxxxxcade3e3d0"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_batch(&self) -> GetUserBatchRequest {
+        GetUserBatchRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_batch`](crate::ManagementClient::get_user_batch): `GET /api/v3/get-user-batch`.
@@ -2780,6 +352,33 @@ impl GetUserBatchRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Modify user information in batches
+    ///
+    /// Modify user information in batches. Email, mobile number, user name and externalId are unique in the user pool. This interface modifies user information as an administrator, so there is no need to perform security checks such as mobile number verification code verification.
+    ///
+    /// `POST /api/v3/update-user-batch` (operation `updateUserBatch`).
+    ///
+    /// Set the parameters on the returned [`UpdateUserBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let list: Vec < genauth_client :: types :: UpdateUserInfoDto > = unimplemented!();
+    /// let answer = client
+    ///     .update_user_batch()
+    ///     .list(list)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_user_batch(&self) -> UpdateUserBatchRequest {
+        UpdateUserBatchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::update_user_batch`](crate::ManagementClient::update_user_batch): `POST /api/v3/update-user-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -2862,6 +461,32 @@ impl UpdateUserBatchRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get user group list
+    ///
+    /// Get the user group list through user ID, and you can choose to specify the user ID type, etc.
+    ///
+    /// `GET /api/v3/get-user-groups` (operation `getUserGroups`).
+    ///
+    /// Set the parameters on the returned [`GetUserGroupsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_groups()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_groups(&self) -> GetUserGroupsRequest {
+        GetUserGroupsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_groups`](crate::ManagementClient::get_user_groups): `GET /api/v3/get-user-groups`.
@@ -2947,6 +572,32 @@ impl GetUserGroupsRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List users
+    ///
+    /// Lists users, with pagination. Custom data, identities and more can optionally be included.
+    ///
+    /// `GET /api/v3/list-users` (operation `listUsersLegacy`).
+    ///
+    /// Set the parameters on the returned [`ListUsersLegacyRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_users_legacy()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated = "deprecated in the API spec"]
+    pub fn list_users_legacy(&self) -> ListUsersLegacyRequest {
+        ListUsersLegacyRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_users_legacy`](crate::ManagementClient::list_users_legacy): `GET /api/v3/list-users`.
@@ -3122,6 +773,56 @@ impl ListUsersLegacyRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get/search user list
+    ///
+    /// This interface is used to obtain user lists, supports fuzzy search, and filters users by
+    /// user basic fields, user custom fields, user department, user history login application
+    /// and other dimensions.
+    ///
+    /// Fuzzy search: by default it matches users on five fields: phone, email, name, username,
+    /// nickname. Set `options.fuzzySearchOn` to choose the fields to match, e.g.
+    /// `{"keywords": "xx", "options": {"fuzzySearchOn": ["address"]}}`.
+    ///
+    /// Advanced search: `advancedFilter` filters users by basic information, custom data,
+    /// department, user source, login application, external identity source information, etc.
+    /// These filtering conditions can be combined arbitrarily. Examples:
+    /// - users with disabled status (status is a string, Activated or Suspended):
+    ///   `{"field": "status", "operator": "EQUAL", "value": "Suspended"}`
+    /// - users whose email contains @example.com:
+    ///   `{"field": "email", "operator": "CONTAINS", "value": "@example.com"}`
+    /// - any extended field of the user:
+    ///   `{"field": "some-custom-key", "operator": "EQUAL", "value": "some-value"}`
+    /// - more than 10 logins: `{"field": "loginsCount", "operator": "GREATER", "value": 10}`
+    /// - 10 to 100 logins: `{"field": "loginsCount", "operator": "BETWEEN", "value": [10, 100]}`
+    /// - logged in within the last 7 days: field `lastLogin`, operator `GREATER`, value a
+    ///   timestamp 7 days ago; within a period: operator `BETWEEN`, value `[start, end]`
+    /// - logged in to application appId1 or appId2:
+    ///   `{"field": "loggedInApps", "operator": "IN", "value": ["appId1", "appId2"]}`
+    /// - by department: `{"field": "department", "operator": "IN", "value": [{"organizationCode":`
+    ///   "steamory", "departmentId": "root", "departmentIdType": "department_id",
+    ///   "includeChildrenDepartments": true}\]}``
+    ///
+    /// `POST /api/v3/list-users` (operation `listUsers`).
+    ///
+    /// Set the parameters on the returned [`ListUsersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_users()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_users(&self) -> ListUsersRequest {
+        ListUsersRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::list_users`](crate::ManagementClient::list_users): `POST /api/v3/list-users`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -3221,6 +922,33 @@ impl ListUsersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get management access token
+    ///
+    /// Exchange an access key (AccessKey ID and AccessKey Secret) for a management access token. The access key ID of a user-pool-wide key is the user pool ID. `data.access_token` is a JWT (its `scoped_userpool_id` claim is the user pool ID) valid for `data.expires_in` seconds (7200 by default); fetch a new one after it expires. Send it in the `authorization` header of every other Management API call, together with the user pool ID header. This call itself needs no token.
+    ///
+    /// `POST /api/v3/get-management-token` (operation `getManagementToken`).
+    ///
+    /// Set the parameters on the returned [`GetManagementTokenRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_management_token()
+    ///     .access_key_id("6250f12d5dxxxx9bcfcf784b")
+    ///     .access_key_secret("4ae78d3e579a6dxxxx1aeca7b1e29ec2")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_management_token(&self) -> GetManagementTokenRequest {
+        GetManagementTokenRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_management_token`](crate::ManagementClient::get_management_token): `POST /api/v3/get-management-token`.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -3312,6 +1040,32 @@ impl GetManagementTokenRequest {
 impl std::fmt::Debug for GetManagementTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetManagementTokenRequest").finish_non_exhaustive()
+    }
+}
+impl crate::ManagementClient {
+    /// Get organization details
+    ///
+    /// Get organization details
+    ///
+    /// `GET /api/v3/get-organization` (operation `getOrganization`).
+    ///
+    /// Set the parameters on the returned [`GetOrganizationRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_organization()
+    ///     .organization_code("steamory")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_organization(&self) -> GetOrganizationRequest {
+        GetOrganizationRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_organization`](crate::ManagementClient::get_organization): `GET /api/v3/get-organization`.
@@ -3419,6 +1173,32 @@ impl GetOrganizationRequest {
             request.query("tenantId", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get details of multiple organizations
+    ///
+    /// Get details of multiple organizations
+    ///
+    /// `GET /api/v3/get-organization-batch` (operation `getOrganizationsBatch`).
+    ///
+    /// Set the parameters on the returned [`GetOrganizationsBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_organizations_batch()
+    ///     .organization_code_list(["code1", "code2"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_organizations_batch(&self) -> GetOrganizationsBatchRequest {
+        GetOrganizationsBatchRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_organizations_batch`](crate::ManagementClient::get_organizations_batch): `GET /api/v3/get-organization-batch`.
@@ -3537,6 +1317,31 @@ impl GetOrganizationsBatchRequest {
             request.query("tenantId", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List organizations
+    ///
+    /// Lists organizations, with pagination.
+    ///
+    /// `GET /api/v3/list-organizations` (operation `listOrganizations`).
+    ///
+    /// Set the parameters on the returned [`ListOrganizationsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_organizations()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_organizations(&self) -> ListOrganizationsRequest {
+        ListOrganizationsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_organizations`](crate::ManagementClient::list_organizations): `GET /api/v3/list-organizations`.
@@ -3683,6 +1488,35 @@ impl ListOrganizationsRequest {
             request.query("status", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Create an organization
+    ///
+    /// Creates an organization that consists of a single node. The organization description, a custom ID for the root node, multilingual settings and more can optionally be set.
+    ///
+    /// `POST /api/v3/create-organization` (operation `createOrganization`).
+    ///
+    /// Set the parameters on the returned [`CreateOrganizationRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let metadata: serde_json :: Map < String , serde_json :: Value > = unimplemented!();
+    /// let answer = client
+    ///     .create_organization()
+    ///     .organization_code("steamory")
+    ///     .organization_name("Steamory")
+    ///     .metadata(metadata)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_organization(&self) -> CreateOrganizationRequest {
+        CreateOrganizationRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::create_organization`](crate::ManagementClient::create_organization): `POST /api/v3/create-organization`.
@@ -3847,6 +1681,32 @@ impl CreateOrganizationRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Update an organization
+    ///
+    /// Updates an organization identified by its code. The description, a new organization code, the organization name and more can be set.
+    ///
+    /// `POST /api/v3/update-organization` (operation `updateOrganization`).
+    ///
+    /// Set the parameters on the returned [`UpdateOrganizationRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .update_organization()
+    ///     .organization_code("steamory")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_organization(&self) -> UpdateOrganizationRequest {
+        UpdateOrganizationRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::update_organization`](crate::ManagementClient::update_organization): `POST /api/v3/update-organization`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -4004,6 +1864,32 @@ impl UpdateOrganizationRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Delete an organization
+    ///
+    /// Deletes an organization tree, identified by the organization code.
+    ///
+    /// `POST /api/v3/delete-organization` (operation `deleteOrganization`).
+    ///
+    /// Set the parameters on the returned [`DeleteOrganizationRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_organization()
+    ///     .organization_code("steamory")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_organization(&self) -> DeleteOrganizationRequest {
+        DeleteOrganizationRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::delete_organization`](crate::ManagementClient::delete_organization): `POST /api/v3/delete-organization`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -4080,6 +1966,32 @@ impl DeleteOrganizationRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Search organizations
+    ///
+    /// Searches organizations by keyword, with pagination.
+    ///
+    /// `GET /api/v3/search-organizations` (operation `searchOrganizations`).
+    ///
+    /// Set the parameters on the returned [`SearchOrganizationsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .search_organizations()
+    ///     .keywords("Authing")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_organizations(&self) -> SearchOrganizationsRequest {
+        SearchOrganizationsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::search_organizations`](crate::ManagementClient::search_organizations): `GET /api/v3/search-organizations`.
@@ -4203,6 +2115,30 @@ impl SearchOrganizationsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Update organization status
+    ///
+    /// `POST /api/v3/update-organization-status` (operation `updateOrganizationStatus`).
+    ///
+    /// Set the parameters on the returned [`UpdateOrganizationStatusRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .update_organization_status()
+    ///     .root_node_id("623c20b2a062aaaaf41b17da")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_organization_status(&self) -> UpdateOrganizationStatusRequest {
+        UpdateOrganizationStatusRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::update_organization_status`](crate::ManagementClient::update_organization_status): `POST /api/v3/update-organization-status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -4279,6 +2215,31 @@ impl UpdateOrganizationStatusRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get a department
+    ///
+    /// Gets a department by organization code plus department ID or department code. Custom data can be included.
+    ///
+    /// `GET /api/v3/get-department` (operation `getDepartment`).
+    ///
+    /// Set the parameters on the returned [`GetDepartmentRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_department()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_department(&self) -> GetDepartmentRequest {
+        GetDepartmentRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_department`](crate::ManagementClient::get_department): `GET /api/v3/get-department`.
@@ -4419,6 +2380,36 @@ impl GetDepartmentRequest {
             request.query("tenantId", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Create a department
+    ///
+    /// Creates a department from an organization code, a department name and a parent department ID. Many other parameters can be set.
+    ///
+    /// `POST /api/v3/create-department` (operation `createDepartment`).
+    ///
+    /// Set the parameters on the returned [`CreateDepartmentRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let metadata: serde_json :: Map < String , serde_json :: Value > = unimplemented!();
+    /// let answer = client
+    ///     .create_department()
+    ///     .organization_code("steamory")
+    ///     .name("Development")
+    ///     .parent_department_id("6229c4deb3e4d8a20b6021ff")
+    ///     .metadata(metadata)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_department(&self) -> CreateDepartmentRequest {
+        CreateDepartmentRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::create_department`](crate::ManagementClient::create_department): `POST /api/v3/create-department`.
@@ -4635,6 +2626,35 @@ impl CreateDepartmentRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Update a department
+    ///
+    /// Updates a department identified by organization code and department ID. Many parameters can be set.
+    ///
+    /// `POST /api/v3/update-department` (operation `updateDepartment`).
+    ///
+    /// Set the parameters on the returned [`UpdateDepartmentRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let metadata: serde_json :: Map < String , serde_json :: Value > = unimplemented!();
+    /// let answer = client
+    ///     .update_department()
+    ///     .organization_code("steamory")
+    ///     .department_id("60b49eb83fd80adb96f26e68")
+    ///     .metadata(metadata)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_department(&self) -> UpdateDepartmentRequest {
+        UpdateDepartmentRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::update_department`](crate::ManagementClient::update_department): `POST /api/v3/update-department`.
@@ -4858,6 +2878,33 @@ impl UpdateDepartmentRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Delete a department
+    ///
+    /// Deletes a department identified by organization code and department ID.
+    ///
+    /// `POST /api/v3/delete-department` (operation `deleteDepartment`).
+    ///
+    /// Set the parameters on the returned [`DeleteDepartmentRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_department()
+    ///     .organization_code("steamory")
+    ///     .department_id("60b49eb83fd80adb96f26e68")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_department(&self) -> DeleteDepartmentRequest {
+        DeleteDepartmentRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::delete_department`](crate::ManagementClient::delete_department): `POST /api/v3/delete-department`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -4970,6 +3017,34 @@ impl DeleteDepartmentRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Search departments
+    ///
+    /// Searches departments by organization code and keyword; the keyword can match a name, for example.
+    ///
+    /// `POST /api/v3/search-departments` (operation `searchDepartments`).
+    ///
+    /// Set the parameters on the returned [`SearchDepartmentsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .search_departments()
+    ///     .organization_code("steamory")
+    ///     .keywords("Authing")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated = "deprecated in the API spec"]
+    pub fn search_departments(&self) -> SearchDepartmentsRequest {
+        SearchDepartmentsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::search_departments`](crate::ManagementClient::search_departments): `POST /api/v3/search-departments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -5074,6 +3149,32 @@ impl SearchDepartmentsRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Search departments
+    ///
+    /// Searches departments by organization code and keyword; the keyword can match a name, for example.
+    ///
+    /// `POST /api/v3/search-departments-list` (operation `searchDepartmentsList`).
+    ///
+    /// Set the parameters on the returned [`SearchDepartmentsListRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .search_departments_list()
+    ///     .organization_code("steamory")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_departments_list(&self) -> SearchDepartmentsListRequest {
+        SearchDepartmentsListRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::search_departments_list`](crate::ManagementClient::search_departments_list): `POST /api/v3/search-departments-list`.
@@ -5259,6 +3360,33 @@ impl SearchDepartmentsListRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List child departments
+    ///
+    /// Lists the child departments of a department, identified by organization code and department ID. Options cover custom data, virtual organization nodes and more.
+    ///
+    /// `GET /api/v3/list-children-departments` (operation `listChildrenDepartments`).
+    ///
+    /// Set the parameters on the returned [`ListChildrenDepartmentsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_children_departments()
+    ///     .organization_code("steamory")
+    ///     .department_id("60b49eb83fd80adb96f26e68")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_children_departments(&self) -> ListChildrenDepartmentsRequest {
+        ListChildrenDepartmentsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::list_children_departments`](crate::ManagementClient::list_children_departments): `GET /api/v3/list-children-departments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -5431,6 +3559,32 @@ impl ListChildrenDepartmentsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List all departments
+    ///
+    /// Lists all departments; use it to get every department of an organization.
+    ///
+    /// `GET /api/v3/get-all-departments` (operation `getAllDepartments`).
+    ///
+    /// Set the parameters on the returned [`GetAllDepartmentsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_all_departments()
+    ///     .organization_code("steamory")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_all_departments(&self) -> GetAllDepartmentsRequest {
+        GetAllDepartmentsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_all_departments`](crate::ManagementClient::get_all_departments): `GET /api/v3/get-all-departments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -5547,6 +3701,33 @@ impl GetAllDepartmentsRequest {
             request.query("withCustomData", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List department members
+    ///
+    /// Lists the members of a department, identified by organization code and department ID, with sorting and pagination. Custom data, identities and more can optionally be included.
+    ///
+    /// `GET /api/v3/list-department-members` (operation `listDepartmentMembers`).
+    ///
+    /// Set the parameters on the returned [`ListDepartmentMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_department_members()
+    ///     .organization_code("steamory")
+    ///     .department_id("root")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_department_members(&self) -> ListDepartmentMembersRequest {
+        ListDepartmentMembersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_department_members`](crate::ManagementClient::list_department_members): `GET /api/v3/list-department-members`.
@@ -5787,6 +3968,33 @@ impl ListDepartmentMembersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List IDs of direct department members
+    ///
+    /// Lists the IDs of a department's direct members, identified by organization code and department ID.
+    ///
+    /// `GET /api/v3/list-department-member-ids` (operation `listDepartmentMemberIds`).
+    ///
+    /// Set the parameters on the returned [`ListDepartmentMemberIdsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_department_member_ids()
+    ///     .organization_code("steamory")
+    ///     .department_id("root")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_department_member_ids(&self) -> ListDepartmentMemberIdsRequest {
+        ListDepartmentMemberIdsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::list_department_member_ids`](crate::ManagementClient::list_department_member_ids): `GET /api/v3/list-department-member-ids`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -5904,6 +4112,34 @@ impl ListDepartmentMemberIdsRequest {
             request.query("tenantId", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Search department members
+    ///
+    /// Searches the members of a department by organization code, department ID and keyword, with pagination. Custom data, identities and more can optionally be included.
+    ///
+    /// `GET /api/v3/search-department-members` (operation `searchDepartmentMembers`).
+    ///
+    /// Set the parameters on the returned [`SearchDepartmentMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .search_department_members()
+    ///     .organization_code("steamory")
+    ///     .department_id("root")
+    ///     .keywords("John Doe")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_department_members(&self) -> SearchDepartmentMembersRequest {
+        SearchDepartmentMembersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::search_department_members`](crate::ManagementClient::search_department_members): `GET /api/v3/search-department-members`.
@@ -6122,6 +4358,34 @@ impl SearchDepartmentMembersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Add members to a department
+    ///
+    /// Adds members to a department, identified by department ID and organization code.
+    ///
+    /// `POST /api/v3/add-department-members` (operation `addDepartmentMembers`).
+    ///
+    /// Set the parameters on the returned [`AddDepartmentMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .add_department_members()
+    ///     .department_id("60b49eb83fd80adb96f26e68")
+    ///     .organization_code("steamory")
+    ///     .user_ids(["623c20b2a062aaaaf41b17da"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_department_members(&self) -> AddDepartmentMembersRequest {
+        AddDepartmentMembersRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::add_department_members`](crate::ManagementClient::add_department_members): `POST /api/v3/add-department-members`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -6251,6 +4515,34 @@ impl AddDepartmentMembersRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Remove members from a department
+    ///
+    /// Removes members from a department, identified by department ID and organization code.
+    ///
+    /// `POST /api/v3/remove-department-members` (operation `removeDepartmentMembers`).
+    ///
+    /// Set the parameters on the returned [`RemoveDepartmentMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .remove_department_members()
+    ///     .department_id("60b49eb83fd80adb96f26e68")
+    ///     .organization_code("steamory")
+    ///     .user_ids(["623c20b2a062aaaaf41b17da"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_department_members(&self) -> RemoveDepartmentMembersRequest {
+        RemoveDepartmentMembersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::remove_department_members`](crate::ManagementClient::remove_department_members): `POST /api/v3/remove-department-members`.
@@ -6386,6 +4678,33 @@ impl RemoveDepartmentMembersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get the parent department
+    ///
+    /// Gets the parent of a department, identified by organization code and department ID. Custom data and more can optionally be included.
+    ///
+    /// `GET /api/v3/get-parent-department` (operation `getParentDepartment`).
+    ///
+    /// Set the parameters on the returned [`GetParentDepartmentRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_parent_department()
+    ///     .organization_code("steamory")
+    ///     .department_id("root")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_parent_department(&self) -> GetParentDepartmentRequest {
+        GetParentDepartmentRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_parent_department`](crate::ManagementClient::get_parent_department): `GET /api/v3/get-parent-department`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -6516,6 +4835,34 @@ impl GetParentDepartmentRequest {
             request.query("tenantId", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Check whether a user is in a department
+    ///
+    /// Checks whether a user belongs to a department, identified by organization code and department ID. Child departments can optionally be included.
+    ///
+    /// `GET /api/v3/is-user-in-department` (operation `isUserInDepartment`).
+    ///
+    /// Set the parameters on the returned [`IsUserInDepartmentRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .is_user_in_department()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .organization_code("steamory")
+    ///     .department_id("root")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_user_in_department(&self) -> IsUserInDepartmentRequest {
+        IsUserInDepartmentRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::is_user_in_department`](crate::ManagementClient::is_user_in_department): `GET /api/v3/is-user-in-department`.
@@ -6677,6 +5024,32 @@ impl IsUserInDepartmentRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get a department by ID
+    ///
+    /// Get a department by ID
+    ///
+    /// `GET /api/v3/get-department-by-id` (operation `getDepartmentById`).
+    ///
+    /// Set the parameters on the returned [`GetDepartmentByIdRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_department_by_id()
+    ///     .department_id("root")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_department_by_id(&self) -> GetDepartmentByIdRequest {
+        GetDepartmentByIdRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_department_by_id`](crate::ManagementClient::get_department_by_id): `GET /api/v3/get-department-by-id`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -6767,6 +5140,32 @@ impl GetDepartmentByIdRequest {
             request.query("withCustomData", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Create departments from an organization tree
+    ///
+    /// Creates departments in batch from an organization tree. Departments whose names do not exist yet are created automatically.
+    ///
+    /// `POST /api/v3/create-department-tree` (operation `createDepartmentTree`).
+    ///
+    /// Set the parameters on the returned [`CreateDepartmentTreeRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .create_department_tree()
+    ///     .name("R&D")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_department_tree(&self) -> CreateDepartmentTreeRequest {
+        CreateDepartmentTreeRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::create_department_tree`](crate::ManagementClient::create_department_tree): `POST /api/v3/create-department-tree`.
@@ -6864,6 +5263,32 @@ impl CreateDepartmentTreeRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get a department's third-party sync relations
+    ///
+    /// If a department in Authing is synced with upstream or downstream systems, this endpoint returns the linked information in the third-party system.
+    ///
+    /// `GET /api/v3/get-department-sync-relations` (operation `getDepartmentSyncRelations`).
+    ///
+    /// Set the parameters on the returned [`GetDepartmentSyncRelationsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_department_sync_relations()
+    ///     .organization_code("steamory")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_department_sync_relations(&self) -> GetDepartmentSyncRelationsRequest {
+        GetDepartmentSyncRelationsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_department_sync_relations`](crate::ManagementClient::get_department_sync_relations): `GET /api/v3/get-department-sync-relations`.
@@ -6996,6 +5421,36 @@ impl GetDepartmentSyncRelationsRequest {
             request.query("tenantId", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Delete a department's sync relations
+    ///
+    /// If a department in Authing is synced with upstream or downstream systems, this endpoint deletes the department's link under a given identity provider.
+    ///
+    /// `POST /api/v3/delete-department-sync-relations` (operation `deleteDepartmentSyncRelations`).
+    ///
+    /// Set the parameters on the returned [`DeleteDepartmentSyncRelationsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_department_sync_relations()
+    ///     .organization_code("steamory")
+    ///     .department_id("root")
+    ///     .provider("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_department_sync_relations(
+        &self,
+    ) -> DeleteDepartmentSyncRelationsRequest {
+        DeleteDepartmentSyncRelationsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::delete_department_sync_relations`](crate::ManagementClient::delete_department_sync_relations): `POST /api/v3/delete-department-sync-relations`.
@@ -7132,6 +5587,33 @@ impl DeleteDepartmentSyncRelationsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Update department status
+    ///
+    /// Enables or disables a department.
+    ///
+    /// `POST /api/v3/update-department-status` (operation `updateNodeStatus`).
+    ///
+    /// Set the parameters on the returned [`UpdateNodeStatusRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .update_node_status()
+    ///     .department_id("60b49eb83fd80adb96f26e68")
+    ///     .status(true)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_node_status(&self) -> UpdateNodeStatusRequest {
+        UpdateNodeStatusRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::update_node_status`](crate::ManagementClient::update_node_status): `POST /api/v3/update-department-status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -7230,6 +5712,34 @@ impl UpdateNodeStatusRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Decrypt user attributes
+    ///
+    /// Takes encrypted data and returns it decrypted.
+    ///
+    /// `POST /api/v3/users/field/decrypt` (operation `userFieldDecrypt`).
+    ///
+    /// Set the parameters on the returned [`UserFieldDecryptRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let data: Vec < genauth_client :: types :: UserFieldDecryptReqItemDto > = unimplemented!();
+    /// let answer = client
+    ///     .user_field_decrypt()
+    ///     .private_key("private key")
+    ///     .data(data)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn user_field_decrypt(&self) -> UserFieldDecryptRequest {
+        UserFieldDecryptRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::user_field_decrypt`](crate::ManagementClient::user_field_decrypt): `POST /api/v3/users/field/decrypt`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -7326,6 +5836,31 @@ impl UserFieldDecryptRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Create a user
+    ///
+    /// Creates a user. At least one of email, phone number or username is required; email, phone number, username and externalId must be unique within the user pool. The user is created with administrator rights, so security checks such as phone verification codes are skipped.
+    ///
+    /// `POST /api/v3/create-user` (operation `createUser`).
+    ///
+    /// Set the parameters on the returned [`CreateUserRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .create_user()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_user(&self) -> CreateUserRequest {
+        CreateUserRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::create_user`](crate::ManagementClient::create_user): `POST /api/v3/create-user`.
@@ -7787,6 +6322,33 @@ impl CreateUserRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Create users in batch
+    ///
+    /// Creates users in batch. Each user needs at least one of email, phone number or username; email, phone number, username and externalId must be unique within the user pool. Users are created with administrator rights, so security checks such as phone verification codes are skipped.
+    ///
+    /// `POST /api/v3/create-users-batch` (operation `createUsersBatch`).
+    ///
+    /// Set the parameters on the returned [`CreateUsersBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let list: Vec < genauth_client :: types :: CreateUserInfoDto > = unimplemented!();
+    /// let answer = client
+    ///     .create_users_batch()
+    ///     .list(list)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_users_batch(&self) -> CreateUsersBatchRequest {
+        CreateUsersBatchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::create_users_batch`](crate::ManagementClient::create_users_batch): `POST /api/v3/create-users-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -7879,6 +6441,32 @@ impl CreateUsersBatchRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Update a user's profile
+    ///
+    /// Updates a user's profile by user ID. Email, phone number, username and externalId must be unique within the user pool. The update runs with administrator rights, so security checks such as phone verification codes are skipped.
+    ///
+    /// `POST /api/v3/update-user` (operation `updateUser`).
+    ///
+    /// Set the parameters on the returned [`UpdateUserRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .update_user()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_user(&self) -> UpdateUserRequest {
+        UpdateUserRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::update_user`](crate::ManagementClient::update_user): `POST /api/v3/update-user`.
@@ -8302,6 +6890,32 @@ impl UpdateUserRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Delete users in batch
+    ///
+    /// Deletes users by a list of user IDs, in batch. The user ID type can be specified.
+    ///
+    /// `POST /api/v3/delete-users-batch` (operation `deleteUsersBatch`).
+    ///
+    /// Set the parameters on the returned [`DeleteUsersBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_users_batch()
+    ///     .user_ids(["userId1", "userId2"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_users_batch(&self) -> DeleteUsersBatchRequest {
+        DeleteUsersBatchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::delete_users_batch`](crate::ManagementClient::delete_users_batch): `POST /api/v3/delete-users-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -8396,6 +7010,32 @@ impl DeleteUsersBatchRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get a user's external identities
+    ///
+    /// Gets a user's identities from external identity providers, by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-user-identities` (operation `getUserIdentities`).
+    ///
+    /// Set the parameters on the returned [`GetUserIdentitiesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_identities()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_identities(&self) -> GetUserIdentitiesRequest {
+        GetUserIdentitiesRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_user_identities`](crate::ManagementClient::get_user_identities): `GET /api/v3/get-user-identities`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -8488,6 +7128,32 @@ impl GetUserIdentitiesRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List a user's roles
+    ///
+    /// Lists a user's roles by user ID. Optionally filter by permission namespace code and set the user ID type. Note: without namespace, only roles in the default permission namespace are returned.
+    ///
+    /// `GET /api/v3/get-user-roles` (operation `getUserRoles`).
+    ///
+    /// Set the parameters on the returned [`GetUserRolesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_roles()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_roles(&self) -> GetUserRolesRequest {
+        GetUserRolesRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_roles`](crate::ManagementClient::get_user_roles): `GET /api/v3/get-user-roles`.
@@ -8591,6 +7257,34 @@ impl GetUserRolesRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get a user's real-name verification info
+    ///
+    /// Gets a user's real-name verification information by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-user-principal-authentication-info` (operation `getUserPrincipalAuthenticationInfo`).
+    ///
+    /// Set the parameters on the returned [`GetUserPrincipalAuthenticationInfoRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_principal_authentication_info()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_principal_authentication_info(
+        &self,
+    ) -> GetUserPrincipalAuthenticationInfoRequest {
+        GetUserPrincipalAuthenticationInfoRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_user_principal_authentication_info`](crate::ManagementClient::get_user_principal_authentication_info): `GET /api/v3/get-user-principal-authentication-info`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -8692,6 +7386,34 @@ impl GetUserPrincipalAuthenticationInfoRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Delete a user's real-name verification info
+    ///
+    /// Deletes a user's real-name verification information by user ID. The user ID type can be specified.
+    ///
+    /// `POST /api/v3/reset-user-principal-authentication-info` (operation `resetUserPrincipalAuthenticationInfo`).
+    ///
+    /// Set the parameters on the returned [`ResetUserPrincipalAuthenticationInfoRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .reset_user_principal_authentication_info()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset_user_principal_authentication_info(
+        &self,
+    ) -> ResetUserPrincipalAuthenticationInfoRequest {
+        ResetUserPrincipalAuthenticationInfoRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::reset_user_principal_authentication_info`](crate::ManagementClient::reset_user_principal_authentication_info): `POST /api/v3/reset-user-principal-authentication-info`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -8771,6 +7493,32 @@ impl ResetUserPrincipalAuthenticationInfoRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List a user's departments
+    ///
+    /// Lists a user's departments by user ID, with pagination. Options include custom data, the user ID type, and ascending or descending order.
+    ///
+    /// `GET /api/v3/get-user-departments` (operation `getUserDepartments`).
+    ///
+    /// Set the parameters on the returned [`GetUserDepartmentsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_departments()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_departments(&self) -> GetUserDepartmentsRequest {
+        GetUserDepartmentsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_departments`](crate::ManagementClient::get_user_departments): `GET /api/v3/get-user-departments`.
@@ -8969,6 +7717,34 @@ impl GetUserDepartmentsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Set a user's departments
+    ///
+    /// Sets the departments a user belongs to, by user ID. The user ID type can be specified.
+    ///
+    /// `POST /api/v3/set-user-departments` (operation `setUserDepartments`).
+    ///
+    /// Set the parameters on the returned [`SetUserDepartmentsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let departments: Vec < genauth_client :: types :: SetUserDepartmentDto > = unimplemented!();
+    /// let answer = client
+    ///     .set_user_departments()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .departments(departments)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_user_departments(&self) -> SetUserDepartmentsRequest {
+        SetUserDepartmentsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::set_user_departments`](crate::ManagementClient::set_user_departments): `POST /api/v3/set-user-departments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -9078,6 +7854,32 @@ impl SetUserDepartmentsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get a user's MFA bindings
+    ///
+    /// Gets a user's MFA binding information by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-user-mfa-info` (operation `getUserMfaInfo`).
+    ///
+    /// Set the parameters on the returned [`GetUserMfaInfoRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_mfa_info()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_mfa_info(&self) -> GetUserMfaInfoRequest {
+        GetUserMfaInfoRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_user_mfa_info`](crate::ManagementClient::get_user_mfa_info): `GET /api/v3/get-user-mfa-info`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -9170,6 +7972,31 @@ impl GetUserMfaInfoRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List archived users
+    ///
+    /// Lists archived users, with pagination. Results can be filtered by start time and more.
+    ///
+    /// `GET /api/v3/list-archived-users` (operation `listArchivedUsers`).
+    ///
+    /// Set the parameters on the returned [`ListArchivedUsersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_archived_users()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_archived_users(&self) -> ListArchivedUsersRequest {
+        ListArchivedUsersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_archived_users`](crate::ManagementClient::list_archived_users): `GET /api/v3/list-archived-users`.
@@ -9273,6 +8100,33 @@ impl ListArchivedUsersRequest {
             request.query("startAt", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Force logout users
+    ///
+    /// Forces users to log out of the given apps, by user ID and a list of app IDs. The user ID type can be specified.
+    ///
+    /// `POST /api/v3/kick-users` (operation `kickUsers`).
+    ///
+    /// Set the parameters on the returned [`KickUsersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .kick_users()
+    ///     .user_id("...")
+    ///     .app_ids(["62188e71cxxxx3075289c580"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn kick_users(&self) -> KickUsersRequest {
+        KickUsersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::kick_users`](crate::ManagementClient::kick_users): `POST /api/v3/kick-users`.
@@ -9380,6 +8234,31 @@ impl KickUsersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Check whether a user exists
+    ///
+    /// Checks whether a user matching the given conditions exists. Conditions include username, email, phone number, third-party external ID and more.
+    ///
+    /// `POST /api/v3/is-user-exists` (operation `isUserExists`).
+    ///
+    /// Set the parameters on the returned [`IsUserExistsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .is_user_exists()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_user_exists(&self) -> IsUserExistsRequest {
+        IsUserExistsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::is_user_exists`](crate::ManagementClient::is_user_exists): `POST /api/v3/is-user-exists`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -9468,6 +8347,32 @@ impl IsUserExistsRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List apps a user can access
+    ///
+    /// Lists the apps a user can access, by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-user-accessible-apps` (operation `getUserAccessibleApps`).
+    ///
+    /// Set the parameters on the returned [`GetUserAccessibleAppsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_accessible_apps()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_accessible_apps(&self) -> GetUserAccessibleAppsRequest {
+        GetUserAccessibleAppsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_accessible_apps`](crate::ManagementClient::get_user_accessible_apps): `GET /api/v3/get-user-accessible-apps`.
@@ -9561,6 +8466,32 @@ impl GetUserAccessibleAppsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List a user's authorized apps
+    ///
+    /// Lists a user's authorized apps, by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-user-authorized-apps` (operation `getUserAuthorizedApps`).
+    ///
+    /// Set the parameters on the returned [`GetUserAuthorizedAppsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_authorized_apps()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_authorized_apps(&self) -> GetUserAuthorizedAppsRequest {
+        GetUserAuthorizedAppsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_user_authorized_apps`](crate::ManagementClient::get_user_authorized_apps): `GET /api/v3/get-user-authorized-apps`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -9650,6 +8581,34 @@ impl GetUserAuthorizedAppsRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Check whether a user has a role
+    ///
+    /// Checks by user ID whether a user has a given role; several roles can be passed. The user ID type can be specified.
+    ///
+    /// `POST /api/v3/has-any-role` (operation `hasAnyRole`).
+    ///
+    /// Set the parameters on the returned [`HasAnyRoleRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let roles: Vec < genauth_client :: types :: HasRoleRolesDto > = unimplemented!();
+    /// let answer = client
+    ///     .has_any_role()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .roles(roles)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn has_any_role(&self) -> HasAnyRoleRequest {
+        HasAnyRoleRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::has_any_role`](crate::ManagementClient::has_any_role): `POST /api/v3/has-any-role`.
@@ -9745,6 +8704,32 @@ impl HasAnyRoleRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get a user's login history
+    ///
+    /// Gets a user's login history by user ID, with pagination. Options include the user ID type, app ID, and start and end timestamps.
+    ///
+    /// `GET /api/v3/get-user-login-history` (operation `getUserLoginHistory`).
+    ///
+    /// Set the parameters on the returned [`GetUserLoginHistoryRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_login_history()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_login_history(&self) -> GetUserLoginHistoryRequest {
+        GetUserLoginHistoryRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_login_history`](crate::ManagementClient::get_user_login_history): `GET /api/v3/get-user-login-history`.
@@ -9929,6 +8914,32 @@ impl GetUserLoginHistoryRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List apps a user has logged in to
+    ///
+    /// Lists the apps a user has ever logged in to, by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-user-loggedin-apps` (operation `getUserLoggedinApps`).
+    ///
+    /// Set the parameters on the returned [`GetUserLoggedinAppsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_loggedin_apps()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_loggedin_apps(&self) -> GetUserLoggedinAppsRequest {
+        GetUserLoggedinAppsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_user_loggedin_apps`](crate::ManagementClient::get_user_loggedin_apps): `GET /api/v3/get-user-loggedin-apps`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -10026,6 +9037,32 @@ impl GetUserLoggedinAppsRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List identity providers a user has logged in with
+    ///
+    /// Lists the identity providers a user has ever logged in with, by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-user-logged-in-identities` (operation `getUserLoggedinIdentities`).
+    ///
+    /// Set the parameters on the returned [`GetUserLoggedinIdentitiesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_loggedin_identities()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_loggedin_identities(&self) -> GetUserLoggedinIdentitiesRequest {
+        GetUserLoggedinIdentitiesRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_loggedin_identities`](crate::ManagementClient::get_user_loggedin_identities): `GET /api/v3/get-user-logged-in-identities`.
@@ -10127,6 +9164,37 @@ impl GetUserLoggedinIdentitiesRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Resign a user
+    ///
+    /// Resigns a user. Resignation does the following:
+    ///
+    /// - The user's authorizations and department, role, group and position relations are deleted.
+    /// - The user's basic information is kept, but the account is disabled and can no longer log in to apps. To delete the account completely, call the delete endpoint.
+    ///
+    /// This cannot be undone, so proceed with care.
+    ///
+    /// `POST /api/v3/resign-user` (operation `resignUser`).
+    ///
+    /// Set the parameters on the returned [`ResignUserRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .resign_user()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resign_user(&self) -> ResignUserRequest {
+        ResignUserRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::resign_user`](crate::ManagementClient::resign_user): `POST /api/v3/resign-user`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -10216,6 +9284,37 @@ impl ResignUserRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Resign users in batch
+    ///
+    /// Resigns users in batch. Resignation does the following:
+    ///
+    /// - The user's authorizations and department, role, group and position relations are deleted.
+    /// - The user's basic information is kept, but the account is disabled and can no longer log in to apps. To delete the account completely, call the delete endpoint.
+    ///
+    /// This cannot be undone, so proceed with care.
+    ///
+    /// `POST /api/v3/resign-user-batch` (operation `resignUserBatch`).
+    ///
+    /// Set the parameters on the returned [`ResignUserBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .resign_user_batch()
+    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resign_user_batch(&self) -> ResignUserBatchRequest {
+        ResignUserBatchRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::resign_user_batch`](crate::ManagementClient::resign_user_batch): `POST /api/v3/resign-user-batch`.
@@ -10324,6 +9423,32 @@ impl ResignUserBatchRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List all resources authorized to a user
+    ///
+    /// Lists all resources authorized to a user, by user ID. The user ID type can be specified. These are the resources granted to the user directly plus those inherited through groups, roles and organizations.
+    ///
+    /// `GET /api/v3/get-user-authorized-resources` (operation `getUserAuthorizedResources`).
+    ///
+    /// Set the parameters on the returned [`GetUserAuthorizedResourcesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_authorized_resources()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_authorized_resources(&self) -> GetUserAuthorizedResourcesRequest {
+        GetUserAuthorizedResourcesRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_authorized_resources`](crate::ManagementClient::get_user_authorized_resources): `GET /api/v3/get-user-authorized-resources`.
@@ -10448,6 +9573,33 @@ impl GetUserAuthorizedResourcesRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Check whether a user has a login session in an app
+    ///
+    /// Check whether a user has a login session in an app
+    ///
+    /// `POST /api/v3/check-session-status` (operation `checkSessionStatus`).
+    ///
+    /// Set the parameters on the returned [`CheckSessionStatusRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .check_session_status()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .app_id("app1")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn check_session_status(&self) -> CheckSessionStatusRequest {
+        CheckSessionStatusRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::check_session_status`](crate::ManagementClient::check_session_status): `POST /api/v3/check-session-status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -10541,6 +9693,33 @@ impl CheckSessionStatusRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Import a user's OTP
+    ///
+    /// Import a user's OTP
+    ///
+    /// `POST /api/v3/import-otp` (operation `importOtp`).
+    ///
+    /// Set the parameters on the returned [`ImportOtpRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let list: Vec < genauth_client :: types :: ImportOtpItemDto > = unimplemented!();
+    /// let answer = client
+    ///     .import_otp()
+    ///     .list(list)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn import_otp(&self) -> ImportOtpRequest {
+        ImportOtpRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::import_otp`](crate::ManagementClient::import_otp): `POST /api/v3/import-otp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -10605,6 +9784,32 @@ impl ImportOtpRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get a user's OTP secret
+    ///
+    /// Gets the secret of the OTP bound to a user, by user ID. The user ID type can be specified.
+    ///
+    /// `GET /api/v3/get-otp-secret-by-user` (operation `getOtpSecretByUser`).
+    ///
+    /// Set the parameters on the returned [`GetOtpSecretByUserRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_otp_secret_by_user()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_otp_secret_by_user(&self) -> GetOtpSecretByUserRequest {
+        GetOtpSecretByUserRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_otp_secret_by_user`](crate::ManagementClient::get_otp_secret_by_user): `GET /api/v3/get-otp-secret-by-user`.
@@ -10699,6 +9904,32 @@ impl GetOtpSecretByUserRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get a user's custom-encrypted password
+    ///
+    /// After a key for RSA, SM2 or similar encryption has been configured in the console, this endpoint returns the user's password encrypted with that key.
+    ///
+    /// `POST /api/v3/get-user-password-ciphertext` (operation `getUserPasswordCiphertext`).
+    ///
+    /// Set the parameters on the returned [`GetUserPasswordCiphertextRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_password_ciphertext()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_password_ciphertext(&self) -> GetUserPasswordCiphertextRequest {
+        GetUserPasswordCiphertextRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_password_ciphertext`](crate::ManagementClient::get_user_password_ciphertext): `POST /api/v3/get-user-password-ciphertext`.
@@ -10799,6 +10030,34 @@ impl GetUserPasswordCiphertextRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Link an identity to a user
+    ///
+    /// Lets a user pool administrator manually link an identity from an external identity provider to a user. Once linked, the user can log in to that Authing user through the identity provider.
+    ///
+    /// `POST /api/v3/link-identity` (operation `linkIdentity`).
+    ///
+    /// Set the parameters on the returned [`LinkIdentityRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .link_identity()
+    ///     .ext_idp_id("...")
+    ///     .user_id("...")
+    ///     .user_id_in_idp("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn link_identity(&self) -> LinkIdentityRequest {
+        LinkIdentityRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::link_identity`](crate::ManagementClient::link_identity): `POST /api/v3/link-identity`.
@@ -10920,6 +10179,33 @@ impl LinkIdentityRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Unlink all of a user's identities from an identity provider
+    ///
+    /// Unlinks all of a user's identities under one identity provider. Afterwards that identity provider can no longer be used to log in to the Authing user, unless an identity is linked again.
+    ///
+    /// `POST /api/v3/unlink-identity` (operation `unlinkIdentity`).
+    ///
+    /// Set the parameters on the returned [`UnlinkIdentityRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .unlink_identity()
+    ///     .ext_idp_id("...")
+    ///     .user_id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn unlink_identity(&self) -> UnlinkIdentityRequest {
+        UnlinkIdentityRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::unlink_identity`](crate::ManagementClient::unlink_identity): `POST /api/v3/unlink-identity`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -11024,6 +10310,34 @@ impl UnlinkIdentityRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Set a user's MFA status
+    ///
+    /// Sets a user's MFA status, that is, the data that triggers MFA.
+    ///
+    /// `POST /api/v3/set-mfa-status` (operation `setUsersMfaStatus`).
+    ///
+    /// Set the parameters on the returned [`SetUsersMfaStatusRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let mfa_trigger_data: genauth_client :: types :: GetMfaInfoDataDto = unimplemented!();
+    /// let answer = client
+    ///     .set_users_mfa_status()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .mfa_trigger_data(mfa_trigger_data)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_users_mfa_status(&self) -> SetUsersMfaStatusRequest {
+        SetUsersMfaStatusRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::set_users_mfa_status`](crate::ManagementClient::set_users_mfa_status): `POST /api/v3/set-mfa-status`.
@@ -11136,6 +10450,32 @@ impl SetUsersMfaStatusRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get a user's MFA status
+    ///
+    /// Gets a user's MFA status, that is, the data that triggers MFA.
+    ///
+    /// `GET /api/v3/get-mfa-status` (operation `getUserMfaStatus`).
+    ///
+    /// Set the parameters on the returned [`GetUserMfaStatusRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_mfa_status()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_mfa_status(&self) -> GetUserMfaStatusRequest {
+        GetUserMfaStatusRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_user_mfa_status`](crate::ManagementClient::get_user_mfa_status): `GET /api/v3/get-mfa-status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -11228,6 +10568,32 @@ impl GetUserMfaStatusRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Get a user's third-party sync relations
+    ///
+    /// If a user in Authing is synced with upstream or downstream systems, this endpoint returns the linked user information in the third-party system.
+    ///
+    /// `GET /api/v3/get-user-sync-relations` (operation `getUserSyncRelations`).
+    ///
+    /// Set the parameters on the returned [`GetUserSyncRelationsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_user_sync_relations()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_sync_relations(&self) -> GetUserSyncRelationsRequest {
+        GetUserSyncRelationsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::get_user_sync_relations`](crate::ManagementClient::get_user_sync_relations): `GET /api/v3/get-user-sync-relations`.
@@ -11327,6 +10693,33 @@ impl GetUserSyncRelationsRequest {
             request.query("userIdType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Delete a user's sync relations
+    ///
+    /// If a user in Authing is synced with upstream or downstream systems, this endpoint deletes the user's link under a given identity provider.
+    ///
+    /// `POST /api/v3/delete-user-sync-relations` (operation `deleteUserSyncRelations`).
+    ///
+    /// Set the parameters on the returned [`DeleteUserSyncRelationsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_user_sync_relations()
+    ///     .user_id("6229ffaxxxxxxxxcade3e3d9")
+    ///     .provider("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_user_sync_relations(&self) -> DeleteUserSyncRelationsRequest {
+        DeleteUserSyncRelationsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::delete_user_sync_relations`](crate::ManagementClient::delete_user_sync_relations): `POST /api/v3/delete-user-sync-relations`.
@@ -11447,6 +10840,32 @@ impl DeleteUserSyncRelationsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get a group
+    ///
+    /// Gets a group's details by group code.
+    ///
+    /// `GET /api/v3/get-group` (operation `getGroup`).
+    ///
+    /// Set the parameters on the returned [`GetGroupRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_group()
+    ///     .code("group1")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_group(&self) -> GetGroupRequest {
+        GetGroupRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_group`](crate::ManagementClient::get_group): `GET /api/v3/get-group`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -11521,6 +10940,31 @@ impl GetGroupRequest {
             request.query("withCustomData", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List groups
+    ///
+    /// Lists groups, with pagination.
+    ///
+    /// `GET /api/v3/list-groups` (operation `listGroups`).
+    ///
+    /// Set the parameters on the returned [`ListGroupsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_groups()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_groups(&self) -> ListGroupsRequest {
+        ListGroupsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_groups`](crate::ManagementClient::list_groups): `GET /api/v3/list-groups`.
@@ -11648,6 +11092,31 @@ impl ListGroupsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get all groups
+    ///
+    /// Get all groups
+    ///
+    /// `GET /api/v3/get-all-groups` (operation `getAllGroups`).
+    ///
+    /// Set the parameters on the returned [`GetAllGroupsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_all_groups()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_all_groups(&self) -> GetAllGroupsRequest {
+        GetAllGroupsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_all_groups`](crate::ManagementClient::get_all_groups): `GET /api/v3/get-all-groups`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -11720,6 +11189,35 @@ impl GetAllGroupsRequest {
             request.query("withCustomData", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Create a group
+    ///
+    /// Creates a group. A group needs a name and a unique code, which must be a valid English identifier, such as developers.
+    ///
+    /// `POST /api/v3/create-group` (operation `createGroup`).
+    ///
+    /// Set the parameters on the returned [`CreateGroupRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .create_group()
+    ///     .code("developer")
+    ///     .name("Developers")
+    ///     .description("Description")
+    ///     .type_("static")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_group(&self) -> CreateGroupRequest {
+        CreateGroupRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::create_group`](crate::ManagementClient::create_group): `POST /api/v3/create-group`.
@@ -11842,6 +11340,35 @@ impl CreateGroupRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Create or update a group
+    ///
+    /// Creates the group if it does not exist, or updates it if it does.
+    ///
+    /// `POST /api/v3/create-or-update-group` (operation `createOrUpdateGroup`).
+    ///
+    /// Set the parameters on the returned [`CreateOrUpdateGroupRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .create_or_update_group()
+    ///     .code("developer")
+    ///     .name("Developers")
+    ///     .description("Description")
+    ///     .type_("static")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_or_update_group(&self) -> CreateOrUpdateGroupRequest {
+        CreateOrUpdateGroupRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::create_or_update_group`](crate::ManagementClient::create_or_update_group): `POST /api/v3/create-or-update-group`.
@@ -11967,6 +11494,33 @@ impl CreateOrUpdateGroupRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Create groups in batch
+    ///
+    /// Creates groups in batch. Each group needs a name and a unique code, which must be a valid English identifier, such as developers.
+    ///
+    /// `POST /api/v3/create-groups-batch` (operation `createGroupsBatch`).
+    ///
+    /// Set the parameters on the returned [`CreateGroupsBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let list: Vec < genauth_client :: types :: CreateGroupReqDto > = unimplemented!();
+    /// let answer = client
+    ///     .create_groups_batch()
+    ///     .list(list)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_groups_batch(&self) -> CreateGroupsBatchRequest {
+        CreateGroupsBatchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::create_groups_batch`](crate::ManagementClient::create_groups_batch): `POST /api/v3/create-groups-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -12045,6 +11599,33 @@ impl CreateGroupsBatchRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Update a group
+    ///
+    /// Updates a group identified by its code. The group's code itself can also be changed.
+    ///
+    /// `POST /api/v3/update-group` (operation `updateGroup`).
+    ///
+    /// Set the parameters on the returned [`UpdateGroupRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .update_group()
+    ///     .code("developer")
+    ///     .description("Description")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_group(&self) -> UpdateGroupRequest {
+        UpdateGroupRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::update_group`](crate::ManagementClient::update_group): `POST /api/v3/update-group`.
@@ -12155,6 +11736,32 @@ impl UpdateGroupRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Delete groups in batch
+    ///
+    /// Deletes groups in batch by group code.
+    ///
+    /// `POST /api/v3/delete-groups-batch` (operation `deleteGroupsBatch`).
+    ///
+    /// Set the parameters on the returned [`DeleteGroupsBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_groups_batch()
+    ///     .code_list(["code1"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_groups_batch(&self) -> DeleteGroupsBatchRequest {
+        DeleteGroupsBatchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::delete_groups_batch`](crate::ManagementClient::delete_groups_batch): `POST /api/v3/delete-groups-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -12233,6 +11840,33 @@ impl DeleteGroupsBatchRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Add group members
+    ///
+    /// Adds members to a group. Members are passed as an array of user IDs.
+    ///
+    /// `POST /api/v3/add-group-members` (operation `addGroupMembers`).
+    ///
+    /// Set the parameters on the returned [`AddGroupMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .add_group_members()
+    ///     .code("developer")
+    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_group_members(&self) -> AddGroupMembersRequest {
+        AddGroupMembersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::add_group_members`](crate::ManagementClient::add_group_members): `POST /api/v3/add-group-members`.
@@ -12333,6 +11967,33 @@ impl AddGroupMembersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Remove group members in batch
+    ///
+    /// Removes members from a group in batch. Members are passed as an array of user IDs.
+    ///
+    /// `POST /api/v3/remove-group-members` (operation `removeGroupMembers`).
+    ///
+    /// Set the parameters on the returned [`RemoveGroupMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .remove_group_members()
+    ///     .code("developer")
+    ///     .user_ids(["6229ffaxxxxxxxxcade3e3d9"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_group_members(&self) -> RemoveGroupMembersRequest {
+        RemoveGroupMembersRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::remove_group_members`](crate::ManagementClient::remove_group_members): `POST /api/v3/remove-group-members`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -12429,6 +12090,32 @@ impl RemoveGroupMembersRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List group members
+    ///
+    /// Lists the members of a group by group code, with pagination. Custom data, identities and department ID lists can be included.
+    ///
+    /// `GET /api/v3/list-group-members` (operation `listGroupMembers`).
+    ///
+    /// Set the parameters on the returned [`ListGroupMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_group_members()
+    ///     .code("developer")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_group_members(&self) -> ListGroupMembersRequest {
+        ListGroupMembersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_group_members`](crate::ManagementClient::list_group_members): `GET /api/v3/list-group-members`.
@@ -12569,6 +12256,32 @@ impl ListGroupMembersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List resources authorized to a group
+    ///
+    /// Lists the resources authorized to a group by group code. Results can be filtered by resource type and permission namespace code.
+    ///
+    /// `GET /api/v3/get-group-authorized-resources` (operation `getGroupAuthorizedResources`).
+    ///
+    /// Set the parameters on the returned [`GetGroupAuthorizedResourcesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_group_authorized_resources()
+    ///     .code("developer")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_group_authorized_resources(&self) -> GetGroupAuthorizedResourcesRequest {
+        GetGroupAuthorizedResourcesRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_group_authorized_resources`](crate::ManagementClient::get_group_authorized_resources): `GET /api/v3/get-group-authorized-resources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -12670,6 +12383,32 @@ impl GetGroupAuthorizedResourcesRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Get a role
+    ///
+    /// Gets a role's details by its code within a permission namespace.
+    ///
+    /// `GET /api/v3/get-role` (operation `getRole`).
+    ///
+    /// Set the parameters on the returned [`GetRoleRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_role()
+    ///     .code("manager")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_role(&self) -> GetRoleRequest {
+        GetRoleRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_role`](crate::ManagementClient::get_role): `GET /api/v3/get-role`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -12744,6 +12483,34 @@ impl GetRoleRequest {
             request.query("namespace", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Assign a role to multiple targets
+    ///
+    /// Assigns a role, identified by its code within a permission namespace. Assignees can be users or departments.
+    ///
+    /// `POST /api/v3/assign-role` (operation `assignRole`).
+    ///
+    /// Set the parameters on the returned [`AssignRoleRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
+    /// let answer = client
+    ///     .assign_role()
+    ///     .code("code1")
+    ///     .targets(targets)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn assign_role(&self) -> AssignRoleRequest {
+        AssignRoleRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::assign_role`](crate::ManagementClient::assign_role): `POST /api/v3/assign-role`.
@@ -12864,6 +12631,35 @@ impl AssignRoleRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Assign roles in batch
+    ///
+    /// Assigns roles in batch. Assignees can be users or departments.
+    ///
+    /// `POST /api/v3/assign-role-batch` (operation `assignRoleBatch`).
+    ///
+    /// Set the parameters on the returned [`AssignRoleBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let roles: Vec < genauth_client :: types :: RoleCodeDto > = unimplemented!();
+    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
+    /// let answer = client
+    ///     .assign_role_batch()
+    ///     .roles(roles)
+    ///     .targets(targets)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn assign_role_batch(&self) -> AssignRoleBatchRequest {
+        AssignRoleBatchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::assign_role_batch`](crate::ManagementClient::assign_role_batch): `POST /api/v3/assign-role-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -12975,6 +12771,34 @@ impl AssignRoleBatchRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Revoke a role
+    ///
+    /// Revokes an assigned role, identified by its code within a permission namespace. Assignees can be users or departments.
+    ///
+    /// `POST /api/v3/revoke-role` (operation `revokeRole`).
+    ///
+    /// Set the parameters on the returned [`RevokeRoleRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
+    /// let answer = client
+    ///     .revoke_role()
+    ///     .code("code1")
+    ///     .targets(targets)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn revoke_role(&self) -> RevokeRoleRequest {
+        RevokeRoleRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::revoke_role`](crate::ManagementClient::revoke_role): `POST /api/v3/revoke-role`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -13075,6 +12899,35 @@ impl RevokeRoleRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Revoke roles in batch
+    ///
+    /// Revokes assigned roles in batch. Assignees can be users or departments.
+    ///
+    /// `POST /api/v3/revoke-role-batch` (operation `revokeRoleBatch`).
+    ///
+    /// Set the parameters on the returned [`RevokeRoleBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let roles: Vec < genauth_client :: types :: RoleCodeDto > = unimplemented!();
+    /// # let targets: Vec < genauth_client :: types :: TargetDto > = unimplemented!();
+    /// let answer = client
+    ///     .revoke_role_batch()
+    ///     .roles(roles)
+    ///     .targets(targets)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn revoke_role_batch(&self) -> RevokeRoleBatchRequest {
+        RevokeRoleBatchRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::revoke_role_batch`](crate::ManagementClient::revoke_role_batch): `POST /api/v3/revoke-role-batch`.
@@ -13188,6 +13041,32 @@ impl RevokeRoleBatchRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List resources authorized to a role
+    ///
+    /// Lists the resources authorized to a role, identified by its code within a permission namespace.
+    ///
+    /// `GET /api/v3/get-role-authorized-resources` (operation `getRoleAuthorizedResources`).
+    ///
+    /// Set the parameters on the returned [`GetRoleAuthorizedResourcesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .get_role_authorized_resources()
+    ///     .code("60b49eb83fd80adb96f26e68")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_role_authorized_resources(&self) -> GetRoleAuthorizedResourcesRequest {
+        GetRoleAuthorizedResourcesRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::get_role_authorized_resources`](crate::ManagementClient::get_role_authorized_resources): `GET /api/v3/get-role-authorized-resources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -13287,6 +13166,32 @@ impl GetRoleAuthorizedResourcesRequest {
             request.query("resourceType", &value.to_string());
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List role members
+    ///
+    /// Lists the members of a role, identified by its code within a permission namespace, with pagination. Custom data, identities and more can optionally be included.
+    ///
+    /// `GET /api/v3/list-role-members` (operation `listRoleMembers`).
+    ///
+    /// Set the parameters on the returned [`ListRoleMembersRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_role_members()
+    ///     .code("manager")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_role_members(&self) -> ListRoleMembersRequest {
+        ListRoleMembersRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_role_members`](crate::ManagementClient::list_role_members): `GET /api/v3/list-role-members`.
@@ -13438,6 +13343,32 @@ impl ListRoleMembersRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List a role's departments
+    ///
+    /// Lists the departments of a role, identified by its code within a permission namespace, with pagination.
+    ///
+    /// `GET /api/v3/list-role-departments` (operation `listRoleDepartments`).
+    ///
+    /// Set the parameters on the returned [`ListRoleDepartmentsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_role_departments()
+    ///     .code("manager")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_role_departments(&self) -> ListRoleDepartmentsRequest {
+        ListRoleDepartmentsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::list_role_departments`](crate::ManagementClient::list_role_departments): `GET /api/v3/list-role-departments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -13550,6 +13481,32 @@ impl ListRoleDepartmentsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Create a role
+    ///
+    /// Creates a role with a code within a permission namespace. The permission namespace, role description, role name and more can be set.
+    ///
+    /// `POST /api/v3/create-role` (operation `createRole`).
+    ///
+    /// Set the parameters on the returned [`CreateRoleRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .create_role()
+    ///     .code("manager")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_role(&self) -> CreateRoleRequest {
+        CreateRoleRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::create_role`](crate::ManagementClient::create_role): `POST /api/v3/create-role`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -13650,6 +13607,31 @@ impl CreateRoleRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// List roles
+    ///
+    /// Lists roles, with pagination. Results can be filtered by permission namespace.
+    ///
+    /// `GET /api/v3/list-roles` (operation `listRoles`).
+    ///
+    /// Set the parameters on the returned [`ListRolesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_roles()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_roles(&self) -> ListRolesRequest {
+        ListRolesRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::list_roles`](crate::ManagementClient::list_roles): `GET /api/v3/list-roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -13742,6 +13724,32 @@ impl ListRolesRequest {
             request.query("namespace", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Delete roles in a permission namespace
+    ///
+    /// Deletes roles within a single permission namespace. Several roles can be deleted at once.
+    ///
+    /// `POST /api/v3/delete-roles-batch` (operation `deleteRolesBatch`).
+    ///
+    /// Set the parameters on the returned [`DeleteRolesBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_roles_batch()
+    ///     .code_list(["code1", "code2"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_roles_batch(&self) -> DeleteRolesBatchRequest {
+        DeleteRolesBatchRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::delete_roles_batch`](crate::ManagementClient::delete_roles_batch): `POST /api/v3/delete-roles-batch`.
@@ -13837,6 +13845,33 @@ impl DeleteRolesBatchRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Create roles in batch
+    ///
+    /// Creates roles in batch. The permission namespace, role description and more can be set.
+    ///
+    /// `POST /api/v3/create-roles-batch` (operation `createRolesBatch`).
+    ///
+    /// Set the parameters on the returned [`CreateRolesBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let list: Vec < genauth_client :: types :: RoleListItem > = unimplemented!();
+    /// let answer = client
+    ///     .create_roles_batch()
+    ///     .list(list)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_roles_batch(&self) -> CreateRolesBatchRequest {
+        CreateRolesBatchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::create_roles_batch`](crate::ManagementClient::create_roles_batch): `POST /api/v3/create-roles-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -13915,6 +13950,34 @@ impl CreateRolesBatchRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Update a role
+    ///
+    /// Updates a role within a permission namespace, identified by its old and new codes. The role name, description and more can be set.
+    ///
+    /// `POST /api/v3/update-role` (operation `updateRole`).
+    ///
+    /// Set the parameters on the returned [`UpdateRoleRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .update_role()
+    ///     .code("code1")
+    ///     .new_code("code2")
+    ///     .name("name")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_role(&self) -> UpdateRoleRequest {
+        UpdateRoleRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::update_role`](crate::ManagementClient::update_role): `POST /api/v3/update-role`.
@@ -14056,6 +14119,33 @@ impl UpdateRoleRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Delete roles across permission namespaces
+    ///
+    /// Deletes roles across permission namespaces. Several roles can be deleted at once.
+    ///
+    /// `POST /api/v3/multiple-namespace-delete-roles-batch` (operation `deleteRoles`).
+    ///
+    /// Set the parameters on the returned [`DeleteRolesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// # let role_list: Vec < genauth_client :: types :: RoleCodeAndNamespaceDto > = unimplemented!();
+    /// let answer = client
+    ///     .delete_roles()
+    ///     .role_list(role_list)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_roles(&self) -> DeleteRolesRequest {
+        DeleteRolesRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::delete_roles`](crate::ManagementClient::delete_roles): `POST /api/v3/multiple-namespace-delete-roles-batch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -14134,6 +14224,33 @@ impl DeleteRolesRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Check whether a role code or name is available
+    ///
+    /// Checks availability by user pool ID, permission namespace code and role code, or by user pool ID, permission namespace name and role name.
+    ///
+    /// `POST /api/v3/check-role-params` (operation `checkParamsNamespace`).
+    ///
+    /// Set the parameters on the returned [`CheckParamsNamespaceRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .check_params_namespace()
+    ///     .namespace("default")
+    ///     .code("exampleCode")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn check_params_namespace(&self) -> CheckParamsNamespaceRequest {
+        CheckParamsNamespaceRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::check_params_namespace`](crate::ManagementClient::check_params_namespace): `POST /api/v3/check-role-params`.
@@ -14235,6 +14352,32 @@ impl CheckParamsNamespaceRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// List role assignments
+    ///
+    /// Lists role assignments.
+    ///
+    /// `GET /api/v3/list-role-assignments` (operation `listRoleAssignments`).
+    ///
+    /// Set the parameters on the returned [`ListRoleAssignmentsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .list_role_assignments()
+    ///     .role_code("code_1")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_role_assignments(&self) -> ListRoleAssignmentsRequest {
+        ListRoleAssignmentsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::list_role_assignments`](crate::ManagementClient::list_role_assignments): `GET /api/v3/list-role-assignments`.
@@ -14379,6 +14522,33 @@ impl ListRoleAssignmentsRequest {
         Ok((client, request))
     }
 }
+impl crate::ManagementClient {
+    /// Create an admin role
+    ///
+    /// Creates an administrator role from a role code and a role name. A role description can optionally be set.
+    ///
+    /// `POST /api/v3/create-admin-role` (operation `createAdminRole`).
+    ///
+    /// Set the parameters on the returned [`CreateAdminRoleRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .create_admin_role()
+    ///     .code("manager")
+    ///     .name("manager")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_admin_role(&self) -> CreateAdminRoleRequest {
+        CreateAdminRoleRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ManagementClient::create_admin_role`](crate::ManagementClient::create_admin_role): `POST /api/v3/create-admin-role`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -14478,6 +14648,32 @@ impl CreateAdminRoleRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ManagementClient {
+    /// Delete custom admin roles
+    ///
+    /// Deletes custom administrator roles. Several can be deleted at once.
+    ///
+    /// `POST /api/v3/delete-admin-roles` (operation `deleteAdminRolesBatch`).
+    ///
+    /// Set the parameters on the returned [`DeleteAdminRolesBatchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &genauth_client::ManagementClient) -> Result<(), genauth_client::Error> {
+    /// let answer = client
+    ///     .delete_admin_roles_batch()
+    ///     .code_list(["code1", "code2"])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_admin_roles_batch(&self) -> DeleteAdminRolesBatchRequest {
+        DeleteAdminRolesBatchRequest::new(self.clone())
     }
 }
 /// Request builder for [`ManagementClient::delete_admin_roles_batch`](crate::ManagementClient::delete_admin_roles_batch): `POST /api/v3/delete-admin-roles`.

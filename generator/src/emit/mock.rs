@@ -10,14 +10,27 @@ use crate::model::BodyKind;
 use crate::plan::{OpPlan, Plan, Shape};
 use crate::rust::{ident, rust_type, types_prefix};
 
-/// The body of `mock.rs`.
-pub fn emit(plan: &Plan) -> TokenStream {
+/// The body of `mock.rs`, in pieces of whole items (see `operations::emit`): the server, then
+/// each operation's helper in an `impl` block of its own.
+pub fn emit<'p>(plan: &'p Plan<'p>) -> impl Iterator<Item = TokenStream> + 'p {
+    let helpers = plan.operations.iter().map(|op| {
+        let helper = helper(plan, op);
+        quote! {
+            impl MockServer {
+                #helper
+            }
+        }
+    });
+    std::iter::once(server(plan)).chain(helpers)
+}
+
+/// The module docs, `Operation`, the routes and `MockServer` with its own methods.
+fn server(plan: &Plan) -> TokenStream {
     let c = &plan.client;
     let client = ident(&c.name);
     let builder = ident(&c.builder);
     let module_docs = module_docs(plan);
     let operation_enum = operation_enum(plan);
-    let helpers = plan.operations.iter().map(|op| helper(plan, op));
     let auth_constants = c.auth.as_ref().map(|_| quote!(pub use crate::runtime::mock::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, TENANT_ID};));
     let infos = plan.operations.iter().map(|op| {
         let (id, method, path) = (&op.op.id, op.op.method.as_str(), &op.op.path);
@@ -96,8 +109,6 @@ pub fn emit(plan: &Plan) -> TokenStream {
             pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
                 self.inner.received(operation.id())
             }
-
-            #(#helpers)*
         }
     }
 }

@@ -134,7 +134,7 @@ pub fn emit(plan: &Plan, provenance: &Provenance) -> Result<Vec<GeneratedFile>, 
             rust_pieces("src/operations.rs", pieces, provenance)
         });
         let types = scope.spawn(|| rust_pieces("src/types.rs", types::emit(plan.api), provenance));
-        let mock = rust_tokens("src/mock.rs", mock::emit(plan), provenance);
+        let mock = rust_pieces("src/mock.rs", mock::emit(plan), provenance);
         let join = |handle: std::thread::ScopedJoinHandle<'_, Result<GeneratedFile, Error>>| {
             handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         };

@@ -13,17 +13,23 @@ use crate::rust::{ident, rust_type, types_prefix};
 /// spec never holds the whole file as tokens and syntax tree at once).
 pub fn emit<'p>(plan: &'p Plan<'p>) -> impl Iterator<Item = TokenStream> + 'p {
     let client = ident(&plan.client.name);
-    let methods = plan.operations.iter().map(|op| client_method(plan, op));
     let head = quote! {
         //! One request builder per operation of the spec; start one from a client method.
-        impl crate::#client {
-            #(#methods)*
-        }
     };
     let checks = Checks::new(plan.api);
-    let builders = plan.operations.iter().map(move |op| builder(plan, &checks, op));
+    // Each operation's client method (in an `impl` block of its own) beside its builder.
+    let operations = plan.operations.iter().map(move |op| {
+        let method = client_method(plan, op);
+        let builder = builder(plan, &checks, op);
+        quote! {
+            impl crate::#client {
+                #method
+            }
+            #builder
+        }
+    });
     let answers = plan.operations.iter().filter_map(|op| answer_enum(plan, op));
-    std::iter::once(head).chain(builders).chain(answers)
+    std::iter::once(head).chain(operations).chain(answers)
 }
 
 /// The enum of an operation's success answers, when they differ per status.

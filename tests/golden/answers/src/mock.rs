@@ -195,36 +195,48 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getPet` (`GET /pets/{id}`), which [`Client::get_pet`](crate::Client::get_pet) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_pet(&self) -> Mock<'_, (), Json<crate::types::Pet>> {
         self.inner.mock("getPet")
     }
+}
+impl MockServer {
     /// Sets up an answer to `putPet` (`PUT /pets/{id}`), which [`Client::put_pet`](crate::Client::put_pet) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn put_pet(&self) -> Mock<'_, crate::types::Pet, Raw> {
         self.inner.mock("putPet")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deletePet` (`DELETE /pets/{id}`), which [`Client::delete_pet`](crate::Client::delete_pet) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn delete_pet(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("deletePet")
     }
+}
+impl MockServer {
     /// Sets up an answer to `downloadPhoto` (`GET /pets/{id}/photo`), which [`Client::download_photo`](crate::Client::download_photo) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn download_photo(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("downloadPhoto")
     }
+}
+impl MockServer {
     /// Sets up an answer to `health` (`GET /health`), which [`Client::health`](crate::Client::health) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn health(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("health")
     }
+}
+impl MockServer {
     /// Sets up an answer to `legacy` (`GET /legacy`), which [`Client::legacy`](crate::Client::legacy) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -25,116 +25,6 @@ impl crate::Client {
     pub fn get_pet(&self) -> GetPetRequest {
         GetPetRequest::new(self.clone())
     }
-    /// Different answers per success status.
-    ///
-    /// `PUT /pets/{id}` (operation `putPet`).
-    ///
-    /// Set the parameters on the returned [`PutPetRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
-    /// let answer = client
-    ///     .put_pet()
-    ///     .id("...")
-    ///     .id2("...")
-    ///     .name("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn put_pet(&self) -> PutPetRequest {
-        PutPetRequest::new(self.clone())
-    }
-    /// No content.
-    ///
-    /// `DELETE /pets/{id}` (operation `deletePet`).
-    ///
-    /// Set the parameters on the returned [`DeletePetRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
-    /// let answer = client
-    ///     .delete_pet()
-    ///     .id("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_pet(&self) -> DeletePetRequest {
-        DeletePetRequest::new(self.clone())
-    }
-    /// A download.
-    ///
-    /// `GET /pets/{id}/photo` (operation `downloadPhoto`).
-    ///
-    /// Set the parameters on the returned [`DownloadPhotoRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
-    /// let answer = client
-    ///     .download_photo()
-    ///     .id("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn download_photo(&self) -> DownloadPhotoRequest {
-        DownloadPhotoRequest::new(self.clone())
-    }
-    /// A text answer.
-    ///
-    /// `GET /health` (operation `health`).
-    ///
-    /// Set the parameters on the returned [`HealthRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
-    /// let answer = client
-    ///     .health()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn health(&self) -> HealthRequest {
-        HealthRequest::new(self.clone())
-    }
-    /// Only a default answer, which is then the success.
-    ///
-    /// `GET /legacy` (operation `legacy`).
-    ///
-    /// Set the parameters on the returned [`LegacyRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
-    /// let answer = client
-    ///     .legacy()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn legacy(&self) -> LegacyRequest {
-        LegacyRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_pet`](crate::Client::get_pet): `GET /pets/{id}`.
 #[derive(Debug, Clone)]
@@ -219,6 +109,32 @@ impl GetPetRequest {
             .inner
             .request(CALL, crate::runtime::Method::GET, &["pets", &id.to_string()]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// Different answers per success status.
+    ///
+    /// `PUT /pets/{id}` (operation `putPet`).
+    ///
+    /// Set the parameters on the returned [`PutPetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
+    /// let answer = client
+    ///     .put_pet()
+    ///     .id("...")
+    ///     .id2("...")
+    ///     .name("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn put_pet(&self) -> PutPetRequest {
+        PutPetRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::put_pet`](crate::Client::put_pet): `PUT /pets/{id}`.
@@ -341,6 +257,30 @@ impl PutPetRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// No content.
+    ///
+    /// `DELETE /pets/{id}` (operation `deletePet`).
+    ///
+    /// Set the parameters on the returned [`DeletePetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
+    /// let answer = client
+    ///     .delete_pet()
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_pet(&self) -> DeletePetRequest {
+        DeletePetRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::delete_pet`](crate::Client::delete_pet): `DELETE /pets/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -411,6 +351,30 @@ impl DeletePetRequest {
             .inner
             .request(CALL, crate::runtime::Method::DELETE, &["pets", &id.to_string()]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A download.
+    ///
+    /// `GET /pets/{id}/photo` (operation `downloadPhoto`).
+    ///
+    /// Set the parameters on the returned [`DownloadPhotoRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
+    /// let answer = client
+    ///     .download_photo()
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_photo(&self) -> DownloadPhotoRequest {
+        DownloadPhotoRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::download_photo`](crate::Client::download_photo): `GET /pets/{id}/photo`.
@@ -510,6 +474,29 @@ impl DownloadPhotoRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A text answer.
+    ///
+    /// `GET /health` (operation `health`).
+    ///
+    /// Set the parameters on the returned [`HealthRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
+    /// let answer = client
+    ///     .health()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn health(&self) -> HealthRequest {
+        HealthRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::health`](crate::Client::health): `GET /health`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -563,6 +550,29 @@ impl HealthRequest {
             .inner
             .request(CALL, crate::runtime::Method::GET, &["health"]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// Only a default answer, which is then the success.
+    ///
+    /// `GET /legacy` (operation `legacy`).
+    ///
+    /// Set the parameters on the returned [`LegacyRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_answers::Client) -> Result<(), fixture_answers::Error> {
+    /// let answer = client
+    ///     .legacy()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn legacy(&self) -> LegacyRequest {
+        LegacyRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::legacy`](crate::Client::legacy): `GET /legacy`.

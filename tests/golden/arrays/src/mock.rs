@@ -165,18 +165,24 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getMatrix` (`GET /matrix`), which [`Client::get_matrix`](crate::Client::get_matrix) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_matrix(&self) -> Mock<'_, (), Json<crate::types::Matrix>> {
         self.inner.mock("getMatrix")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listPoints` (`GET /points`), which [`Client::list_points`](crate::Client::list_points) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_points(&self) -> Mock<'_, (), Json<Vec<crate::types::Point>>> {
         self.inner.mock("listPoints")
     }
+}
+impl MockServer {
     /// Sets up an answer to `replaceTags` (`PUT /tags`), which [`Client::replace_tags`](crate::Client::replace_tags) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

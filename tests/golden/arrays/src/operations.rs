@@ -22,45 +22,6 @@ impl crate::Client {
     pub fn get_matrix(&self) -> GetMatrixRequest {
         GetMatrixRequest::new(self.clone())
     }
-    /// `GET /points` (operation `listPoints`).
-    ///
-    /// Set the parameters on the returned [`ListPointsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
-    /// let answer = client
-    ///     .list_points()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_points(&self) -> ListPointsRequest {
-        ListPointsRequest::new(self.clone())
-    }
-    /// `PUT /tags` (operation `replaceTags`).
-    ///
-    /// Set the parameters on the returned [`ReplaceTagsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
-    /// let answer = client
-    ///     .replace_tags()
-    ///     .body(["..."])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn replace_tags(&self) -> ReplaceTagsRequest {
-        ReplaceTagsRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_matrix`](crate::Client::get_matrix): `GET /matrix`.
 #[derive(Debug, Clone)]
@@ -119,6 +80,27 @@ impl GetMatrixRequest {
             .inner
             .request(CALL, crate::runtime::Method::GET, &["matrix"]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /points` (operation `listPoints`).
+    ///
+    /// Set the parameters on the returned [`ListPointsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
+    /// let answer = client
+    ///     .list_points()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_points(&self) -> ListPointsRequest {
+        ListPointsRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::list_points`](crate::Client::list_points): `GET /points`.
@@ -189,6 +171,28 @@ impl ListPointsRequest {
             }
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `PUT /tags` (operation `replaceTags`).
+    ///
+    /// Set the parameters on the returned [`ReplaceTagsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
+    /// let answer = client
+    ///     .replace_tags()
+    ///     .body(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replace_tags(&self) -> ReplaceTagsRequest {
+        ReplaceTagsRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::replace_tags`](crate::Client::replace_tags): `PUT /tags`.

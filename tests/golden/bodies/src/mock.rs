@@ -215,48 +215,64 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `issueToken` (`POST /oauth/token`), which [`Client::issue_token`](crate::Client::issue_token) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn issue_token(&self) -> Mock<'_, (), Json<crate::types::Token>> {
         self.inner.mock("issueToken")
     }
+}
+impl MockServer {
     /// Sets up an answer to `uploadPhoto` (`POST /pets/{id}/photo`), which [`Client::upload_photo`](crate::Client::upload_photo) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn upload_photo(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("uploadPhoto")
     }
+}
+impl MockServer {
     /// Sets up an answer to `putRaw` (`PUT /pets/{id}/raw`), which [`Client::put_raw`](crate::Client::put_raw) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn put_raw(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("putRaw")
     }
+}
+impl MockServer {
     /// Sets up an answer to `addNote` (`POST /notes`), which [`Client::add_note`](crate::Client::add_note) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn add_note(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("addNote")
     }
+}
+impl MockServer {
     /// Sets up an answer to `verifyToken` (`POST /tokens/verify`), which [`Client::verify_token`](crate::Client::verify_token) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn verify_token(&self) -> Mock<'_, (), Json<crate::types::Claims>> {
         self.inner.mock("verifyToken")
     }
+}
+impl MockServer {
     /// Sets up an answer to `patchPet` (`PATCH /pets/{id}`), which [`Client::patch_pet`](crate::Client::patch_pet) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn patch_pet(&self) -> Mock<'_, crate::types::PetPatch, NoContent> {
         self.inner.mock("patchPet")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createPet` (`POST /pets`), which [`Client::create_pet`](crate::Client::create_pet) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn create_pet(&self) -> Mock<'_, crate::types::PetPatch, NoContent> {
         self.inner.mock("createPet")
     }
+}
+impl MockServer {
     /// Sets up an answer to `postAnything` (`POST /anything`), which [`Client::post_anything`](crate::Client::post_anything) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -25,159 +25,6 @@ impl crate::Client {
     pub fn issue_token(&self) -> IssueTokenRequest {
         IssueTokenRequest::new(self.clone())
     }
-    /// A multipart body with text, JSON and file parts.
-    ///
-    /// `POST /pets/{id}/photo` (operation `uploadPhoto`).
-    ///
-    /// Set the parameters on the returned [`UploadPhotoRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
-    /// let answer = client
-    ///     .upload_photo()
-    ///     .id("...")
-    ///     .file("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn upload_photo(&self) -> UploadPhotoRequest {
-        UploadPhotoRequest::new(self.clone())
-    }
-    /// A raw upload.
-    ///
-    /// `PUT /pets/{id}/raw` (operation `putRaw`).
-    ///
-    /// Set the parameters on the returned [`PutRawRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
-    /// let answer = client
-    ///     .put_raw()
-    ///     .id("...")
-    ///     .body("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn put_raw(&self) -> PutRawRequest {
-        PutRawRequest::new(self.clone())
-    }
-    /// A text body.
-    ///
-    /// `POST /notes` (operation `addNote`).
-    ///
-    /// Set the parameters on the returned [`AddNoteRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
-    /// let answer = client
-    ///     .add_note()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn add_note(&self) -> AddNoteRequest {
-        AddNoteRequest::new(self.clone())
-    }
-    /// A body of another media type, without a schema.
-    ///
-    /// `POST /tokens/verify` (operation `verifyToken`).
-    ///
-    /// Set the parameters on the returned [`VerifyTokenRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
-    /// let answer = client
-    ///     .verify_token()
-    ///     .body("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn verify_token(&self) -> VerifyTokenRequest {
-        VerifyTokenRequest::new(self.clone())
-    }
-    /// A JSON body of a `+json` media type.
-    ///
-    /// `PATCH /pets/{id}` (operation `patchPet`).
-    ///
-    /// Set the parameters on the returned [`PatchPetRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
-    /// let answer = client
-    ///     .patch_pet()
-    ///     .id("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn patch_pet(&self) -> PatchPetRequest {
-        PatchPetRequest::new(self.clone())
-    }
-    /// A body offered as JSON, form or multipart.
-    ///
-    /// `POST /pets` (operation `createPet`).
-    ///
-    /// Set the parameters on the returned [`CreatePetRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
-    /// let answer = client
-    ///     .create_pet()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_pet(&self) -> CreatePetRequest {
-        CreatePetRequest::new(self.clone())
-    }
-    /// A wildcard media type with a schema is JSON.
-    ///
-    /// `POST /anything` (operation `postAnything`).
-    ///
-    /// Set the parameters on the returned [`PostAnythingRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
-    /// let answer = client
-    ///     .post_anything()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn post_anything(&self) -> PostAnythingRequest {
-        PostAnythingRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::issue_token`](crate::Client::issue_token): `POST /oauth/token`.
 #[derive(Debug, Clone)]
@@ -321,6 +168,31 @@ impl IssueTokenRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A multipart body with text, JSON and file parts.
+    ///
+    /// `POST /pets/{id}/photo` (operation `uploadPhoto`).
+    ///
+    /// Set the parameters on the returned [`UploadPhotoRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
+    /// let answer = client
+    ///     .upload_photo()
+    ///     .id("...")
+    ///     .file("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_photo(&self) -> UploadPhotoRequest {
+        UploadPhotoRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::upload_photo`](crate::Client::upload_photo): `POST /pets/{id}/photo`.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -459,6 +331,31 @@ impl UploadPhotoRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A raw upload.
+    ///
+    /// `PUT /pets/{id}/raw` (operation `putRaw`).
+    ///
+    /// Set the parameters on the returned [`PutRawRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
+    /// let answer = client
+    ///     .put_raw()
+    ///     .id("...")
+    ///     .body("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn put_raw(&self) -> PutRawRequest {
+        PutRawRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::put_raw`](crate::Client::put_raw): `PUT /pets/{id}/raw`.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -552,6 +449,29 @@ impl PutRawRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A text body.
+    ///
+    /// `POST /notes` (operation `addNote`).
+    ///
+    /// Set the parameters on the returned [`AddNoteRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
+    /// let answer = client
+    ///     .add_note()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_note(&self) -> AddNoteRequest {
+        AddNoteRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::add_note`](crate::Client::add_note): `POST /notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -614,6 +534,30 @@ impl AddNoteRequest {
             request.text(value, "text/plain");
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A body of another media type, without a schema.
+    ///
+    /// `POST /tokens/verify` (operation `verifyToken`).
+    ///
+    /// Set the parameters on the returned [`VerifyTokenRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
+    /// let answer = client
+    ///     .verify_token()
+    ///     .body("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn verify_token(&self) -> VerifyTokenRequest {
+        VerifyTokenRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::verify_token`](crate::Client::verify_token): `POST /tokens/verify`.
@@ -690,6 +634,30 @@ impl VerifyTokenRequest {
             request.blob(value, "application/jwt");
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A JSON body of a `+json` media type.
+    ///
+    /// `PATCH /pets/{id}` (operation `patchPet`).
+    ///
+    /// Set the parameters on the returned [`PatchPetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
+    /// let answer = client
+    ///     .patch_pet()
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn patch_pet(&self) -> PatchPetRequest {
+        PatchPetRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::patch_pet`](crate::Client::patch_pet): `PATCH /pets/{id}`.
@@ -780,6 +748,29 @@ impl PatchPetRequest {
         };
         request.json_as(&body, "application/merge-patch+json");
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A body offered as JSON, form or multipart.
+    ///
+    /// `POST /pets` (operation `createPet`).
+    ///
+    /// Set the parameters on the returned [`CreatePetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
+    /// let answer = client
+    ///     .create_pet()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_pet(&self) -> CreatePetRequest {
+        CreatePetRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::create_pet`](crate::Client::create_pet): `POST /pets`.
@@ -889,6 +880,29 @@ impl CreatePetRequest {
             }
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A wildcard media type with a schema is JSON.
+    ///
+    /// `POST /anything` (operation `postAnything`).
+    ///
+    /// Set the parameters on the returned [`PostAnythingRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_bodies::Client) -> Result<(), fixture_bodies::Error> {
+    /// let answer = client
+    ///     .post_anything()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn post_anything(&self) -> PostAnythingRequest {
+        PostAnythingRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::post_anything`](crate::Client::post_anything): `POST /anything`.

@@ -195,36 +195,48 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `post_a_ids_obj_color` (`POST /a/{ids}/{obj}/{color}`), which [`Client::post_a_ids_obj_color`](crate::Client::post_a_ids_obj_color) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn post_a_ids_obj_color(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("post_a_ids_obj_color")
     }
+}
+impl MockServer {
     /// Sets up an answer to `put_b` (`PUT /b`), which [`Client::put_b`](crate::Client::put_b) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn put_b(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("put_b")
     }
+}
+impl MockServer {
     /// Sets up an answer to `post_b` (`POST /b`), which [`Client::post_b`](crate::Client::post_b) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn post_b(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("post_b")
     }
+}
+impl MockServer {
     /// Sets up an answer to `patch_b` (`PATCH /b`), which [`Client::patch_b`](crate::Client::patch_b) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn patch_b(&self) -> Mock<'_, (), Json<Vec<crate::types::Up>>> {
         self.inner.mock("patch_b")
     }
+}
+impl MockServer {
     /// Sets up an answer to `get_c` (`GET /c`), which [`Client::get_c`](crate::Client::get_c) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.
     pub fn get_c(&self) -> Mock<'_, (), Raw> {
         self.inner.mock("get_c")
     }
+}
+impl MockServer {
     /// Sets up an answer to `delete_c` (`DELETE /c`), which [`Client::delete_c`](crate::Client::delete_c) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

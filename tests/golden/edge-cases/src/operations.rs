@@ -27,101 +27,6 @@ impl crate::Client {
     pub fn post_a_ids_obj_color(&self) -> PostAIdsObjColorRequest {
         PostAIdsObjColorRequest::new(self.clone())
     }
-    /// `PUT /b` (operation `put_b`).
-    ///
-    /// Set the parameters on the returned [`PutBRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
-    /// let answer = client
-    ///     .put_b()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn put_b(&self) -> PutBRequest {
-        PutBRequest::new(self.clone())
-    }
-    /// `POST /b` (operation `post_b`).
-    ///
-    /// Set the parameters on the returned [`PostBRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
-    /// let answer = client
-    ///     .post_b()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn post_b(&self) -> PostBRequest {
-        PostBRequest::new(self.clone())
-    }
-    /// `PATCH /b` (operation `patch_b`).
-    ///
-    /// Set the parameters on the returned [`PatchBRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
-    /// let answer = client
-    ///     .patch_b()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn patch_b(&self) -> PatchBRequest {
-        PatchBRequest::new(self.clone())
-    }
-    /// `GET /c` (operation `get_c`).
-    ///
-    /// Set the parameters on the returned [`GetCRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
-    /// let answer = client
-    ///     .get_c()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_c(&self) -> GetCRequest {
-        GetCRequest::new(self.clone())
-    }
-    /// `DELETE /c` (operation `delete_c`).
-    ///
-    /// Set the parameters on the returned [`DeleteCRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
-    /// let answer = client
-    ///     .delete_c()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_c(&self) -> DeleteCRequest {
-        DeleteCRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::post_a_ids_obj_color`](crate::Client::post_a_ids_obj_color): `POST /a/{ids}/{obj}/{color}`.
 #[derive(Debug, Clone)]
@@ -423,6 +328,27 @@ impl PostAIdsObjColorRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `PUT /b` (operation `put_b`).
+    ///
+    /// Set the parameters on the returned [`PutBRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
+    /// let answer = client
+    ///     .put_b()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn put_b(&self) -> PutBRequest {
+        PutBRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::put_b`](crate::Client::put_b): `PUT /b`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -496,6 +422,27 @@ impl PutBRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `POST /b` (operation `post_b`).
+    ///
+    /// Set the parameters on the returned [`PostBRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
+    /// let answer = client
+    ///     .post_b()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn post_b(&self) -> PostBRequest {
+        PostBRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::post_b`](crate::Client::post_b): `POST /b`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -562,6 +509,27 @@ impl PostBRequest {
             request.text(value, "text/plain");
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `PATCH /b` (operation `patch_b`).
+    ///
+    /// Set the parameters on the returned [`PatchBRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
+    /// let answer = client
+    ///     .patch_b()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn patch_b(&self) -> PatchBRequest {
+        PatchBRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::patch_b`](crate::Client::patch_b): `PATCH /b`.
@@ -632,6 +600,27 @@ impl PatchBRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /c` (operation `get_c`).
+    ///
+    /// Set the parameters on the returned [`GetCRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
+    /// let answer = client
+    ///     .get_c()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_c(&self) -> GetCRequest {
+        GetCRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::get_c`](crate::Client::get_c): `GET /c`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -683,6 +672,27 @@ impl GetCRequest {
         let Self { client } = self;
         let request = client.inner.request(CALL, crate::runtime::Method::GET, &["c"]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `DELETE /c` (operation `delete_c`).
+    ///
+    /// Set the parameters on the returned [`DeleteCRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_edge_cases::Client) -> Result<(), fixture_edge_cases::Error> {
+    /// let answer = client
+    ///     .delete_c()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_c(&self) -> DeleteCRequest {
+        DeleteCRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::delete_c`](crate::Client::delete_c): `DELETE /c`.

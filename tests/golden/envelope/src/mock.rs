@@ -175,18 +175,24 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getThing` (`GET /things/{id}`), which [`ThingsClient::get_thing`](crate::ThingsClient::get_thing) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_thing(&self) -> Mock<'_, (), Enveloped<crate::types::Thing>> {
         self.inner.mock("getThing")
     }
+}
+impl MockServer {
     /// Sets up an answer to `deleteThing` (`DELETE /things/{id}`), which [`ThingsClient::delete_thing`](crate::ThingsClient::delete_thing) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn delete_thing(&self) -> Mock<'_, (), EnvelopedEmpty> {
         self.inner.mock("deleteThing")
     }
+}
+impl MockServer {
     /// Sets up an answer to `searchThings` (`POST /things/search`), which [`ThingsClient::search_things`](crate::ThingsClient::search_things) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -195,6 +201,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::Search, Enveloped<Vec<crate::types::Thing>>> {
         self.inner.mock("searchThings")
     }
+}
+impl MockServer {
     /// Sets up an answer to `batchGetThings` (`POST /things/batch-get`), which [`ThingsClient::batch_get_things`](crate::ThingsClient::batch_get_things) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -25,71 +25,6 @@ impl crate::ThingsClient {
     pub fn get_thing(&self) -> GetThingRequest {
         GetThingRequest::new(self.clone())
     }
-    /// Deletes a thing; the answer carries no payload.
-    ///
-    /// `DELETE /things/{id}` (operation `deleteThing`).
-    ///
-    /// Set the parameters on the returned [`DeleteThingRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_envelope::ThingsClient) -> Result<(), fixture_envelope::Error> {
-    /// let answer = client
-    ///     .delete_thing()
-    ///     .id("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_thing(&self) -> DeleteThingRequest {
-        DeleteThingRequest::new(self.clone())
-    }
-    /// Things matching every condition, sorted.
-    ///
-    /// `POST /things/search` (operation `searchThings`).
-    ///
-    /// Set the parameters on the returned [`SearchThingsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_envelope::ThingsClient) -> Result<(), fixture_envelope::Error> {
-    /// let answer = client
-    ///     .search_things()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search_things(&self) -> SearchThingsRequest {
-        SearchThingsRequest::new(self.clone())
-    }
-    /// Several things by id, at most two per request.
-    ///
-    /// `POST /things/batch-get` (operation `batchGetThings`).
-    ///
-    /// Set the parameters on the returned [`BatchGetThingsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_envelope::ThingsClient) -> Result<(), fixture_envelope::Error> {
-    /// let answer = client
-    ///     .batch_get_things()
-    ///     .ids(["..."])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn batch_get_things(&self) -> BatchGetThingsRequest {
-        BatchGetThingsRequest::new(self.clone())
-    }
 }
 /// Request builder for [`ThingsClient::get_thing`](crate::ThingsClient::get_thing): `GET /things/{id}`.
 #[derive(Debug, Clone)]
@@ -150,6 +85,30 @@ impl GetThingRequest {
         Ok((client, request))
     }
 }
+impl crate::ThingsClient {
+    /// Deletes a thing; the answer carries no payload.
+    ///
+    /// `DELETE /things/{id}` (operation `deleteThing`).
+    ///
+    /// Set the parameters on the returned [`DeleteThingRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_envelope::ThingsClient) -> Result<(), fixture_envelope::Error> {
+    /// let answer = client
+    ///     .delete_thing()
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_thing(&self) -> DeleteThingRequest {
+        DeleteThingRequest::new(self.clone())
+    }
+}
 /// Request builder for [`ThingsClient::delete_thing`](crate::ThingsClient::delete_thing): `DELETE /things/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -207,6 +166,29 @@ impl DeleteThingRequest {
             .inner
             .request(CALL, crate::runtime::Method::DELETE, &["things", &id.to_string()]);
         Ok((client, request))
+    }
+}
+impl crate::ThingsClient {
+    /// Things matching every condition, sorted.
+    ///
+    /// `POST /things/search` (operation `searchThings`).
+    ///
+    /// Set the parameters on the returned [`SearchThingsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_envelope::ThingsClient) -> Result<(), fixture_envelope::Error> {
+    /// let answer = client
+    ///     .search_things()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_things(&self) -> SearchThingsRequest {
+        SearchThingsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ThingsClient::search_things`](crate::ThingsClient::search_things): `POST /things/search`.
@@ -280,6 +262,30 @@ impl SearchThingsRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::ThingsClient {
+    /// Several things by id, at most two per request.
+    ///
+    /// `POST /things/batch-get` (operation `batchGetThings`).
+    ///
+    /// Set the parameters on the returned [`BatchGetThingsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_envelope::ThingsClient) -> Result<(), fixture_envelope::Error> {
+    /// let answer = client
+    ///     .batch_get_things()
+    ///     .ids(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_get_things(&self) -> BatchGetThingsRequest {
+        BatchGetThingsRequest::new(self.clone())
     }
 }
 /// Request builder for [`ThingsClient::batch_get_things`](crate::ThingsClient::batch_get_things): `POST /things/batch-get`.

@@ -165,18 +165,24 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `get Control` (`GET /control`), which [`Client::get_control`](crate::Client::get_control) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_control(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("get Control")
     }
+}
+impl MockServer {
     /// Sets up an answer to `postNested` (`POST /nested`), which [`Client::post_nested`](crate::Client::post_nested) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn post_nested(&self) -> Mock<'_, crate::types::Nested, NoContent> {
         self.inner.mock("postNested")
     }
+}
+impl MockServer {
     /// Sets up an answer to `postSelfish` (`POST /selfish`), which [`Client::post_selfish`](crate::Client::post_selfish) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -25,52 +25,6 @@ impl crate::Client {
     pub fn get_control(&self) -> GetControlRequest {
         GetControlRequest::new(self.clone())
     }
-    /// A required body whose schema is a list of itself.
-    ///
-    /// `POST /nested` (operation `postNested`).
-    ///
-    /// Set the parameters on the returned [`PostNestedRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_known_crashes::Client) -> Result<(), fixture_known_crashes::Error> {
-    /// # let body: fixture_known_crashes :: types :: Nested = unimplemented!();
-    /// let answer = client
-    ///     .post_nested()
-    ///     .body(body)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn post_nested(&self) -> PostNestedRequest {
-        PostNestedRequest::new(self.clone())
-    }
-    /// A required body whose schema is an alias of itself.
-    ///
-    /// `POST /selfish` (operation `postSelfish`).
-    ///
-    /// Set the parameters on the returned [`PostSelfishRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_known_crashes::Client) -> Result<(), fixture_known_crashes::Error> {
-    /// # let body: fixture_known_crashes :: types :: Selfish = unimplemented!();
-    /// let answer = client
-    ///     .post_selfish()
-    ///     .body(body)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn post_selfish(&self) -> PostSelfishRequest {
-        PostSelfishRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_control`](crate::Client::get_control): `GET /control`.
 #[derive(Debug, Clone)]
@@ -125,6 +79,31 @@ impl GetControlRequest {
             .inner
             .request(CALL, crate::runtime::Method::GET, &["control"]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A required body whose schema is a list of itself.
+    ///
+    /// `POST /nested` (operation `postNested`).
+    ///
+    /// Set the parameters on the returned [`PostNestedRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_known_crashes::Client) -> Result<(), fixture_known_crashes::Error> {
+    /// # let body: fixture_known_crashes :: types :: Nested = unimplemented!();
+    /// let answer = client
+    ///     .post_nested()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn post_nested(&self) -> PostNestedRequest {
+        PostNestedRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::post_nested`](crate::Client::post_nested): `POST /nested`.
@@ -197,6 +176,31 @@ impl PostNestedRequest {
             request.json(&value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A required body whose schema is an alias of itself.
+    ///
+    /// `POST /selfish` (operation `postSelfish`).
+    ///
+    /// Set the parameters on the returned [`PostSelfishRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_known_crashes::Client) -> Result<(), fixture_known_crashes::Error> {
+    /// # let body: fixture_known_crashes :: types :: Selfish = unimplemented!();
+    /// let answer = client
+    ///     .post_selfish()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn post_selfish(&self) -> PostSelfishRequest {
+        PostSelfishRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::post_selfish`](crate::Client::post_selfish): `POST /selfish`.

@@ -165,18 +165,24 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `createBatch` (`POST /batches`), which [`Client::create_batch`](crate::Client::create_batch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn create_batch(&self) -> Mock<'_, crate::types::Batch, NoContent> {
         self.inner.mock("createBatch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `putLines` (`PUT /lines`), which [`Client::put_lines`](crate::Client::put_lines) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn put_lines(&self) -> Mock<'_, Vec<crate::types::Line>, NoContent> {
         self.inner.mock("putLines")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createChain` (`POST /chains`), which [`Client::create_chain`](crate::Client::create_chain) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

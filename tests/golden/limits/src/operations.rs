@@ -26,48 +26,6 @@ impl crate::Client {
     pub fn create_batch(&self) -> CreateBatchRequest {
         CreateBatchRequest::new(self.clone())
     }
-    /// A body that is a list, so not flattened.
-    ///
-    /// `PUT /lines` (operation `putLines`).
-    ///
-    /// Set the parameters on the returned [`PutLinesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
-    /// # let body: Vec < fixture_limits :: types :: Line > = unimplemented!();
-    /// let answer = client
-    ///     .put_lines()
-    ///     .body(body)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn put_lines(&self) -> PutLinesRequest {
-        PutLinesRequest::new(self.clone())
-    }
-    /// `POST /chains` (operation `createChain`).
-    ///
-    /// Set the parameters on the returned [`CreateChainRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
-    /// let answer = client
-    ///     .create_chain()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_chain(&self) -> CreateChainRequest {
-        CreateChainRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::create_batch`](crate::Client::create_batch): `POST /batches`.
 #[derive(Debug, Clone)]
@@ -233,6 +191,31 @@ impl CreateBatchRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A body that is a list, so not flattened.
+    ///
+    /// `PUT /lines` (operation `putLines`).
+    ///
+    /// Set the parameters on the returned [`PutLinesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
+    /// # let body: Vec < fixture_limits :: types :: Line > = unimplemented!();
+    /// let answer = client
+    ///     .put_lines()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn put_lines(&self) -> PutLinesRequest {
+        PutLinesRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::put_lines`](crate::Client::put_lines): `PUT /lines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -316,6 +299,27 @@ impl PutLinesRequest {
             request.json(&value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `POST /chains` (operation `createChain`).
+    ///
+    /// Set the parameters on the returned [`CreateChainRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_limits::Client) -> Result<(), fixture_limits::Error> {
+    /// let answer = client
+    ///     .create_chain()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_chain(&self) -> CreateChainRequest {
+        CreateChainRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::create_chain`](crate::Client::create_chain): `POST /chains`.

@@ -155,12 +155,16 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getSettings` (`GET /settings`), which [`Client::get_settings`](crate::Client::get_settings) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_settings(&self) -> Mock<'_, (), Json<crate::types::Settings>> {
         self.inner.mock("getSettings")
     }
+}
+impl MockServer {
     /// Sets up an answer to `patchSettings` (`PATCH /settings`), which [`Client::patch_settings`](crate::Client::patch_settings) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

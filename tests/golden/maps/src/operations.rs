@@ -22,25 +22,6 @@ impl crate::Client {
     pub fn get_settings(&self) -> GetSettingsRequest {
         GetSettingsRequest::new(self.clone())
     }
-    /// `PATCH /settings` (operation `patchSettings`).
-    ///
-    /// Set the parameters on the returned [`PatchSettingsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_maps::Client) -> Result<(), fixture_maps::Error> {
-    /// let answer = client
-    ///     .patch_settings()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn patch_settings(&self) -> PatchSettingsRequest {
-        PatchSettingsRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_settings`](crate::Client::get_settings): `GET /settings`.
 #[derive(Debug, Clone)]
@@ -99,6 +80,27 @@ impl GetSettingsRequest {
             .inner
             .request(CALL, crate::runtime::Method::GET, &["settings"]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `PATCH /settings` (operation `patchSettings`).
+    ///
+    /// Set the parameters on the returned [`PatchSettingsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_maps::Client) -> Result<(), fixture_maps::Error> {
+    /// let answer = client
+    ///     .patch_settings()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn patch_settings(&self) -> PatchSettingsRequest {
+        PatchSettingsRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::patch_settings`](crate::Client::patch_settings): `PATCH /settings`.

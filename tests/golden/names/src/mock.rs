@@ -293,6 +293,8 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getToken` (`POST /token`), which [`Client::get_token`](crate::Client::get_token) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -307,84 +309,112 @@ impl MockServer {
     > {
         self.inner.mock("getToken")
     }
+}
+impl MockServer {
     /// Sets up an answer to `execute` (`GET /execute`), which [`Client::execute`](crate::Client::execute) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn execute(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("execute")
     }
+}
+impl MockServer {
     /// Sets up an answer to `send` (`GET /send`), which [`Client::send`](crate::Client::send) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn send(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("send")
     }
+}
+impl MockServer {
     /// Sets up an answer to `builder` (`GET /builder`), which [`Client::builder2`](crate::Client::builder2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn builder2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("builder")
     }
+}
+impl MockServer {
     /// Sets up an answer to `new` (`GET /new`), which [`Client::new2`](crate::Client::new2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn new2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("new")
     }
+}
+impl MockServer {
     /// Sets up an answer to `credentials` (`GET /credentials`), which [`Client::credentials`](crate::Client::credentials) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn credentials(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("credentials")
     }
+}
+impl MockServer {
     /// Sets up an answer to `from_env` (`GET /from-env`), which [`Client::from_env2`](crate::Client::from_env2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn from_env2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("from_env")
     }
+}
+impl MockServer {
     /// Sets up an answer to `base_url` (`GET /base-url`), which [`Client::base_url2`](crate::Client::base_url2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn base_url2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("base_url")
     }
+}
+impl MockServer {
     /// Sets up an answer to `http_client` (`GET /http-client`), which [`Client::http_client2`](crate::Client::http_client2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn http_client2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("http_client")
     }
+}
+impl MockServer {
     /// Sets up an answer to `request` (`GET /request`), which [`Client::request2`](crate::Client::request2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn request2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("request")
     }
+}
+impl MockServer {
     /// Sets up an answer to `runtime` (`GET /runtime`), which [`Client::runtime2`](crate::Client::runtime2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn runtime2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("runtime")
     }
+}
+impl MockServer {
     /// Sets up an answer to `attempts` (`GET /attempts`), which [`Client::attempts`](crate::Client::attempts) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn attempts(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("attempts")
     }
+}
+impl MockServer {
     /// Sets up an answer to `forget_token` (`GET /forget-token`), which [`Client::forget_token`](crate::Client::forget_token) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn forget_token(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("forget_token")
     }
+}
+impl MockServer {
     /// Sets up an answer to `clone` (`GET /clone`), which [`Client::clone2`](crate::Client::clone2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn clone2(&self) -> Mock<'_, (), Enveloped<crate::types::Client>> {
         self.inner.mock("clone")
     }
+}
+impl MockServer {
     /// Sets up an answer to `sendWithMeta` (`POST /errors`), which [`Client::send_with_meta`](crate::Client::send_with_meta) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -393,6 +423,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::Error_, Enveloped<crate::types::Client>> {
         self.inner.mock("sendWithMeta")
     }
+}
+impl MockServer {
     /// Sets up an answer to `sendStreaming` (`POST /uploads/{into_request}`), which [`Client::send_streaming`](crate::Client::send_streaming) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond_bytes(status, content_type, body)` (the answer as the server sends it), `fail` or `respond_raw`.

@@ -24,295 +24,6 @@ impl crate::Client {
     pub fn get_token(&self) -> GetTokenRequest {
         GetTokenRequest::new(self.clone())
     }
-    /// `GET /execute` (operation `execute`).
-    ///
-    /// Set the parameters on the returned [`ExecuteRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .execute()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn execute(&self) -> ExecuteRequest {
-        ExecuteRequest::new(self.clone())
-    }
-    /// `GET /send` (operation `send`).
-    ///
-    /// Set the parameters on the returned [`SendRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .send()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn send(&self) -> SendRequest {
-        SendRequest::new(self.clone())
-    }
-    /// `GET /builder` (operation `builder`).
-    ///
-    /// Set the parameters on the returned [`BuilderRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .builder2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn builder2(&self) -> BuilderRequest {
-        BuilderRequest::new(self.clone())
-    }
-    /// `GET /new` (operation `new`).
-    ///
-    /// Set the parameters on the returned [`NewRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .new2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn new2(&self) -> NewRequest {
-        NewRequest::new(self.clone())
-    }
-    /// `GET /credentials` (operation `credentials`).
-    ///
-    /// Set the parameters on the returned [`CredentialsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .credentials()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn credentials(&self) -> CredentialsRequest {
-        CredentialsRequest::new(self.clone())
-    }
-    /// `GET /from-env` (operation `from_env`).
-    ///
-    /// Set the parameters on the returned [`FromEnvRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .from_env2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn from_env2(&self) -> FromEnvRequest {
-        FromEnvRequest::new(self.clone())
-    }
-    /// `GET /base-url` (operation `base_url`).
-    ///
-    /// Set the parameters on the returned [`BaseUrlRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .base_url2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn base_url2(&self) -> BaseUrlRequest {
-        BaseUrlRequest::new(self.clone())
-    }
-    /// `GET /http-client` (operation `http_client`).
-    ///
-    /// Set the parameters on the returned [`HttpClientRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .http_client2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn http_client2(&self) -> HttpClientRequest {
-        HttpClientRequest::new(self.clone())
-    }
-    /// `GET /request` (operation `request`).
-    ///
-    /// Set the parameters on the returned [`RequestRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .request2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn request2(&self) -> RequestRequest {
-        RequestRequest::new(self.clone())
-    }
-    /// `GET /runtime` (operation `runtime`).
-    ///
-    /// Set the parameters on the returned [`RuntimeRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .runtime2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn runtime2(&self) -> RuntimeRequest {
-        RuntimeRequest::new(self.clone())
-    }
-    /// `GET /attempts` (operation `attempts`).
-    ///
-    /// Set the parameters on the returned [`AttemptsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .attempts()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn attempts(&self) -> AttemptsRequest {
-        AttemptsRequest::new(self.clone())
-    }
-    /// `GET /forget-token` (operation `forget_token`).
-    ///
-    /// Set the parameters on the returned [`ForgetTokenRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .forget_token()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn forget_token(&self) -> ForgetTokenRequest {
-        ForgetTokenRequest::new(self.clone())
-    }
-    /// `GET /clone` (operation `clone`).
-    ///
-    /// Set the parameters on the returned [`CloneRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .clone2()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn clone2(&self) -> CloneRequest {
-        CloneRequest::new(self.clone())
-    }
-    /// `POST /errors` (operation `sendWithMeta`).
-    ///
-    /// Set the parameters on the returned [`SendWithMetaRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .send_with_meta()
-    ///     .send2("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn send_with_meta(&self) -> SendWithMetaRequest {
-        SendWithMetaRequest::new(self.clone())
-    }
-    /// Parameters and body fields named like the builder's own methods and fields.
-    ///
-    /// `POST /uploads/{into_request}` (operation `sendStreaming`).
-    ///
-    /// Set the parameters on the returned [`SendStreamingRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
-    /// let answer = client
-    ///     .send_streaming()
-    ///     .into_request2("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn send_streaming(&self) -> SendStreamingRequest {
-        SendStreamingRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_token`](crate::Client::get_token): `POST /token`.
 #[derive(Clone)]
@@ -403,6 +114,27 @@ impl std::fmt::Debug for GetTokenRequest {
         f.debug_struct("GetTokenRequest").finish_non_exhaustive()
     }
 }
+impl crate::Client {
+    /// `GET /execute` (operation `execute`).
+    ///
+    /// Set the parameters on the returned [`ExecuteRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .execute()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn execute(&self) -> ExecuteRequest {
+        ExecuteRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::execute`](crate::Client::execute): `GET /execute`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -469,6 +201,27 @@ impl ExecuteRequest {
             request.query("client", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /send` (operation `send`).
+    ///
+    /// Set the parameters on the returned [`SendRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .send()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send(&self) -> SendRequest {
+        SendRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::send`](crate::Client::send): `GET /send`.
@@ -539,6 +292,27 @@ impl SendRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /builder` (operation `builder`).
+    ///
+    /// Set the parameters on the returned [`BuilderRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .builder2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn builder2(&self) -> BuilderRequest {
+        BuilderRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::builder2`](crate::Client::builder2): `GET /builder`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -605,6 +379,27 @@ impl BuilderRequest {
             request.query("client", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /new` (operation `new`).
+    ///
+    /// Set the parameters on the returned [`NewRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .new2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn new2(&self) -> NewRequest {
+        NewRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::new2`](crate::Client::new2): `GET /new`.
@@ -675,6 +470,27 @@ impl NewRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /credentials` (operation `credentials`).
+    ///
+    /// Set the parameters on the returned [`CredentialsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .credentials()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn credentials(&self) -> CredentialsRequest {
+        CredentialsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::credentials`](crate::Client::credentials): `GET /credentials`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -741,6 +557,27 @@ impl CredentialsRequest {
             request.query("client", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /from-env` (operation `from_env`).
+    ///
+    /// Set the parameters on the returned [`FromEnvRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .from_env2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_env2(&self) -> FromEnvRequest {
+        FromEnvRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::from_env2`](crate::Client::from_env2): `GET /from-env`.
@@ -811,6 +648,27 @@ impl FromEnvRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /base-url` (operation `base_url`).
+    ///
+    /// Set the parameters on the returned [`BaseUrlRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .base_url2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn base_url2(&self) -> BaseUrlRequest {
+        BaseUrlRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::base_url2`](crate::Client::base_url2): `GET /base-url`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -877,6 +735,27 @@ impl BaseUrlRequest {
             request.query("client", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /http-client` (operation `http_client`).
+    ///
+    /// Set the parameters on the returned [`HttpClientRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .http_client2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn http_client2(&self) -> HttpClientRequest {
+        HttpClientRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::http_client2`](crate::Client::http_client2): `GET /http-client`.
@@ -947,6 +826,27 @@ impl HttpClientRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /request` (operation `request`).
+    ///
+    /// Set the parameters on the returned [`RequestRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .request2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request2(&self) -> RequestRequest {
+        RequestRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::request2`](crate::Client::request2): `GET /request`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1013,6 +913,27 @@ impl RequestRequest {
             request.query("client", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /runtime` (operation `runtime`).
+    ///
+    /// Set the parameters on the returned [`RuntimeRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .runtime2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn runtime2(&self) -> RuntimeRequest {
+        RuntimeRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::runtime2`](crate::Client::runtime2): `GET /runtime`.
@@ -1083,6 +1004,27 @@ impl RuntimeRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /attempts` (operation `attempts`).
+    ///
+    /// Set the parameters on the returned [`AttemptsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .attempts()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn attempts(&self) -> AttemptsRequest {
+        AttemptsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::attempts`](crate::Client::attempts): `GET /attempts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1149,6 +1091,27 @@ impl AttemptsRequest {
             request.query("client", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /forget-token` (operation `forget_token`).
+    ///
+    /// Set the parameters on the returned [`ForgetTokenRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .forget_token()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn forget_token(&self) -> ForgetTokenRequest {
+        ForgetTokenRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::forget_token`](crate::Client::forget_token): `GET /forget-token`.
@@ -1219,6 +1182,27 @@ impl ForgetTokenRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /clone` (operation `clone`).
+    ///
+    /// Set the parameters on the returned [`CloneRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .clone2()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn clone2(&self) -> CloneRequest {
+        CloneRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `GET /clone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1285,6 +1269,28 @@ impl CloneRequest {
             request.query("client", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `POST /errors` (operation `sendWithMeta`).
+    ///
+    /// Set the parameters on the returned [`SendWithMetaRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .send_with_meta()
+    ///     .send2("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_with_meta(&self) -> SendWithMetaRequest {
+        SendWithMetaRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::send_with_meta`](crate::Client::send_with_meta): `POST /errors`.
@@ -1383,6 +1389,30 @@ impl SendWithMetaRequest {
         };
         request2.json(&body);
         Ok((client, request2))
+    }
+}
+impl crate::Client {
+    /// Parameters and body fields named like the builder's own methods and fields.
+    ///
+    /// `POST /uploads/{into_request}` (operation `sendStreaming`).
+    ///
+    /// Set the parameters on the returned [`SendStreamingRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names::Client) -> Result<(), fixture_names::Error> {
+    /// let answer = client
+    ///     .send_streaming()
+    ///     .into_request2("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_streaming(&self) -> SendStreamingRequest {
+        SendStreamingRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::send_streaming`](crate::Client::send_streaming): `POST /uploads/{into_request}`.

@@ -148,12 +148,16 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getRecord` (`GET /records/{id}`), which [`Client::get_record`](crate::Client::get_record) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_record(&self) -> Mock<'_, (), Json<crate::types::Record>> {
         self.inner.mock("getRecord")
     }
+}
+impl MockServer {
     /// Sets up an answer to `createTree` (`POST /trees`), which [`Client::create_tree`](crate::Client::create_tree) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -23,26 +23,6 @@ impl crate::Client {
     pub fn get_record(&self) -> GetRecordRequest {
         GetRecordRequest::new(self.clone())
     }
-    /// `POST /trees` (operation `createTree`).
-    ///
-    /// Set the parameters on the returned [`CreateTreeRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_optional::Client) -> Result<(), fixture_optional::Error> {
-    /// let answer = client
-    ///     .create_tree()
-    ///     .label("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_tree(&self) -> CreateTreeRequest {
-        CreateTreeRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_record`](crate::Client::get_record): `GET /records/{id}`.
 #[derive(Debug, Clone)]
@@ -114,6 +94,28 @@ impl GetRecordRequest {
             .inner
             .request(CALL, crate::runtime::Method::GET, &["records", &id.to_string()]);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `POST /trees` (operation `createTree`).
+    ///
+    /// Set the parameters on the returned [`CreateTreeRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_optional::Client) -> Result<(), fixture_optional::Error> {
+    /// let answer = client
+    ///     .create_tree()
+    ///     .label("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_tree(&self) -> CreateTreeRequest {
+        CreateTreeRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::create_tree`](crate::Client::create_tree): `POST /trees`.

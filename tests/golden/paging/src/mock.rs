@@ -175,18 +175,24 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `listItems` (`GET /items`), which [`Client::list_items`](crate::Client::list_items) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_items(&self) -> Mock<'_, (), Json<crate::types::ItemPage>> {
         self.inner.mock("listItems")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listEvents` (`GET /events`), which [`Client::list_events`](crate::Client::list_events) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_events(&self) -> Mock<'_, (), Json<crate::types::EventPage>> {
         self.inner.mock("listEvents")
     }
+}
+impl MockServer {
     /// Sets up an answer to `lookupItems` (`POST /items/lookup`), which [`Client::lookup_items`](crate::Client::lookup_items) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -195,6 +201,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::LookupItemsBody, Json<Vec<crate::types::Item>>> {
         self.inner.mock("lookupItems")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getTags` (`GET /tags`), which [`Client::get_tags`](crate::Client::get_tags) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -24,72 +24,6 @@ impl crate::Client {
     pub fn list_items(&self) -> ListItemsRequest {
         ListItemsRequest::new(self.clone())
     }
-    /// Pages of events without a total, their list nested and optional; pages start at 0.
-    ///
-    /// `GET /events` (operation `listEvents`).
-    ///
-    /// Set the parameters on the returned [`ListEventsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
-    /// let answer = client
-    ///     .list_events()
-    ///     .page_index(1)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_events(&self) -> ListEventsRequest {
-        ListEventsRequest::new(self.clone())
-    }
-    /// Items by id, at most 10 ids a request (in the body).
-    ///
-    /// `POST /items/lookup` (operation `lookupItems`).
-    ///
-    /// Set the parameters on the returned [`LookupItemsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
-    /// let answer = client
-    ///     .lookup_items()
-    ///     .ids(["..."])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn lookup_items(&self) -> LookupItemsRequest {
-        LookupItemsRequest::new(self.clone())
-    }
-    /// Tags by name, at most 5 a request (an exploded query array).
-    ///
-    /// `GET /tags` (operation `getTags`).
-    ///
-    /// Set the parameters on the returned [`GetTagsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
-    /// let answer = client
-    ///     .get_tags()
-    ///     .name(["..."])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_tags(&self) -> GetTagsRequest {
-        GetTagsRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::list_items`](crate::Client::list_items): `GET /items`.
 #[derive(Debug, Clone)]
@@ -200,6 +134,30 @@ impl ListItemsRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// Pages of events without a total, their list nested and optional; pages start at 0.
+    ///
+    /// `GET /events` (operation `listEvents`).
+    ///
+    /// Set the parameters on the returned [`ListEventsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// let answer = client
+    ///     .list_events()
+    ///     .page_index(1)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_events(&self) -> ListEventsRequest {
+        ListEventsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::list_events`](crate::Client::list_events): `GET /events`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -308,6 +266,30 @@ impl ListEventsRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// Items by id, at most 10 ids a request (in the body).
+    ///
+    /// `POST /items/lookup` (operation `lookupItems`).
+    ///
+    /// Set the parameters on the returned [`LookupItemsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// let answer = client
+    ///     .lookup_items()
+    ///     .ids(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn lookup_items(&self) -> LookupItemsRequest {
+        LookupItemsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::lookup_items`](crate::Client::lookup_items): `POST /items/lookup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -403,6 +385,30 @@ impl LookupItemsRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// Tags by name, at most 5 a request (an exploded query array).
+    ///
+    /// `GET /tags` (operation `getTags`).
+    ///
+    /// Set the parameters on the returned [`GetTagsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// let answer = client
+    ///     .get_tags()
+    ///     .name(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_tags(&self) -> GetTagsRequest {
+        GetTagsRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::get_tags`](crate::Client::get_tags): `GET /tags`.

@@ -237,18 +237,24 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getFile` (`GET /files/{name}.json`), which [`Client::get_file`](crate::Client::get_file) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_file(&self) -> Mock<'_, (), Json<crate::types::File>> {
         self.inner.mock("getFile")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getProjectFile` (`GET /projects/{projectId}/files/{fileId}`), which [`Client::get_project_file`](crate::Client::get_project_file) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_project_file(&self) -> Mock<'_, (), Json<crate::types::File>> {
         self.inner.mock("getProjectFile")
     }
+}
+impl MockServer {
     /// Sets up an answer to `updateProjectFile` (`PUT /projects/{projectId}/files/{fileId}`), which [`Client::update_project_file`](crate::Client::update_project_file) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -257,12 +263,16 @@ impl MockServer {
     ) -> Mock<'_, crate::types::FileUpdate, Json<crate::types::File>> {
         self.inner.mock("updateProjectFile")
     }
+}
+impl MockServer {
     /// Sets up an answer to `delete_projects_project_id_files_file_id` (`DELETE /projects/{projectId}/files/{fileId}`), which [`Client::delete_projects_project_id_files_file_id`](crate::Client::delete_projects_project_id_files_file_id) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn delete_projects_project_id_files_file_id(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("delete_projects_project_id_files_file_id")
     }
+}
+impl MockServer {
     /// Sets up an answer to `search` (`POST /search`), which [`Client::search`](crate::Client::search) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -271,6 +281,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::SearchBody, Json<Vec<crate::types::File>>> {
         self.inner.mock("search")
     }
+}
+impl MockServer {
     /// Sets up an answer to `replaceNotes` (`PUT /notes`), which [`Client::replace_notes`](crate::Client::replace_notes) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -279,24 +291,32 @@ impl MockServer {
     ) -> Mock<'_, Vec<crate::types::Note>, Json<serde_json::Value>> {
         self.inner.mock("replaceNotes")
     }
+}
+impl MockServer {
     /// Sets up an answer to `addNote` (`POST /notes`), which [`Client::add_note`](crate::Client::add_note) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn add_note(&self) -> Mock<'_, crate::types::Note, NoContent> {
         self.inner.mock("addNote")
     }
+}
+impl MockServer {
     /// Sets up an answer to `fetch` (`GET /lookup`), which [`Client::fetch`](crate::Client::fetch) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn fetch(&self) -> Mock<'_, (), Json<crate::types::File>> {
         self.inner.mock("fetch")
     }
+}
+impl MockServer {
     /// Sets up an answer to `request` (`PUT /lookup`), which [`Client::request2`](crate::Client::request2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn request2(&self) -> Mock<'_, crate::types::Link, Json<crate::types::Link>> {
         self.inner.mock("request")
     }
+}
+impl MockServer {
     /// Sets up an answer to `clone` (`POST /lookup`), which [`Client::clone2`](crate::Client::clone2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -26,206 +26,6 @@ impl crate::Client {
     pub fn get_file(&self) -> GetFileRequest {
         GetFileRequest::new(self.clone())
     }
-    /// `GET /projects/{projectId}/files/{fileId}` (operation `getProjectFile`).
-    ///
-    /// Set the parameters on the returned [`GetProjectFileRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .get_project_file()
-    ///     .project_id(1)
-    ///     .file_id("...")
-    ///     .limit(1)
-    ///     .states([fixture_params::types::SortOrder::Asc])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_project_file(&self) -> GetProjectFileRequest {
-        GetProjectFileRequest::new(self.clone())
-    }
-    /// A JSON body via $ref, flattened into the builder; one field collides with a parameter.
-    ///
-    /// `PUT /projects/{projectId}/files/{fileId}` (operation `updateProjectFile`).
-    ///
-    /// Set the parameters on the returned [`UpdateProjectFileRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .update_project_file()
-    ///     .project_id(1)
-    ///     .file_id("...")
-    ///     .verbose(true)
-    ///     .name("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update_project_file(&self) -> UpdateProjectFileRequest {
-        UpdateProjectFileRequest::new(self.clone())
-    }
-    /// `DELETE /projects/{projectId}/files/{fileId}` (operation `delete_projects_project_id_files_file_id`).
-    ///
-    /// Set the parameters on the returned [`DeleteProjectsProjectIdFilesFileIdRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .delete_projects_project_id_files_file_id()
-    ///     .project_id(1)
-    ///     .file_id("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_projects_project_id_files_file_id(
-        &self,
-    ) -> DeleteProjectsProjectIdFilesFileIdRequest {
-        DeleteProjectsProjectIdFilesFileIdRequest::new(self.clone())
-    }
-    /// An inline body (hoisted, then flattened).
-    ///
-    /// `POST /search` (operation `search`).
-    ///
-    /// Set the parameters on the returned [`SearchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .search()
-    ///     .query("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search(&self) -> SearchRequest {
-        SearchRequest::new(self.clone())
-    }
-    /// A non-object body that is not required, and a response of any JSON.
-    ///
-    /// `PUT /notes` (operation `replaceNotes`).
-    ///
-    /// Set the parameters on the returned [`ReplaceNotesRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .replace_notes()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn replace_notes(&self) -> ReplaceNotesRequest {
-        ReplaceNotesRequest::new(self.clone())
-    }
-    /// A body that is not required, given by reference.
-    ///
-    /// `POST /notes` (operation `addNote`).
-    ///
-    /// Set the parameters on the returned [`AddNoteRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .add_note()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn add_note(&self) -> AddNoteRequest {
-        AddNoteRequest::new(self.clone())
-    }
-    /// Names that collide with the generated code: an operation called `fetch` (a private method of the client), a query parameter called `query`, and a deprecated operation.
-    ///
-    /// `GET /lookup` (operation `fetch`).
-    ///
-    /// Set the parameters on the returned [`FetchRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .fetch()
-    ///     .query("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[deprecated = "deprecated in the API spec"]
-    pub fn fetch(&self) -> FetchRequest {
-        FetchRequest::new(self.clone())
-    }
-    /// `PUT /lookup` (operation `request`).
-    ///
-    /// Set the parameters on the returned [`RequestRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .request2()
-    ///     .url("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn request2(&self) -> RequestRequest {
-        RequestRequest::new(self.clone())
-    }
-    /// A query parameter named `body` beside a non-object body; body fields named `url` and `request`.
-    ///
-    /// `POST /lookup` (operation `clone`).
-    ///
-    /// Set the parameters on the returned [`CloneRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
-    /// let answer = client
-    ///     .clone2()
-    ///     .body2(["..."])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn clone2(&self) -> CloneRequest {
-        CloneRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_file`](crate::Client::get_file): `GET /files/{name}.json`.
 #[derive(Debug, Clone)]
@@ -345,6 +145,31 @@ impl GetFileRequest {
             request.header("If-Match", crate::runtime::join(value));
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /projects/{projectId}/files/{fileId}` (operation `getProjectFile`).
+    ///
+    /// Set the parameters on the returned [`GetProjectFileRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .get_project_file()
+    ///     .project_id(1)
+    ///     .file_id("...")
+    ///     .limit(1)
+    ///     .states([fixture_params::types::SortOrder::Asc])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_project_file(&self) -> GetProjectFileRequest {
+        GetProjectFileRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::get_project_file`](crate::Client::get_project_file): `GET /projects/{projectId}/files/{fileId}`.
@@ -590,6 +415,33 @@ impl GetProjectFileRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A JSON body via $ref, flattened into the builder; one field collides with a parameter.
+    ///
+    /// `PUT /projects/{projectId}/files/{fileId}` (operation `updateProjectFile`).
+    ///
+    /// Set the parameters on the returned [`UpdateProjectFileRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .update_project_file()
+    ///     .project_id(1)
+    ///     .file_id("...")
+    ///     .verbose(true)
+    ///     .name("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_project_file(&self) -> UpdateProjectFileRequest {
+        UpdateProjectFileRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::update_project_file`](crate::Client::update_project_file): `PUT /projects/{projectId}/files/{fileId}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -735,6 +587,31 @@ impl UpdateProjectFileRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `DELETE /projects/{projectId}/files/{fileId}` (operation `delete_projects_project_id_files_file_id`).
+    ///
+    /// Set the parameters on the returned [`DeleteProjectsProjectIdFilesFileIdRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .delete_projects_project_id_files_file_id()
+    ///     .project_id(1)
+    ///     .file_id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_projects_project_id_files_file_id(
+        &self,
+    ) -> DeleteProjectsProjectIdFilesFileIdRequest {
+        DeleteProjectsProjectIdFilesFileIdRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::delete_projects_project_id_files_file_id`](crate::Client::delete_projects_project_id_files_file_id): `DELETE /projects/{projectId}/files/{fileId}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -834,6 +711,30 @@ impl DeleteProjectsProjectIdFilesFileIdRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// An inline body (hoisted, then flattened).
+    ///
+    /// `POST /search` (operation `search`).
+    ///
+    /// Set the parameters on the returned [`SearchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .search()
+    ///     .query("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(&self) -> SearchRequest {
+        SearchRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::search`](crate::Client::search): `POST /search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -921,6 +822,29 @@ impl SearchRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A non-object body that is not required, and a response of any JSON.
+    ///
+    /// `PUT /notes` (operation `replaceNotes`).
+    ///
+    /// Set the parameters on the returned [`ReplaceNotesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .replace_notes()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replace_notes(&self) -> ReplaceNotesRequest {
+        ReplaceNotesRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::replace_notes`](crate::Client::replace_notes): `PUT /notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -990,6 +914,29 @@ impl ReplaceNotesRequest {
             request.json(&value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// A body that is not required, given by reference.
+    ///
+    /// `POST /notes` (operation `addNote`).
+    ///
+    /// Set the parameters on the returned [`AddNoteRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .add_note()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_note(&self) -> AddNoteRequest {
+        AddNoteRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::add_note`](crate::Client::add_note): `POST /notes`.
@@ -1065,6 +1012,31 @@ impl AddNoteRequest {
             request.json(&body);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// Names that collide with the generated code: an operation called `fetch` (a private method of the client), a query parameter called `query`, and a deprecated operation.
+    ///
+    /// `GET /lookup` (operation `fetch`).
+    ///
+    /// Set the parameters on the returned [`FetchRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .fetch()
+    ///     .query("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated = "deprecated in the API spec"]
+    pub fn fetch(&self) -> FetchRequest {
+        FetchRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::fetch`](crate::Client::fetch): `GET /lookup`.
@@ -1154,6 +1126,28 @@ impl FetchRequest {
             request.query("url", value);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `PUT /lookup` (operation `request`).
+    ///
+    /// Set the parameters on the returned [`RequestRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .request2()
+    ///     .url("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request2(&self) -> RequestRequest {
+        RequestRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::request2`](crate::Client::request2): `PUT /lookup`.
@@ -1257,6 +1251,30 @@ impl RequestRequest {
         };
         request2.json(&body);
         Ok((client, request2))
+    }
+}
+impl crate::Client {
+    /// A query parameter named `body` beside a non-object body; body fields named `url` and `request`.
+    ///
+    /// `POST /lookup` (operation `clone`).
+    ///
+    /// Set the parameters on the returned [`CloneRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_params::Client) -> Result<(), fixture_params::Error> {
+    /// let answer = client
+    ///     .clone2()
+    ///     .body2(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn clone2(&self) -> CloneRequest {
+        CloneRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::clone2`](crate::Client::clone2): `POST /lookup`.

@@ -148,12 +148,16 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `getOwner` (`GET /owners/{ownerId}`), which [`Client::get_owner`](crate::Client::get_owner) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_owner(&self) -> Mock<'_, (), Json<crate::types::OwnerAlias>> {
         self.inner.mock("getOwner")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listPets` (`GET /pets`), which [`Client::list_pets`](crate::Client::list_pets) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -25,25 +25,6 @@ impl crate::Client {
     pub fn get_owner(&self) -> GetOwnerRequest {
         GetOwnerRequest::new(self.clone())
     }
-    /// `GET /pets` (operation `listPets`).
-    ///
-    /// Set the parameters on the returned [`ListPetsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_refs::Client) -> Result<(), fixture_refs::Error> {
-    /// let answer = client
-    ///     .list_pets()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_pets(&self) -> ListPetsRequest {
-        ListPetsRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::get_owner`](crate::Client::get_owner): `GET /owners/{ownerId}`.
 #[derive(Debug, Clone)]
@@ -119,6 +100,27 @@ impl GetOwnerRequest {
                 &["owners", &owner_id.to_string()],
             );
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /pets` (operation `listPets`).
+    ///
+    /// Set the parameters on the returned [`ListPetsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_refs::Client) -> Result<(), fixture_refs::Error> {
+    /// let answer = client
+    ///     .list_pets()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_pets(&self) -> ListPetsRequest {
+        ListPetsRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::list_pets`](crate::Client::list_pets): `GET /pets`.

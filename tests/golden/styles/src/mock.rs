@@ -205,42 +205,56 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `search` (`GET /search`), which [`Client::search`](crate::Client::search) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn search(&self) -> Mock<'_, (), Json<Vec<String>>> {
         self.inner.mock("search")
     }
+}
+impl MockServer {
     /// Sets up an answer to `touchSession` (`POST /sessions`), which [`Client::touch_session`](crate::Client::touch_session) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn touch_session(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("touchSession")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getBook` (`GET /shelves/{shelf}/books/{book}`), which [`Client::get_book`](crate::Client::get_book) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_book(&self) -> Mock<'_, (), Json<crate::types::GetBookResponse>> {
         self.inner.mock("getBook")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getLibraryBook` (`GET /books/{book}`), which [`Client::get_library_book`](crate::Client::get_library_book) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_library_book(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("getLibraryBook")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getLibraryBook2` (`GET /library/{book}`), which [`Client::get_library_book2`](crate::Client::get_library_book2) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_library_book2(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("getLibraryBook2")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getPoint` (`GET /points/{point}`), which [`Client::get_point`](crate::Client::get_point) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_point(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("getPoint")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getGrid` (`GET /grids/{cells}/{corner}/{size}`), which [`Client::get_grid`](crate::Client::get_grid) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

@@ -24,135 +24,6 @@ impl crate::Client {
     pub fn search(&self) -> SearchRequest {
         SearchRequest::new(self.clone())
     }
-    /// Headers and cookies.
-    ///
-    /// `POST /sessions` (operation `touchSession`).
-    ///
-    /// Set the parameters on the returned [`TouchSessionRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
-    /// let answer = client
-    ///     .touch_session()
-    ///     .session("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn touch_session(&self) -> TouchSessionRequest {
-        TouchSessionRequest::new(self.clone())
-    }
-    /// `GET /shelves/{shelf}/books/{book}` (operation `getBook`).
-    ///
-    /// Set the parameters on the returned [`GetBookRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
-    /// let answer = client
-    ///     .get_book()
-    ///     .shelf("...")
-    ///     .book("...")
-    ///     .lang("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_book(&self) -> GetBookRequest {
-        GetBookRequest::new(self.clone())
-    }
-    /// `GET /books/{book}` (operation `getLibraryBook`).
-    ///
-    /// Set the parameters on the returned [`GetLibraryBookRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
-    /// let answer = client
-    ///     .get_library_book()
-    ///     .book("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_library_book(&self) -> GetLibraryBookRequest {
-        GetLibraryBookRequest::new(self.clone())
-    }
-    /// `GET /library/{book}` (operation `getLibraryBook2`).
-    ///
-    /// Set the parameters on the returned [`GetLibraryBook2Request`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
-    /// let answer = client
-    ///     .get_library_book2()
-    ///     .book("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_library_book2(&self) -> GetLibraryBook2Request {
-        GetLibraryBook2Request::new(self.clone())
-    }
-    /// `GET /points/{point}` (operation `getPoint`).
-    ///
-    /// Set the parameters on the returned [`GetPointRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
-    /// let answer = client
-    ///     .get_point()
-    ///     .point(1)
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_point(&self) -> GetPointRequest {
-        GetPointRequest::new(self.clone())
-    }
-    /// Arrays and objects in label and matrix styles.
-    ///
-    /// `GET /grids/{cells}/{corner}/{size}` (operation `getGrid`).
-    ///
-    /// Set the parameters on the returned [`GetGridRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
-    /// # let corner: fixture_styles :: types :: Page = unimplemented!();
-    /// let answer = client
-    ///     .get_grid()
-    ///     .cells([1])
-    ///     .corner(corner)
-    ///     .size([1])
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_grid(&self) -> GetGridRequest {
-        GetGridRequest::new(self.clone())
-    }
 }
 /// Request builder for [`Client::search`](crate::Client::search): `GET /search`.
 #[derive(Debug, Clone)]
@@ -311,6 +182,30 @@ impl SearchRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// Headers and cookies.
+    ///
+    /// `POST /sessions` (operation `touchSession`).
+    ///
+    /// Set the parameters on the returned [`TouchSessionRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
+    /// let answer = client
+    ///     .touch_session()
+    ///     .session("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn touch_session(&self) -> TouchSessionRequest {
+        TouchSessionRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::touch_session`](crate::Client::touch_session): `POST /sessions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -415,6 +310,30 @@ impl TouchSessionRequest {
                 .header_value("X-Context", value, crate::runtime::Style::Simple, true);
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /shelves/{shelf}/books/{book}` (operation `getBook`).
+    ///
+    /// Set the parameters on the returned [`GetBookRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
+    /// let answer = client
+    ///     .get_book()
+    ///     .shelf("...")
+    ///     .book("...")
+    ///     .lang("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_book(&self) -> GetBookRequest {
+        GetBookRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::get_book`](crate::Client::get_book): `GET /shelves/{shelf}/books/{book}`.
@@ -538,6 +457,28 @@ impl GetBookRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /books/{book}` (operation `getLibraryBook`).
+    ///
+    /// Set the parameters on the returned [`GetLibraryBookRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
+    /// let answer = client
+    ///     .get_library_book()
+    ///     .book("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_library_book(&self) -> GetLibraryBookRequest {
+        GetLibraryBookRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::get_library_book`](crate::Client::get_library_book): `GET /books/{book}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -623,6 +564,28 @@ impl GetLibraryBookRequest {
             }
         }
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// `GET /library/{book}` (operation `getLibraryBook2`).
+    ///
+    /// Set the parameters on the returned [`GetLibraryBook2Request`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
+    /// let answer = client
+    ///     .get_library_book2()
+    ///     .book("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_library_book2(&self) -> GetLibraryBook2Request {
+        GetLibraryBook2Request::new(self.clone())
     }
 }
 /// Request builder for [`Client::get_library_book2`](crate::Client::get_library_book2): `GET /library/{book}`.
@@ -712,6 +675,28 @@ impl GetLibraryBook2Request {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `GET /points/{point}` (operation `getPoint`).
+    ///
+    /// Set the parameters on the returned [`GetPointRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
+    /// let answer = client
+    ///     .get_point()
+    ///     .point(1)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_point(&self) -> GetPointRequest {
+        GetPointRequest::new(self.clone())
+    }
+}
 /// Request builder for [`Client::get_point`](crate::Client::get_point): `GET /points/{point}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -782,6 +767,33 @@ impl GetPointRequest {
                 &["points", &format!(";{}={}", "point", point).to_string()],
             );
         Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// Arrays and objects in label and matrix styles.
+    ///
+    /// `GET /grids/{cells}/{corner}/{size}` (operation `getGrid`).
+    ///
+    /// Set the parameters on the returned [`GetGridRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_styles::Client) -> Result<(), fixture_styles::Error> {
+    /// # let corner: fixture_styles :: types :: Page = unimplemented!();
+    /// let answer = client
+    ///     .get_grid()
+    ///     .cells([1])
+    ///     .corner(corner)
+    ///     .size([1])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_grid(&self) -> GetGridRequest {
+        GetGridRequest::new(self.clone())
     }
 }
 /// Request builder for [`Client::get_grid`](crate::Client::get_grid): `GET /grids/{cells}/{corner}/{size}`.

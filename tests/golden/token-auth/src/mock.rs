@@ -177,6 +177,8 @@ impl MockServer {
     pub fn received(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.inner.received(operation.id())
     }
+}
+impl MockServer {
     /// Sets up an answer to `issueToken` (`POST /oauth/token`), which [`WidgetClient::issue_token`](crate::WidgetClient::issue_token) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -187,12 +189,16 @@ impl MockServer {
     ) -> Mock<'_, crate::types::IssueTokenBody, Json<crate::types::IssueTokenResponse>> {
         self.inner.mock("issueToken")
     }
+}
+impl MockServer {
     /// Sets up an answer to `listWidgets` (`GET /widgets`), which [`WidgetClient::list_widgets`](crate::WidgetClient::list_widgets) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_widgets(&self) -> Mock<'_, (), Json<crate::types::ListWidgetsResponse>> {
         self.inner.mock("listWidgets")
     }
+}
+impl MockServer {
     /// Sets up an answer to `searchWidgets` (`POST /widgets/search`), which [`WidgetClient::search_widgets`](crate::WidgetClient::search_widgets) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
@@ -201,6 +207,8 @@ impl MockServer {
     ) -> Mock<'_, crate::types::SearchWidgetsBody, Json<Vec<crate::types::Widget>>> {
         self.inner.mock("searchWidgets")
     }
+}
+impl MockServer {
     /// Sets up an answer to `getWidget` (`GET /widgets/{id}`), which [`WidgetClient::get_widget`](crate::WidgetClient::get_widget) sends.
     ///
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.

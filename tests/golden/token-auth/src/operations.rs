@@ -26,68 +26,6 @@ impl crate::WidgetClient {
     pub fn issue_token(&self) -> IssueTokenRequest {
         IssueTokenRequest::new(self.clone())
     }
-    /// Widgets, a page at a time.
-    ///
-    /// `GET /widgets` (operation `listWidgets`).
-    ///
-    /// Set the parameters on the returned [`ListWidgetsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_token_auth::WidgetClient) -> Result<(), fixture_token_auth::Error> {
-    /// let answer = client
-    ///     .list_widgets()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_widgets(&self) -> ListWidgetsRequest {
-        ListWidgetsRequest::new(self.clone())
-    }
-    /// Widgets matching every condition.
-    ///
-    /// `POST /widgets/search` (operation `searchWidgets`).
-    ///
-    /// Set the parameters on the returned [`SearchWidgetsRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_token_auth::WidgetClient) -> Result<(), fixture_token_auth::Error> {
-    /// let answer = client
-    ///     .search_widgets()
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn search_widgets(&self) -> SearchWidgetsRequest {
-        SearchWidgetsRequest::new(self.clone())
-    }
-    /// `GET /widgets/{id}` (operation `getWidget`).
-    ///
-    /// Set the parameters on the returned [`GetWidgetRequest`], then call `send()`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example(client: &fixture_token_auth::WidgetClient) -> Result<(), fixture_token_auth::Error> {
-    /// let answer = client
-    ///     .get_widget()
-    ///     .id("...")
-    ///     .send()
-    ///     .await?;
-    /// # let _ = answer;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_widget(&self) -> GetWidgetRequest {
-        GetWidgetRequest::new(self.clone())
-    }
 }
 /// Request builder for [`WidgetClient::issue_token`](crate::WidgetClient::issue_token): `POST /oauth/token`.
 #[derive(Clone)]
@@ -189,6 +127,29 @@ impl IssueTokenRequest {
 impl std::fmt::Debug for IssueTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IssueTokenRequest").finish_non_exhaustive()
+    }
+}
+impl crate::WidgetClient {
+    /// Widgets, a page at a time.
+    ///
+    /// `GET /widgets` (operation `listWidgets`).
+    ///
+    /// Set the parameters on the returned [`ListWidgetsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_token_auth::WidgetClient) -> Result<(), fixture_token_auth::Error> {
+    /// let answer = client
+    ///     .list_widgets()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_widgets(&self) -> ListWidgetsRequest {
+        ListWidgetsRequest::new(self.clone())
     }
 }
 /// Request builder for [`WidgetClient::list_widgets`](crate::WidgetClient::list_widgets): `GET /widgets`.
@@ -293,6 +254,29 @@ impl ListWidgetsRequest {
         Ok((client, request))
     }
 }
+impl crate::WidgetClient {
+    /// Widgets matching every condition.
+    ///
+    /// `POST /widgets/search` (operation `searchWidgets`).
+    ///
+    /// Set the parameters on the returned [`SearchWidgetsRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_token_auth::WidgetClient) -> Result<(), fixture_token_auth::Error> {
+    /// let answer = client
+    ///     .search_widgets()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_widgets(&self) -> SearchWidgetsRequest {
+        SearchWidgetsRequest::new(self.clone())
+    }
+}
 /// Request builder for [`WidgetClient::search_widgets`](crate::WidgetClient::search_widgets): `POST /widgets/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -377,6 +361,28 @@ impl SearchWidgetsRequest {
         };
         request.json(&body);
         Ok((client, request))
+    }
+}
+impl crate::WidgetClient {
+    /// `GET /widgets/{id}` (operation `getWidget`).
+    ///
+    /// Set the parameters on the returned [`GetWidgetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_token_auth::WidgetClient) -> Result<(), fixture_token_auth::Error> {
+    /// let answer = client
+    ///     .get_widget()
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_widget(&self) -> GetWidgetRequest {
+        GetWidgetRequest::new(self.clone())
     }
 }
 /// Request builder for [`WidgetClient::get_widget`](crate::WidgetClient::get_widget): `GET /widgets/{id}`.

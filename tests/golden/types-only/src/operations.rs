@@ -2,4 +2,3 @@
 // change the spec, the templates or the generator, then run it again.
 
 //! One request builder per operation of the spec; start one from a client method.
-impl crate::Client {}
