@@ -546,7 +546,8 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
     // Printed in one-line places (`Cargo.toml`, doc headings, `Debug`): no control characters.
     let title = builder.one_line(&doc.info.title, "/info/title");
     let version = builder.one_line(&doc.info.version, "/info/version");
-    let description = doc.info.description.as_deref().map(|d| builder.text(d, "/info/description"));
+    // Prose goes through `docs::doc_lines`, which drops control characters itself.
+    let description = doc.info.description.clone();
     Ok(Api {
         title,
         version,
@@ -611,17 +612,6 @@ impl<'a> Builder<'a> {
         }
         self.warn(pointer, "control characters (line breaks, NUL, DEL, …) where one line is expected; read as spaces");
         raw.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned()
-    }
-
-    /// Prose: line breaks kept (`\r\n` and a lone `\r` read as `\n`), other control characters
-    /// dropped, with a warning at `pointer`.
-    fn text(&mut self, raw: &str, pointer: &str) -> String {
-        let text = raw.replace("\r\n", "\n").replace('\r', "\n");
-        if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return text;
-        }
-        self.warn(pointer, "control characters (NUL, DEL, …) in text; dropped");
-        text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
     }
 
     /// Records that the spec is sloppy at `pointer` and how it was read.
@@ -1533,8 +1523,9 @@ impl<'a> Builder<'a> {
         let encodings = self.encodings(content, &ty, kind, &media_pointer);
         let mut alternatives: Vec<Alternative> = Vec::new();
         if matches!(kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart) {
+            let schema = serde_json::to_value(&content.schema).ok();
             for ((other, other_content), other_kind) in body.content.iter().zip(&kinds) {
-                let same_schema = serde_json::to_value(&other_content.schema).ok() == serde_json::to_value(&content.schema).ok();
+                let same_schema = serde_json::to_value(&other_content.schema).ok() == schema;
                 let usable = matches!(other_kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart) && *other_kind != kind;
                 if usable && same_schema && !alternatives.iter().any(|a| a.kind == *other_kind) {
                     let method = match other_kind {

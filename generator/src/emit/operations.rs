@@ -611,21 +611,19 @@ fn path_value(api: &Api, p: &Param) -> TokenStream {
     let name = ident(&p.name);
     let wire = &p.wire_name;
     let explode = p.explode;
-    let value = match &p.ty {
-        TypeRef::Array(item) if !is_struct_like(api, item) && p.style != ParamStyle::Json => quote!(crate::runtime::join(&#name)),
-        ty if is_struct_like(api, ty) || p.style == ParamStyle::Json => {
-            let style = runtime_style(if p.style == ParamStyle::Json { ParamStyle::Json } else { ParamStyle::Simple });
-            quote!(crate::runtime::style_text(&#name, #style, #explode))
-        }
-        _ => quote!(#name),
-    };
-    let scalar = !is_struct_like(api, &p.ty) && !matches!(p.ty, TypeRef::Array(_));
+    // `is_struct_like` holds for lists too: only single values are written with `Display`.
+    let single = !is_struct_like(api, &p.ty) && p.style != ParamStyle::Json;
     match p.style {
-        ParamStyle::Label if scalar => quote!(format!(".{}", #value)),
-        ParamStyle::Matrix if scalar => quote!(format!(";{}={}", #wire, #value)),
+        ParamStyle::Label if single => quote!(format!(".{}", #name)),
+        ParamStyle::Matrix if single => quote!(format!(";{}={}", #wire, #name)),
         ParamStyle::Label => quote!(crate::runtime::label_text(&#name, #explode)),
         ParamStyle::Matrix => quote!(crate::runtime::matrix_text(#wire, &#name, #explode)),
-        _ => value,
+        _ if single => quote!(#name),
+        ParamStyle::Json => quote!(crate::runtime::style_text(&#name, crate::runtime::Style::Json, #explode)),
+        _ => match &p.ty {
+            TypeRef::Array(item) if !is_struct_like(api, item) => quote!(crate::runtime::join(&#name)),
+            _ => quote!(crate::runtime::style_text(&#name, crate::runtime::Style::Simple, #explode)),
+        },
     }
 }
 
