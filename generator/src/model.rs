@@ -124,6 +124,14 @@ pub enum TypeKind {
     Struct(Vec<Field>),
     /// A string with a fixed set of known values; unknown values must still decode.
     Enum(Vec<EnumValue>),
+    /// A number with a fixed set of known values (`enum` of integers or of numbers); unknown
+    /// values must still decode.
+    NumberEnum {
+        /// The values' type: [`TypeRef::Integer`] or [`TypeRef::Number`].
+        ty: TypeRef,
+        /// The known values, in declaration order.
+        values: Vec<NumberValue>,
+    },
     /// Another name for a type (a component schema that is a scalar, array or map).
     Alias(TypeRef),
     /// A value of one of several shapes (`oneOf` / `anyOf`): decoded by trying each variant in
@@ -149,6 +157,15 @@ pub struct Variant {
 pub struct EnumValue {
     /// The value on the wire.
     pub wire: String,
+    /// The variant identifier, unique within the enum.
+    pub name: String,
+}
+
+/// One known value of a number enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberValue {
+    /// The value on the wire.
+    pub wire: serde_json::Number,
     /// The variant identifier, unique within the enum.
     pub name: String,
 }
@@ -216,8 +233,11 @@ pub enum TypeRef {
     },
     /// A whole number.
     Integer {
-        /// `format: int32`.
-        int32: bool,
+        /// Width in bits: 8, 16, 32 or 64 (`format: int8` … `int64`, `uint8` … `uint64`; 64 when
+        /// no format or another one is declared).
+        bits: u8,
+        /// Whether negative values are allowed (`uint*` formats are unsigned).
+        signed: bool,
     },
     /// A floating-point number.
     Number {
@@ -242,6 +262,21 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// The integer type a `format` names (`int32`, `uint8`, …); 64-bit signed otherwise.
+    pub fn integer(format: Option<&str>) -> TypeRef {
+        let (signed, bits) = match format {
+            Some("int8") => (true, 8),
+            Some("int16") => (true, 16),
+            Some("int32") => (true, 32),
+            Some("uint8") => (false, 8),
+            Some("uint16") => (false, 16),
+            Some("uint32") => (false, 32),
+            Some("uint64") => (false, 64),
+            _ => (true, 64),
+        };
+        TypeRef::Integer { bits, signed }
+    }
+
     /// The type without `null`: parameters are sent only when set, so their items never are.
     fn non_null(self) -> TypeRef {
         match self {
@@ -724,15 +759,22 @@ impl<'a> Builder<'a> {
         self.push(ident.clone(), pointer.to_owned(), description, TypeKind::Alias(TypeRef::Any));
         let kind = if let Some((keyword, members)) = union_members(schema) {
             TypeKind::Union(self.variants(schema, keyword, members, pointer, &ident)?)
-        } else if let Some(values) = string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))? {
-            let names = naming::variant_names(values.iter().map(String::as_str), "Unknown");
-            TypeKind::Enum(
-                values
-                    .into_iter()
-                    .zip(names)
-                    .map(|(wire, name)| EnumValue { wire, name })
-                    .collect(),
-            )
+        } else if let Some(values) = self.enum_values(schema, pointer) {
+            match values {
+                EnumValues::Strings(values) => {
+                    let names = naming::variant_names(values.iter().map(String::as_str), "Unknown");
+                    TypeKind::Enum(values.into_iter().zip(names).map(|(wire, name)| EnumValue { wire, name }).collect())
+                }
+                EnumValues::Numbers(ty, values) => {
+                    let names = enum_names(schema, values.len())
+                        .unwrap_or_else(|| values.iter().map(|v| v.to_string().replace('-', "minus ").replace('.', "_")).collect());
+                    let names = naming::variant_names(names.iter().map(String::as_str), "Unknown");
+                    TypeKind::NumberEnum {
+                        ty,
+                        values: values.into_iter().zip(names).map(|(wire, name)| NumberValue { wire, name }).collect(),
+                    }
+                }
+            }
         } else if is_struct(schema) {
             TypeKind::Struct(self.fields(schema, pointer, &ident)?)
         } else {
@@ -764,9 +806,7 @@ impl<'a> Builder<'a> {
     }
 
     fn ty_of_schema(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
-        if union_members(schema).is_some()
-            || string_enum(schema, pointer).map_err(|m| self.unsupported(pointer, m))?.is_some()
-            || is_struct(schema)
+        if union_members(schema).is_some() || self.enum_values(schema, pointer).is_some() || is_struct(schema)
         {
             return self.hoist(schema, pointer, hint);
         }
@@ -783,9 +823,7 @@ impl<'a> Builder<'a> {
                     VariantOrUnknownOrEmpty::Empty => None,
                 },
             }),
-            SchemaKind::Type(Type::Integer(i)) => Ok(TypeRef::Integer {
-                int32: matches!(i.format, VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)),
-            }),
+            SchemaKind::Type(Type::Integer(i)) => Ok(TypeRef::integer(integer_format(i))),
             SchemaKind::Type(Type::Number(n)) => Ok(TypeRef::Number {
                 float: matches!(n.format, VariantOrUnknownOrEmpty::Item(NumberFormat::Float)),
             }),
@@ -829,7 +867,7 @@ impl<'a> Builder<'a> {
                     let at = format!("{pointer}/type");
                     let ty = match typ.as_str() {
                         "string" => TypeRef::String { format: any.format.clone() },
-                        "integer" => TypeRef::Integer { int32: any.format.as_deref() == Some("int32") },
+                        "integer" => TypeRef::integer(any.format.as_deref()),
                         "number" => TypeRef::Number { float: any.format.as_deref() == Some("float") },
                         "boolean" => TypeRef::Boolean,
                         "array" => match &any.items {
@@ -854,6 +892,50 @@ impl<'a> Builder<'a> {
                 }
                 Ok(TypeRef::Any)
             }
+        }
+    }
+
+    /// The known values of an enum schema of strings, integers or numbers; `None` for other
+    /// schemas, enums of booleans (plain `bool`), of mixed kinds (any JSON value) or of `null` only.
+    fn enum_values(&mut self, schema: &Schema, pointer: &str) -> Option<EnumValues> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                let values = distinct(s.enumeration.iter().flatten().cloned());
+                (!values.is_empty()).then_some(EnumValues::Strings(values))
+            }
+            SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => {
+                let values = distinct(i.enumeration.iter().flatten().map(|&v| serde_json::Number::from(v)));
+                (!values.is_empty()).then_some(EnumValues::Numbers(TypeRef::integer(integer_format(i)), values))
+            }
+            SchemaKind::Type(Type::Number(n)) if !n.enumeration.is_empty() => {
+                let values = distinct(n.enumeration.iter().flatten().filter_map(|&v| serde_json::Number::from_f64(v)));
+                let float = matches!(n.format, VariantOrUnknownOrEmpty::Item(NumberFormat::Float));
+                (!values.is_empty()).then_some(EnumValues::Numbers(TypeRef::Number { float }, values))
+            }
+            // Values of another kind than `type` (openapiv3 then reads the schema as "any"): the
+            // values decide when they are of one kind.
+            SchemaKind::Any(a) if !a.enumeration.is_empty() => {
+                let values: Vec<&serde_json::Value> = a.enumeration.iter().filter(|v| !v.is_null()).collect();
+                let (kind, typed) = if values.iter().all(|v| v.is_string()) {
+                    ("string", EnumValues::Strings(distinct(values.iter().filter_map(|v| v.as_str().map(str::to_owned)))))
+                } else if values.iter().all(|v| v.is_i64() || v.is_u64()) && a.typ.as_deref() != Some("number") {
+                    let format = a.format.as_deref().or(values.iter().any(|v| v.is_u64() && !v.is_i64()).then_some("uint64"));
+                    ("integer", EnumValues::Numbers(TypeRef::integer(format), distinct(values.iter().filter_map(|v| v.as_number().cloned()))))
+                } else if values.iter().all(|v| v.is_number()) {
+                    let float = a.format.as_deref() == Some("float");
+                    ("number", EnumValues::Numbers(TypeRef::Number { float }, distinct(values.iter().filter_map(|v| v.as_number().cloned()))))
+                } else {
+                    return None;
+                };
+                if values.is_empty() {
+                    return None;
+                }
+                if let Some(typ) = a.typ.as_deref().filter(|typ| *typ != kind) {
+                    self.warn(&format!("{pointer}/enum"), format!("the `enum` values are {kind}s but `type` is `{typ}`; the values decide"));
+                }
+                Some(typed)
+            }
+            _ => None,
         }
     }
 
@@ -891,10 +973,30 @@ impl<'a> Builder<'a> {
     /// The type of an array item or map value, which may be `nullable`.
     fn element<S: Borrow<Schema>>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
         let ty = self.ty_of(schema, pointer, hint)?;
-        Ok(match node(schema) {
-            Node::Inline(s) if s.schema_data.nullable && ty != TypeRef::Any => TypeRef::Nullable(Box::new(ty)),
-            _ => ty,
-        })
+        Ok(if ty != TypeRef::Any && self.admits_null(schema, pointer) { TypeRef::Nullable(Box::new(ty)) } else { ty })
+    }
+
+    /// Whether a property's, item's or value's schema admits `null`: `nullable: true` on it, or
+    /// on the component its `$ref` names, or (3.0 ignores it, the meaning is clear: warned)
+    /// beside the `$ref`; or `null` among its `enum` values (warned when not `nullable`).
+    fn admits_null<S: Borrow<Schema>>(&mut self, schema: &ReferenceOr<S>, pointer: &str) -> bool {
+        match node(schema) {
+            Node::Inline(s) => {
+                if !s.schema_data.nullable && enum_has_null(s) {
+                    self.warn(&format!("{pointer}/enum"), "`null` is among the `enum` values of a schema that is not `nullable`; read as nullable");
+                    return true;
+                }
+                s.schema_data.nullable
+            }
+            Node::Ref(reference) => {
+                let beside = format!("{pointer}/nullable");
+                if self.spec.raw.pointer(&beside) == Some(&serde_json::Value::Bool(true)) {
+                    self.warn(&beside, "`nullable` beside `$ref` is ignored by OpenAPI 3.0; read as nullable (3.0 writes `allOf: [$ref]` with `nullable: true`)");
+                    return true;
+                }
+                self.resolve_schema(reference, pointer).is_ok_and(|(_, target)| target.schema_data.nullable || enum_has_null(target))
+            }
+        }
     }
 
     fn map_of(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
@@ -962,12 +1064,15 @@ impl<'a> Builder<'a> {
             let prop_pointer = format!("{pointer}/properties/{}", escape_pointer_segment(wire));
             let hint = format!("{owner}{}", naming::pascal(wire));
             let ty = self.ty_of(prop, &prop_pointer, &hint)?;
-            let (description, nullable, default, limits, example) = match node(prop) {
-                Node::Inline(s) => (describe(s), s.schema_data.nullable, s.schema_data.default.clone(), limits(s), s.schema_data.example.clone()),
-                // A bare `$ref` cannot carry a description in 3.0: borrow the target's.
+            let nullable = self.admits_null(prop, &prop_pointer);
+            let (description, default, limits, example) = match node(prop) {
+                Node::Inline(s) => (describe(s), s.schema_data.default.clone(), limits(s), s.schema_data.example.clone()),
+                // A bare `$ref` cannot carry a description in 3.0, but specs often write one beside
+                // it (as 3.1 allows): that one, else the target's.
                 Node::Ref(reference) => {
                     let target = self.resolve_schema(reference, &prop_pointer)?.1;
-                    (describe(target), false, None, Limits::default(), None)
+                    let beside = self.spec.raw.pointer(&format!("{prop_pointer}/description")).and_then(|d| d.as_str()).filter(|d| !d.trim().is_empty());
+                    (beside.map(str::to_owned).or_else(|| describe(target)), None, Limits::default(), None)
                 }
             };
             let field = Field {
@@ -1819,25 +1924,54 @@ fn limits(schema: &Schema) -> Limits {
     }
 }
 
-/// The values of a string enum schema, `None` when it is not one.
-fn string_enum(schema: &Schema, _pointer: &str) -> Result<Option<Vec<String>>, String> {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-            let mut values: Vec<String> = Vec::new();
-            for v in s.enumeration.iter().flatten() {
-                if !values.contains(v) {
-                    values.push(v.clone());
-                }
-            }
-            if values.is_empty() {
-                return Err("enum lists no string values".into());
-            }
-            Ok(Some(values))
+/// The known values of an enum schema, of one kind.
+#[derive(Debug)]
+enum EnumValues {
+    Strings(Vec<String>),
+    /// The values' type and the values.
+    Numbers(TypeRef, Vec<serde_json::Number>),
+}
+
+/// Variant names a spec gives its enum values (`x-enum-varnames`, `x-enumNames`: common
+/// extensions), when there is one per value.
+fn enum_names(schema: &Schema, count: usize) -> Option<Vec<String>> {
+    ["x-enum-varnames", "x-enumNames"].iter().find_map(|key| {
+        let names: Vec<String> = schema.schema_data.extensions.get(*key)?.as_array()?.iter().map(|n| n.as_str().map(str::to_owned)).collect::<Option<_>>()?;
+        (names.len() == count).then_some(names)
+    })
+}
+
+/// Distinct values in order; `null` is not a value of the type (it makes a field nullable).
+fn distinct<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
         }
-        _ => Ok(None),
+    }
+    out
+}
+
+fn integer_format(i: &openapiv3::IntegerType) -> Option<&str> {
+    match &i.format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
+        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+        VariantOrUnknownOrEmpty::Empty => None,
     }
 }
 
+/// Whether `null` is among the schema's `enum` values.
+fn enum_has_null(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.contains(&None),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.contains(&None),
+        SchemaKind::Type(Type::Number(n)) => n.enumeration.contains(&None),
+        SchemaKind::Type(Type::Boolean(b)) => b.enumeration.contains(&None),
+        SchemaKind::Any(a) => a.enumeration.contains(&serde_json::Value::Null),
+        _ => false,
+    }
+}
 /// An object with declared properties, or an `allOf` of several members (or of members and
 /// properties of its own): becomes a struct.
 fn is_struct(schema: &Schema) -> bool {

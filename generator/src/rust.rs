@@ -15,8 +15,10 @@ pub(crate) fn ident(name: &str) -> Ident {
 pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String { .. } => quote!(String),
-        TypeRef::Integer { int32: true } => quote!(i32),
-        TypeRef::Integer { int32: false } => quote!(i64),
+        TypeRef::Integer { bits, signed } => {
+            let name = quote::format_ident!("{}{bits}", if *signed { "i" } else { "u" });
+            quote!(#name)
+        }
         TypeRef::Number { float: true } => quote!(f32),
         TypeRef::Number { float: false } => quote!(f64),
         TypeRef::Boolean => quote!(bool),

@@ -232,6 +232,10 @@ fn describe(api: &Api, ty: &TypeRef) -> String {
                 let values: BTreeSet<&str> = values.iter().map(|v| v.wire.as_str()).collect();
                 format!("enum [{}]", values.into_iter().collect::<Vec<_>>().join(", "))
             }
+            Some(TypeKind::NumberEnum { ty, values }) => {
+                let values: Vec<String> = values.iter().map(|v| v.wire.to_string()).collect();
+                format!("{} enum [{}]", describe(api, ty), values.join(", "))
+            }
             Some(TypeKind::Union(variants)) => {
                 let kinds: Vec<String> = variants.iter().map(|v| describe(api, &v.ty)).collect();
                 format!("one of [{}]", kinds.join(", "))

@@ -38,7 +38,7 @@ impl<'a> Checks<'a> {
                 .filter(|t| match &t.kind {
                     TypeKind::Struct(fields) => fields.iter().any(|f| has_limits(f) || checks.needs(&f.ty, 0)),
                     TypeKind::Union(variants) => variants.iter().any(|v| checks.needs(&v.ty, 0)),
-                    TypeKind::Alias(_) | TypeKind::Enum(_) => false,
+                    TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => false,
                 })
                 .map(|t| t.name.as_str())
                 .collect();
@@ -75,7 +75,7 @@ impl<'a> Checks<'a> {
                         TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
                         TypeKind::Union(variants) => pending.extend(variants.iter().map(|v| &v.ty)),
                         TypeKind::Alias(target) => pending.push(target),
-                        TypeKind::Enum(_) => {}
+                        TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => {}
                     }
                 }
                 _ => {}
@@ -172,7 +172,7 @@ impl<'a> Checks<'a> {
                     }
                 }
             }
-            TypeKind::Alias(_) | TypeKind::Enum(_) => return TokenStream::new(),
+            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => return TokenStream::new(),
         };
         let name = format_ident!("{}", t.name);
         quote! {

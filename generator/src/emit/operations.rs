@@ -676,7 +676,7 @@ fn param_push(api: &Api, p: &Param, request: &proc_macro2::Ident) -> TokenStream
 fn is_struct_like(api: &Api, ty: &TypeRef) -> bool {
     match api.resolve(ty) {
         TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => false,
-        TypeRef::Named(name) => !matches!(api.type_def(name).map(|t| &t.kind), Some(TypeKind::Enum(_))),
+        TypeRef::Named(name) => !matches!(api.type_def(name).map(|t| &t.kind), Some(TypeKind::Enum(_) | TypeKind::NumberEnum { .. })),
         _ => true,
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::checks::Checks;
 use crate::docs::{default_line, doc_attrs, doc_lines, lines_to_attrs};
-use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{Api, Field, NumberValue, TypeDef, TypeKind, TypeRef, Variant};
 use crate::rust::{field_type, ident, rust_type};
 
 /// The body of `types.rs`. Schemas may take any name not in `naming`'s reserved list (`From`,
@@ -20,6 +20,7 @@ pub fn emit(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
             quote!(#item #check_limits)
         }
         TypeKind::Enum(_) => emit_enum(t),
+        TypeKind::NumberEnum { ty, values } => emit_number_enum(t, ty, values),
         TypeKind::Union(variants) => {
             let item = emit_union(api, t, variants);
             let check_limits = checks.method(t);
@@ -45,7 +46,8 @@ pub fn emit(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 fn json_kind(api: &Api, ty: &TypeRef, depth: usize) -> Option<&'static str> {
     match ty {
         TypeRef::String { .. } => Some("is_string"),
-        TypeRef::Integer { .. } => Some("is_i64"),
+        TypeRef::Integer { signed: true, .. } => Some("is_i64"),
+        TypeRef::Integer { signed: false, .. } => Some("is_u64"),
         TypeRef::Number { .. } => Some("is_number"),
         TypeRef::Boolean => Some("is_boolean"),
         TypeRef::Array(_) => Some("is_array"),
@@ -54,6 +56,7 @@ fn json_kind(api: &Api, ty: &TypeRef, depth: usize) -> Option<&'static str> {
         TypeRef::Named(name) if depth < 8 => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(_)) => Some("is_object"),
             Some(TypeKind::Enum(_)) => Some("is_string"),
+            Some(TypeKind::NumberEnum { ty, .. }) => json_kind(api, ty, depth + 1),
             Some(TypeKind::Alias(target)) => json_kind(api, target, depth + 1),
             _ => None,
         },
@@ -237,6 +240,99 @@ fn emit_enum(t: &TypeDef) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// An enum of integers or numbers: like a string enum, unknown values are kept.
+fn emit_number_enum(t: &TypeDef, ty: &TypeRef, values: &[NumberValue]) -> TokenStream {
+    let docs = doc_attrs(t.description.as_deref().or(Some(&format!("The `{}` values.", t.name))));
+    let name = ident(&t.name);
+    let repr = rust_type(ty, &quote!());
+    let integer = matches!(ty, TypeRef::Integer { .. });
+    let variants: Vec<Ident> = values.iter().map(|v| ident(&v.name)).collect();
+    let literals: Vec<proc_macro2::Literal> = values
+        .iter()
+        .map(|v| match (ty, v.wire.as_i64(), v.wire.as_u64()) {
+            (TypeRef::Integer { .. }, Some(i), _) => proc_macro2::Literal::i64_unsuffixed(i),
+            (TypeRef::Integer { .. }, None, Some(u)) => proc_macro2::Literal::u64_unsuffixed(u),
+            _ => proc_macro2::Literal::f64_unsuffixed(v.wire.as_f64().unwrap_or_default()),
+        })
+        .collect();
+    let variant_docs = values.iter().map(|v| format!(" `{}`", v.wire));
+    // Floating-point values have no `Eq`/`Hash`, and are compared, not matched as patterns.
+    let (derives, from) = if integer {
+        (
+            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]),
+            quote! {
+                match value {
+                    #(#literals => Self::#variants,)*
+                    other => Self::Unknown(other),
+                }
+            },
+        )
+    } else {
+        (
+            quote!(#[derive(Debug, Clone, Copy, PartialEq)]),
+            quote! {
+                #(if value == #literals { return Self::#variants; })*
+                Self::Unknown(value)
+            },
+        )
+    };
+    let float_cmp = (!integer).then(|| quote!(#[allow(clippy::float_cmp)]));
+    quote! {
+        #docs
+        ///
+        /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
+        /// adds later does not break this client.
+        #derives
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            /// A value this version of the client does not know, kept as received.
+            Unknown(#repr),
+        }
+
+        impl #name {
+            /// Every value this version of the client knows, as sent on the wire.
+            pub const KNOWN_VALUES: &'static [#repr] = &[#(#literals),*];
+
+            /// The value as sent on the wire.
+            pub fn value(self) -> #repr {
+                match self {
+                    #(Self::#variants => #literals,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl std::convert::From<#repr> for #name {
+            #float_cmp
+            fn from(value: #repr) -> Self {
+                #from
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&self.value(), serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <#repr as serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }

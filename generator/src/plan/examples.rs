@@ -115,6 +115,10 @@ fn sample(api: &Api, types: &str, ty: &TypeRef, example: Option<&serde_json::Val
                 let value = values.iter().find(|v| Some(v.wire.as_str()) == wanted).or(values.first())?;
                 Some(format!("{types}{name}::{}", value.name))
             }
+            Some(TypeKind::NumberEnum { values, .. }) => {
+                let value = values.iter().find(|v| example.and_then(Value::as_number) == Some(&v.wire)).or(values.first())?;
+                Some(format!("{types}{name}::{}", value.name))
+            }
             Some(TypeKind::Alias(target)) => sample(api, types, target, example, depth + 1),
             _ => None,
         },

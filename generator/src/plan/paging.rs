@@ -138,17 +138,20 @@ fn input_path<'a>(api: &'a Api, op: &OpPlan<'a>, key: &str, path: &str) -> Resul
     Ok(steps)
 }
 
-/// The integer type of a path's last step, and whether it is 32 bits.
-fn integer(api: &Api, steps: &[Step], key: &str, path: &str) -> Result<(TypeRef, bool), String> {
+/// The integer type of a path's last step, and the largest whole number it holds exactly.
+fn integer(api: &Api, steps: &[Step], key: &str, path: &str) -> Result<(TypeRef, f64), String> {
     match api.resolve(steps.last().expect("a path has a step").ty) {
-        ty @ TypeRef::Integer { int32 } => Ok((ty.clone(), *int32)),
+        ty @ TypeRef::Integer { bits, signed } => {
+            let max = 2f64.powi(i32::from(*bits) - i32::from(*signed)) - 1.0;
+            // Past 2^53 not every whole `f64` bound is exact.
+            Ok((ty.clone(), max.min(9_007_199_254_740_992.0)))
+        }
         _ => Err(format!("{key} {path:?} is not an integer")),
     }
 }
 
 /// A whole number from a bound or the config that the leaf's integer type can hold.
-fn whole(value: f64, int32: bool, what: &str) -> Result<u64, String> {
-    let max = if int32 { f64::from(i32::MAX) } else { 9_007_199_254_740_992.0 };
+fn whole(value: f64, max: f64, what: &str) -> Result<u64, String> {
     if value.fract() != 0.0 || value < 0.0 || value > max {
         return Err(format!("{what} {value} is not a whole number this integer can hold"));
     }
@@ -169,15 +172,15 @@ pub(super) fn paged<'a>(api: &'a Api, op: &OpPlan<'a>, paging: &'a Paging) -> Re
     check_repeatable(op)?;
     let page = input_path(api, op, "page", &paging.page)?;
     let limit = input_path(api, op, "limit", &paging.limit)?;
-    let (page_ty, page_int32) = integer(api, &page, "page", &paging.page)?;
-    let (limit_ty, limit_int32) = integer(api, &limit, "limit", &paging.limit)?;
-    let first_page = whole(page.last().and_then(|s| s.limits.minimum).unwrap_or(1.0), page_int32, "the page's minimum")?;
+    let (page_ty, page_max) = integer(api, &page, "page", &paging.page)?;
+    let (limit_ty, limit_max) = integer(api, &limit, "limit", &paging.limit)?;
+    let first_page = whole(page.last().and_then(|s| s.limits.minimum).unwrap_or(1.0), page_max, "the page's minimum")?;
     let size = match (paging.page_size, limit.last().and_then(|s| s.limits.maximum)) {
         (Some(size), _) => f64::from(size),
         (None, Some(max)) => max,
         (None, None) => return Err(format!("limit {:?} declares no maximum: set page-size", paging.limit)),
     };
-    let page_size = whole(size, limit_int32, "the page size")?;
+    let page_size = whole(size, limit_max, "the page size")?;
     if page_size < 1 {
         return Err(format!("the page size {size} is less than 1"));
     }

@@ -172,6 +172,7 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
         TypeRef::Nullable(inner) => sample(api, inner, depth),
         TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Enum(values)) => json!(values.first().map_or("x", |v| v.wire.as_str())),
+            Some(TypeKind::NumberEnum { values, .. }) => values.first().map_or(json!(1), |v| Value::Number(v.wire.clone())),
             Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => sample(api, target, depth + 1),
             Some(TypeKind::Union(variants)) if depth < MAX_DEPTH => variants.first().map_or(json!("x"), |v| sample(api, &v.ty, depth + 1)),
             Some(TypeKind::Struct(fields)) => {
