@@ -100,3 +100,8 @@ impl Error {
 pub fn escape_pointer_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
+
+/// The name a JSON pointer segment spells (`~1` → `/`, `~0` → `~`).
+pub fn unescape_pointer_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}

@@ -12,7 +12,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use crate::error::{escape_pointer_segment, Error, Location, Warning};
+use crate::error::{escape_pointer_segment, unescape_pointer_segment, Error, Location, Warning};
 use crate::load::Spec;
 use crate::naming::{self, Namespace};
 
@@ -134,9 +134,16 @@ pub enum TypeKind {
     },
     /// Another name for a type (a component schema that is a scalar, array or map).
     Alias(TypeRef),
-    /// A value of one of several shapes (`oneOf` / `anyOf`): decoded by trying each variant in
-    /// order, first match wins.
-    Union(Vec<Variant>),
+    /// A value of one of several shapes (`oneOf` / `anyOf`, or the schemas built on an `allOf`
+    /// base with a `discriminator`).
+    Union {
+        /// The alternatives.
+        variants: Vec<Variant>,
+        /// The property whose value names the variant (`discriminator.propertyName`): decoded by
+        /// that value, unknown values kept. Without one, decoded by trying each variant in order,
+        /// first match wins.
+        discriminator: Option<String>,
+    },
 }
 
 /// One alternative of a union.
@@ -150,6 +157,9 @@ pub struct Variant {
     pub ty: TypeRef,
     /// Embeds its own union without indirection (needs a box to have a finite size).
     pub recursive: bool,
+    /// The discriminator values that name this variant (the first is written when encoding);
+    /// empty without a discriminator.
+    pub tags: Vec<String>,
 }
 
 /// One known value of a string enum.
@@ -187,6 +197,14 @@ pub struct Field {
     pub nullable: bool,
     /// Embeds its own container type without indirection (needs a box to have a finite size).
     pub recursive: bool,
+    /// Not a property but the object's other keys, written beside the properties
+    /// (`#[serde(flatten)]`): the variant of a `oneOf`/`anyOf` declared beside `properties`, or
+    /// the `additionalProperties`. Its `wire_name` is that keyword.
+    pub flatten: bool,
+    /// `readOnly: true`: sent by the service, not in requests (so never required).
+    pub read_only: bool,
+    /// `writeOnly: true`: in requests, not in answers (so never required).
+    pub write_only: bool,
     /// Bounds declared on the property.
     pub limits: Limits,
     /// The declared default, as JSON.
@@ -622,6 +640,9 @@ struct Builder<'a> {
     type_index: HashMap<String, usize>,
     /// JSON pointer of a hoisted inline schema → its type.
     hoisted: HashMap<String, TypeRef>,
+    /// Component schema with a `discriminator` → the components built on it (`allOf` with a
+    /// `$ref` to it, or named in its mapping), in document order.
+    subtypes: HashMap<String, Vec<String>>,
     warnings: Vec<Warning>,
 }
 
@@ -635,6 +656,7 @@ impl<'a> Builder<'a> {
             types: Vec::new(),
             type_index: HashMap::new(),
             hoisted: HashMap::new(),
+            subtypes: HashMap::new(),
             warnings: spec.warnings.clone(),
         }
     }
@@ -727,6 +749,7 @@ impl<'a> Builder<'a> {
             let ident = self.namespace.claim(naming::type_name(name));
             self.component_names.insert(name.clone(), ident);
         }
+        self.subtypes = subtypes(components);
         for (name, schema) in &components.schemas {
             let pointer = format!("/components/schemas/{}", escape_pointer_segment(name));
             let ident = self.component_names[name].clone();
@@ -758,7 +781,12 @@ impl<'a> Builder<'a> {
         let slot = self.types.len();
         self.push(ident.clone(), pointer.to_owned(), description, TypeKind::Alias(TypeRef::Any));
         let kind = if let Some((keyword, members)) = union_members(schema) {
-            TypeKind::Union(self.variants(schema, keyword, members, pointer, &ident)?)
+            self.union(schema, keyword, members, pointer, &ident)?
+        } else if let Some(subtypes) = pointer.strip_prefix("/components/schemas/").filter(|name| !name.contains('/')).and_then(|name| self.subtypes.get(&unescape_pointer_segment(name))) {
+            // A base with a `discriminator` that other schemas build on (`Cat: allOf: [$ref Pet,
+            // …]`): a value of it is one of them.
+            let members: Vec<ReferenceOr<Schema>> = subtypes.iter().map(|name| ReferenceOr::Reference { reference: format!("{SCHEMA_PREFIX}{name}") }).collect();
+            self.union(schema, "discriminator", &members, pointer, &ident)?
         } else if let Some(values) = self.enum_values(schema, pointer) {
             match values {
                 EnumValues::Strings(values) => {
@@ -767,7 +795,7 @@ impl<'a> Builder<'a> {
                 }
                 EnumValues::Numbers(ty, values) => {
                     let names = enum_names(schema, values.len())
-                        .unwrap_or_else(|| values.iter().map(|v| v.to_string().replace('-', "minus ").replace('.', "_")).collect());
+                        .unwrap_or_else(|| values.iter().map(|v| v.to_string().replace('-', "minus ").replace('.', " point ")).collect());
                     let names = naming::variant_names(names.iter().map(String::as_str), "Unknown");
                     TypeKind::NumberEnum {
                         ty,
@@ -847,13 +875,6 @@ impl<'a> Builder<'a> {
                 Ok(TypeRef::Any)
             }
             SchemaKind::Any(any) => {
-                if !any.one_of.is_empty() || !any.any_of.is_empty() {
-                    let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
-                    return Err(self.unsupported(
-                        &format!("{pointer}/{keyword}"),
-                        format!("`{keyword}` combined with other keywords (`properties`, `allOf`, …) is not supported; move them into the members"),
-                    ));
-                }
                 if any.not.is_some() {
                     self.warn(&format!("{pointer}/not"), "`not` cannot be expressed as a type; the value is any JSON value");
                     return Ok(TypeRef::Any);
@@ -939,8 +960,43 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A union of `members`; with a `discriminator` (and every member a `$ref`), each variant is
+    /// named by its tags: the mapping's keys that point to it, else its schema name.
+    fn union(&mut self, schema: &Schema, keyword: &str, members: &[ReferenceOr<Schema>], pointer: &str, owner: &str) -> Result<TypeKind, Error> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variants = self.variants(keyword, members, pointer, owner, discriminator.is_some())?;
+        let Some(discriminator) = discriminator else {
+            return Ok(TypeKind::Union { variants, discriminator: None });
+        };
+        let at = format!("{pointer}/discriminator");
+        let mut names = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            match member {
+                ReferenceOr::Reference { reference } => names.push(self.schema_ref_name(reference, &format!("{pointer}/{keyword}/{i}"))?.to_owned()),
+                ReferenceOr::Item(_) => {
+                    self.warn(&format!("{pointer}/{keyword}/{i}"), "a discriminator names `$ref` members only; this inline member has no tag, so the variants are tried in order instead");
+                    return Ok(TypeKind::Union { variants, discriminator: None });
+                }
+            }
+        }
+        for (key, target) in &discriminator.mapping {
+            // A mapping value is a schema name or a reference to one.
+            let name = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
+            match names.iter().position(|n| n == name) {
+                Some(i) => variants[i].tags.push(key.clone()),
+                None => self.warn(&format!("{at}/mapping/{}", escape_pointer_segment(key)), format!("the mapping names {target:?}, which is not one of the variants; ignored")),
+            }
+        }
+        for (variant, name) in variants.iter_mut().zip(&names) {
+            if variant.tags.is_empty() {
+                variant.tags.push(name.clone());
+            }
+        }
+        Ok(TypeKind::Union { variants, discriminator: Some(discriminator.property_name.clone()) })
+    }
+
     /// The alternatives of a `oneOf`/`anyOf`, named after the member's schema name, title or type.
-    fn variants(&mut self, _schema: &Schema, keyword: &str, members: &[ReferenceOr<Schema>], pointer: &str, owner: &str) -> Result<Vec<Variant>, Error> {
+    fn variants(&mut self, keyword: &str, members: &[ReferenceOr<Schema>], pointer: &str, owner: &str, tagged: bool) -> Result<Vec<Variant>, Error> {
         if members.is_empty() {
             return Err(self.unsupported(&format!("{pointer}/{keyword}"), format!("`{keyword}` lists no schemas")));
         }
@@ -957,7 +1013,8 @@ impl<'a> Builder<'a> {
             let ty = self.ty_of(member, &at, &format!("{owner}{}", naming::pascal(&label)))?;
             raw.push((label, description, ty));
         }
-        let names = naming::variant_names(raw.iter().map(|(label, _, _)| label.as_str()), "");
+        // A discriminated union keeps unknown variants in `Unknown`.
+        let names = naming::variant_names(raw.iter().map(|(label, _, _)| label.as_str()), if tagged { "Unknown" } else { "" });
         Ok(raw
             .into_iter()
             .zip(names)
@@ -966,6 +1023,7 @@ impl<'a> Builder<'a> {
                 description,
                 ty,
                 recursive: false,
+                tags: Vec::new(),
             })
             .collect())
     }
@@ -1013,7 +1071,13 @@ impl<'a> Builder<'a> {
     fn fields(&mut self, schema: &Schema, pointer: &str, owner: &str) -> Result<Vec<Field>, Error> {
         let mut raw = Vec::new();
         self.collect_fields(schema, pointer, owner, &mut raw, 0)?;
-        let names = naming::unique_snake(raw.iter().map(|f: &Field| f.wire_name.as_str()), &[]);
+        // Each side leaves out what is only the other's.
+        for f in &mut raw {
+            f.required &= !(f.read_only || f.write_only);
+        }
+        // Flattened fields sort after the properties, whose keys serde must see first.
+        raw.sort_by_key(|f| f.flatten);
+        let names = naming::unique_snake(raw.iter().map(|f: &Field| if f.flatten { f.name.as_str() } else { f.wire_name.as_str() }), &[]);
         Ok(raw
             .into_iter()
             .zip(names)
@@ -1052,6 +1116,12 @@ impl<'a> Builder<'a> {
             if matches!(&member_schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default()) {
                 continue;
             }
+            // A union among the members (a common part plus variants): the variant, beside.
+            if union_members(member_schema).is_some() {
+                let ty = self.ty_of(member, &member_pointer, &format!("{owner}Variant"))?;
+                push_field(out, flattened("allOf", "variant", ty, None));
+                continue;
+            }
             if !is_object_like(member_schema) {
                 return Err(self.unsupported(&member_pointer, "`allOf` members must all be objects"));
             }
@@ -1065,35 +1135,69 @@ impl<'a> Builder<'a> {
             let hint = format!("{owner}{}", naming::pascal(wire));
             let ty = self.ty_of(prop, &prop_pointer, &hint)?;
             let nullable = self.admits_null(prop, &prop_pointer);
-            let (description, default, limits, example) = match node(prop) {
-                Node::Inline(s) => (describe(s), s.schema_data.default.clone(), limits(s), s.schema_data.example.clone()),
+            let (description, default, limits, example, data) = match node(prop) {
+                Node::Inline(s) => (describe(s), s.schema_data.default.clone(), limits(s), s.schema_data.example.clone(), &s.schema_data),
                 // A bare `$ref` cannot carry a description in 3.0, but specs often write one beside
                 // it (as 3.1 allows): that one, else the target's.
                 Node::Ref(reference) => {
                     let target = self.resolve_schema(reference, &prop_pointer)?.1;
                     let beside = self.spec.raw.pointer(&format!("{prop_pointer}/description")).and_then(|d| d.as_str()).filter(|d| !d.trim().is_empty());
-                    (beside.map(str::to_owned).or_else(|| describe(target)), None, Limits::default(), None)
+                    (beside.map(str::to_owned).or_else(|| describe(target)), None, Limits::default(), None, &target.schema_data)
                 }
             };
-            let field = Field {
-                wire_name: wire.clone(),
-                name: String::new(),
-                description,
-                ty,
-                required: required.contains(wire),
-                nullable,
-                recursive: false,
-                limits,
-                default,
-                example,
-            };
-            // A later allOf member may restate a property: the last statement wins.
-            match out.iter_mut().find(|f| f.wire_name == *wire) {
-                Some(existing) => {
-                    let required = existing.required || field.required;
-                    *existing = Field { required, ..field };
+            push_field(
+                out,
+                Field {
+                    wire_name: wire.clone(),
+                    name: String::new(),
+                    description,
+                    ty,
+                    required: required.contains(wire),
+                    nullable,
+                    recursive: false,
+                    flatten: false,
+                    read_only: data.read_only,
+                    write_only: data.write_only,
+                    limits,
+                    default,
+                    example,
+                },
+            );
+        }
+        // `oneOf`/`anyOf` beside the properties: the common part above, the variant beside. A
+        // discriminator property is the variant's to read and write.
+        if let SchemaKind::Any(any) = &schema.schema_kind
+            && let Some((keyword, members)) = [("oneOf", &any.one_of), ("anyOf", &any.any_of)].into_iter().find(|(_, m)| !m.is_empty())
+        {
+            let at = format!("{pointer}/{keyword}");
+            let ty = match self.hoisted.get(&at) {
+                Some(ty) => ty.clone(),
+                None => {
+                    let ident = self.namespace.claim(naming::type_name(&format!("{owner}Variant")));
+                    self.hoisted.insert(at.clone(), TypeRef::Named(ident.clone()));
+                    let slot = self.types.len();
+                    self.push(ident.clone(), at, None, TypeKind::Alias(TypeRef::Any));
+                    let kind = self.union(schema, keyword, members, pointer, &ident)?;
+                    self.types[slot].kind = kind;
+                    TypeRef::Named(ident)
                 }
-                None => out.push(field),
+            };
+            if let Some(d) = &schema.schema_data.discriminator {
+                out.retain(|f| f.flatten || f.wire_name != d.property_name);
+            }
+            push_field(out, flattened(keyword, "variant", ty, None));
+        }
+        // Other keys, when declared (`false`, or nothing, leaves them out).
+        if depth == 0 {
+            let additional = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => o.additional_properties.as_ref(),
+                SchemaKind::Any(a) => a.additional_properties.as_ref(),
+                _ => None,
+            };
+            if matches!(additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))) {
+                let ty = self.map_of(additional, pointer, owner)?;
+                let ty = if let TypeRef::Map(_) = ty { ty } else { TypeRef::Object };
+                push_field(out, flattened("additionalProperties", "additional_properties", ty, Some("Properties beyond the declared ones.")));
             }
         }
         for name in required {
@@ -1181,7 +1285,7 @@ impl<'a> Builder<'a> {
                         _ => None,
                     })
                     .collect(),
-                TypeKind::Union(variants) => variants
+                TypeKind::Union { variants, .. } => variants
                     .iter()
                     .enumerate()
                     .filter_map(|(i, v)| match &v.ty {
@@ -1216,7 +1320,7 @@ impl<'a> Builder<'a> {
                 if cyclic {
                     match &mut self.types[start].kind {
                         TypeKind::Struct(fields) => fields[*field].recursive = true,
-                        TypeKind::Union(variants) => variants[*field].recursive = true,
+                        TypeKind::Union { variants, .. } => variants[*field].recursive = true,
                         _ => {}
                     }
                 }
@@ -1364,6 +1468,8 @@ impl<'a> Builder<'a> {
                 if let TypeRef::Named(type_name) = &body.ty
                     && matches!(body.kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart)
                     && let Some(fields) = self.struct_fields(type_name)
+                    // Form and multipart fields go one by one: other keys go with the whole value.
+                    && (body.kind == BodyKind::Json || !fields.iter().any(|f| f.flatten))
                 {
                     let names = fields.iter().map(|f| setters.claim(f.name.clone())).collect();
                     body.flattened = Some(names);
@@ -1924,6 +2030,91 @@ fn limits(schema: &Schema) -> Limits {
     }
 }
 
+/// A field standing for the object's other keys (see [`Field::flatten`]); `name` is its label.
+fn flattened(keyword: &str, name: &str, ty: TypeRef, description: Option<&str>) -> Field {
+    Field {
+        wire_name: keyword.to_owned(),
+        name: name.to_owned(),
+        description: description.map(str::to_owned),
+        ty,
+        required: true,
+        nullable: false,
+        recursive: false,
+        flatten: true,
+        read_only: false,
+        write_only: false,
+        limits: Limits::default(),
+        default: None,
+        example: None,
+    }
+}
+
+/// Adds a property; a later `allOf` member may restate one: the last statement wins, required
+/// if any says so.
+fn push_field(out: &mut Vec<Field>, field: Field) {
+    match out.iter_mut().find(|f| f.wire_name == field.wire_name && f.flatten == field.flatten && !f.flatten) {
+        Some(existing) => {
+            let required = existing.required || field.required;
+            *existing = Field { required, ..field };
+        }
+        None => out.push(field),
+    }
+}
+
+/// For each component schema with a `discriminator` (and no `oneOf`/`anyOf` of its own): the
+/// components that name it as an `allOf` member, and those its mapping names, in document order.
+fn subtypes(components: &openapiv3::Components) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    let bases: Vec<(&String, &openapiv3::Discriminator)> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            ReferenceOr::Item(s) if union_members(s).is_none() && !has_union(s) => s.schema_data.discriminator.as_ref().map(|d| (name, d)),
+            _ => None,
+        })
+        .collect();
+    if bases.is_empty() {
+        return out;
+    }
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else { continue };
+        let all_of = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.as_slice(),
+            SchemaKind::Any(a) => a.all_of.as_slice(),
+            _ => continue,
+        };
+        for member in all_of {
+            if let ReferenceOr::Reference { reference } = member
+                && let Some(base) = reference.strip_prefix(SCHEMA_PREFIX)
+                && base != name
+                && bases.iter().any(|(b, _)| *b == base)
+            {
+                let list = out.entry(base.to_owned()).or_default();
+                if !list.contains(name) {
+                    list.push(name.clone());
+                }
+            }
+        }
+    }
+    for (base, discriminator) in bases {
+        for target in discriminator.mapping.values() {
+            let target = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
+            if target != base && components.schemas.contains_key(target) {
+                let list = out.entry(base.clone()).or_default();
+                if !list.iter().any(|n| n == target) {
+                    list.push(target.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an "any" schema lists `oneOf`/`anyOf` members beside other keywords.
+fn has_union(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty())
+}
+
 /// The known values of an enum schema, of one kind.
 #[derive(Debug)]
 enum EnumValues {
@@ -1973,37 +2164,45 @@ fn enum_has_null(schema: &Schema) -> bool {
     }
 }
 /// An object with declared properties, or an `allOf` of several members (or of members and
-/// properties of its own): becomes a struct.
+/// properties of its own), or properties beside `oneOf`/`anyOf`: becomes a struct.
 fn is_struct(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
-        SchemaKind::Any(a) => is_object_like(schema) && (!a.properties.is_empty() || a.all_of.len() > 1),
+        SchemaKind::Any(a) => is_object_like(schema) && (!a.properties.is_empty() || a.all_of.len() > 1 || has_union(schema)),
         _ => false,
     }
 }
 
 /// Whether the schema's fields can be collected: an object (even without properties), an `allOf`,
-/// or properties and/or `allOf` members under `type: object` or no type.
+/// or properties and/or `allOf` members (beside `oneOf`/`anyOf` too) under `type: object` or no
+/// type.
 fn is_object_like(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
         SchemaKind::Any(a) => {
-            a.one_of.is_empty()
-                && a.any_of.is_empty()
-                && a.not.is_none()
-                && matches!(a.typ.as_deref(), None | Some("object"))
-                && (!a.properties.is_empty() || !a.all_of.is_empty())
+            a.not.is_none() && matches!(a.typ.as_deref(), None | Some("object")) && (!a.properties.is_empty() || !a.all_of.is_empty())
         }
         _ => false,
     }
 }
 
-/// The members of a `oneOf`/`anyOf` schema (with the keyword), `None` when it is not one.
+/// The members of a `oneOf`/`anyOf` schema (with the keyword), `None` when it is not one. Beside
+/// `properties` or `allOf` they are a struct's variant instead (see `collect_fields`); beside
+/// other keywords (`type: object`, `required`, `nullable`) they decide.
 fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
     match &schema.schema_kind {
         SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
         SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() && a.not.is_none() && matches!(a.typ.as_deref(), None | Some("object")) => {
+            if !a.one_of.is_empty() {
+                Some(("oneOf", &a.one_of))
+            } else if !a.any_of.is_empty() {
+                Some(("anyOf", &a.any_of))
+            } else {
+                None
+            }
+        }
         _ => None,
     }
 }

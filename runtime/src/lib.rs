@@ -41,6 +41,7 @@ pub mod mock;
 mod raw;
 mod retry;
 mod style;
+pub mod union;
 
 pub use answer::{Answer, ByteStream, Download, Response};
 pub use api::{ApiDescription, EnvelopeFormat, HeaderFamily, TokenAuth};

@@ -253,6 +253,16 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
     ("non-json-body.yaml", &[]),
     ("not.yaml", &[("/components/schemas/NotAString/not", "`not` cannot be expressed as a type; the value is any JSON value")]),
     ("path-param-not-in-path.yaml", &[("/paths/~1items/get/parameters/0/name", "path parameter \"id\" does not appear in path \"/items\"; it is left out")]),
+    (
+        "schema-leniency.yaml",
+        &[
+            ("/components/schemas/Code/enum", "the `enum` values are integers but `type` is `string`; the values decide"),
+            ("/components/schemas/Holder/properties/circle/nullable", "`nullable` beside `$ref` is ignored by OpenAPI 3.0; read as nullable"),
+            ("/components/schemas/Holder/properties/tone/enum", "`null` is among the `enum` values of a schema that is not `nullable`; read as nullable"),
+            ("/components/schemas/Inline/oneOf/1", "a discriminator names `$ref` members only; this inline member has no tag, so the variants are tried in order instead"),
+            ("/components/schemas/Mapped/discriminator/mapping/square", "the mapping names \"#/components/schemas/Square\", which is not one of the variants; ignored"),
+        ],
+    ),
 ];
 
 fn warnings_fixture(name: &str) -> PathBuf {

@@ -109,7 +109,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
 #[test]
 fn mutated_fixtures_are_generated_or_refused_never_a_panic() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let names = ["bodies", "answers", "styles", "edge-cases", "params", "names", "unions", "known-crashes", "nested", "refs", "identifiers"];
+    let names = ["bodies", "answers", "styles", "edge-cases", "params", "names", "unions", "known-crashes", "nested", "refs", "identifiers", "schemas"];
     let docs: Vec<Value> = names
         .iter()
         .map(|name| {

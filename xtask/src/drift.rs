@@ -236,7 +236,7 @@ fn describe(api: &Api, ty: &TypeRef) -> String {
                 let values: Vec<String> = values.iter().map(|v| v.wire.to_string()).collect();
                 format!("{} enum [{}]", describe(api, ty), values.join(", "))
             }
-            Some(TypeKind::Union(variants)) => {
+            Some(TypeKind::Union { variants, .. }) => {
                 let kinds: Vec<String> = variants.iter().map(|v| describe(api, &v.ty)).collect();
                 format!("one of [{}]", kinds.join(", "))
             }

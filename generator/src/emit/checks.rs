@@ -37,7 +37,7 @@ impl<'a> Checks<'a> {
                 .filter(|t| sent.contains(t.name.as_str()) && !checks.checked.contains(t.name.as_str()))
                 .filter(|t| match &t.kind {
                     TypeKind::Struct(fields) => fields.iter().any(|f| has_limits(f) || checks.needs(&f.ty, 0)),
-                    TypeKind::Union(variants) => variants.iter().any(|v| checks.needs(&v.ty, 0)),
+                    TypeKind::Union { variants, .. } => variants.iter().any(|v| checks.needs(&v.ty, 0)),
                     TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => false,
                 })
                 .map(|t| t.name.as_str())
@@ -73,7 +73,7 @@ impl<'a> Checks<'a> {
                     }
                     match &t.kind {
                         TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
-                        TypeKind::Union(variants) => pending.extend(variants.iter().map(|v| &v.ty)),
+                        TypeKind::Union { variants, .. } => pending.extend(variants.iter().map(|v| &v.ty)),
                         TypeKind::Alias(target) => pending.push(target),
                         TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => {}
                     }
@@ -155,8 +155,10 @@ impl<'a> Checks<'a> {
                 let checks = fields.iter().map(|f| self.field(f));
                 quote!(#(#checks)*)
             }
-            TypeKind::Union(variants) => {
-                // Every variant is listed, so no pattern is unreachable.
+            TypeKind::Union { variants, discriminator } => {
+                // Every variant is listed, so no pattern is unreachable; a discriminated union
+                // also keeps unknown variants, which are not checked.
+                let unknown = discriminator.is_some().then(|| quote!(Self::Unknown(_) => {}));
                 let arms = variants.iter().map(|v| {
                     let variant = format_ident!("{}", v.name);
                     if !self.needs(&v.ty, 0) {
@@ -164,7 +166,7 @@ impl<'a> Checks<'a> {
                     }
                     let checks = self.nested(&v.ty, quote!(value), &|b| b, 0);
                     quote!(Self::#variant(value) => { #checks })
-                });
+                }).chain(unknown);
                 quote! {
                     #[allow(clippy::single_match)]
                     match self {

@@ -21,8 +21,11 @@ pub fn emit(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
         }
         TypeKind::Enum(_) => emit_enum(t),
         TypeKind::NumberEnum { ty, values } => emit_number_enum(t, ty, values),
-        TypeKind::Union(variants) => {
-            let item = emit_union(api, t, variants);
+        TypeKind::Union { variants, discriminator } => {
+            let item = match discriminator {
+                Some(property) => emit_tagged_union(api, t, variants, property),
+                None => emit_union(api, t, variants),
+            };
             let check_limits = checks.method(t);
             quote!(#item #check_limits)
         }
@@ -122,6 +125,79 @@ fn emit_union(api: &Api, t: &TypeDef, variants: &[Variant]) -> TokenStream {
     }
 }
 
+/// A union whose variants a property names: decoded by that property's value (unknown values
+/// kept as JSON), encoded as the variant with the property set.
+fn emit_tagged_union(api: &Api, t: &TypeDef, variants: &[Variant], property: &str) -> TokenStream {
+    let docs = doc_attrs(t.description.as_deref().or(Some(&format!("One of several kinds of `{}`.", t.name))));
+    let name = ident(&t.name);
+    let type_name = &t.name;
+    let mut declarations = Vec::new();
+    let mut encodes = Vec::new();
+    let mut decodes = Vec::new();
+    for v in variants {
+        let tags = v.tags.iter().map(|tag| format!("`{tag}`")).collect::<Vec<_>>().join(", ");
+        let mut lines = doc_lines(v.description.as_deref().unwrap_or(""));
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("`{property}`: {tags}."));
+        let docs = lines_to_attrs(&lines);
+        let variant = ident(&v.name);
+        let inner = rust_type(&v.ty, &quote!());
+        let (ty, wrap) = if v.recursive { (quote!(Box<#inner>), quote!(.map(Box::new))) } else { (inner.clone(), quote!()) };
+        declarations.push(quote! {
+            #docs
+            #variant(#ty),
+        });
+        // A variant whose type declares the property carries it itself.
+        let holds_tag = api.struct_fields(&v.ty).is_some_and(|fields| fields.iter().any(|f| f.wire_name == property));
+        let tag = &v.tags[0];
+        encodes.push(if holds_tag {
+            quote!(Self::#variant(value) => serde::Serialize::serialize(value, serializer),)
+        } else {
+            quote!(Self::#variant(value) => crate::runtime::union::serialize_tagged(serializer, #property, #tag, value),)
+        });
+        let patterns = &v.tags;
+        decodes.push(quote! {
+            #(#patterns)|* => <#inner as serde::Deserialize>::deserialize(&value)#wrap.map(Self::#variant),
+        });
+    }
+    let unknown_doc = format!(" A kind this version of the client does not know (another `{property}`), kept as received.");
+    let tag_doc = format!(" The `{property}` property names the kind; unknown kinds decode to [`Self::Unknown`].");
+    quote! {
+        #docs
+        ///
+        #[doc = #tag_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declarations)*
+            #[doc = #unknown_doc]
+            Unknown(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#encodes)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let decoded = match crate::runtime::union::discriminator(&value, #property, #type_name).map_err(<D::Error as serde::de::Error>::custom)? {
+                    #(#decodes)*
+                    _ => return Ok(Self::Unknown(value)),
+                };
+                decoded.map_err(<D::Error as serde::de::Error>::custom)
+            }
+        }
+    }
+}
+
 fn emit_struct(t: &TypeDef, fields: &[Field], default: bool) -> TokenStream {
     let docs = doc_attrs(t.description.as_deref().or(Some(&format!("The `{}` object.", t.name))));
     let name = ident(&t.name);
@@ -129,18 +205,31 @@ fn emit_struct(t: &TypeDef, fields: &[Field], default: bool) -> TokenStream {
     let fields = fields.iter().map(|f| {
         let mut lines = doc_lines(f.description.as_deref().unwrap_or(""));
         if lines.is_empty() {
-            lines.push(format!("The `{}` property.", f.wire_name));
+            lines.push(if f.flatten {
+                format!("The variant (`{}`), whose properties are written beside the others.", f.wire_name)
+            } else {
+                format!("The `{}` property.", f.wire_name)
+            });
+        }
+        if f.read_only || f.write_only {
+            lines.push(String::new());
+            lines.push(if f.read_only {
+                "Read-only: the service sets it; requests leave it out.".to_owned()
+            } else {
+                "Write-only: sent in requests; answers leave it out.".to_owned()
+            });
         }
         if let Some(default) = &f.default {
             lines.push(String::new());
             lines.push(default_line(default));
-        }
-        let docs = lines_to_attrs(&lines);
+        }        let docs = lines_to_attrs(&lines);
         let field = ident(&f.name);
         let ty = field_type(f, &quote!());
         let wire = &f.wire_name;
         let rename = (f.name != *wire).then(|| quote!(rename = #wire,));
-        let serde = if f.required && !f.nullable {
+        let serde = if f.flatten {
+            Some(quote!(#[serde(flatten)]))
+        } else if f.required && !f.nullable {
             rename.map(|r| quote!(#[serde(#r)]))
         } else if f.required {
             // Required but nullable: always sent, `null` when unset.

@@ -28,6 +28,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/raw.rs", include_str!("../../../runtime/src/raw.rs")),
     ("src/retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("src/style.rs", include_str!("../../../runtime/src/style.rs")),
+    ("src/union.rs", include_str!("../../../runtime/src/union.rs")),
 ];
 
 /// The copy of the runtime: each file under a preamble naming where it comes from.

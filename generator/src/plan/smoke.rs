@@ -64,7 +64,7 @@ pub(super) fn call(api: &Api, krate: &str, op: &OpPlan, key_setters: &[(String, 
         op.op.params.iter().filter(|p| p.required && p.location == location).map(|p| p.wire_name.clone()).collect()
     };
     let body = op.op.body.as_ref().filter(|b| b.kind == BodyKind::Json && op.inputs.iter().any(|i| i.param.is_none() && i.required)).map(|_| match op.body_fields {
-        Some(fields) => fields.iter().filter(|f| f.required && !f.nullable).map(|f| f.wire_name.clone()).collect(),
+        Some(fields) => fields.iter().filter(|f| f.required && !f.nullable && !f.flatten).map(|f| f.wire_name.clone()).collect(),
         None => Vec::new(),
     });
     let answer = match op.shape {
@@ -95,7 +95,7 @@ fn rust_value(api: &Api, krate: &str, input: &Input) -> String {
         && let TypeRef::Named(name) = input.ty
         && let Some(TypeKind::Struct(fields)) = api.type_def(name).map(|t| &t.kind)
     {
-        let object: Map<String, Value> = fields.iter().map(|f| (f.wire_name.clone(), sample(api, &f.ty, MAX_DEPTH))).collect();
+        let object: Map<String, Value> = fields.iter().filter(|f| !f.flatten).map(|f| (f.wire_name.clone(), sample(api, &f.ty, MAX_DEPTH))).collect();
         return from_json(krate, name, &Value::Object(object));
     }
     match input.ty {
@@ -174,13 +174,29 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             Some(TypeKind::Enum(values)) => json!(values.first().map_or("x", |v| v.wire.as_str())),
             Some(TypeKind::NumberEnum { values, .. }) => values.first().map_or(json!(1), |v| Value::Number(v.wire.clone())),
             Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => sample(api, target, depth + 1),
-            Some(TypeKind::Union(variants)) if depth < MAX_DEPTH => variants.first().map_or(json!("x"), |v| sample(api, &v.ty, depth + 1)),
+            Some(TypeKind::Union { variants, discriminator }) if depth < MAX_DEPTH => match variants.first() {
+                None => json!("x"),
+                Some(v) => {
+                    let mut value = sample(api, &v.ty, depth + 1);
+                    if let (Some(property), Value::Object(object), Some(tag)) = (discriminator, &mut value, v.tags.first()) {
+                        object.insert(property.clone(), json!(tag));
+                    }
+                    value
+                }
+            },
             Some(TypeKind::Struct(fields)) => {
                 let mut object = Map::new();
                 if depth < MAX_DEPTH {
                     for field in fields.iter().filter(|f| f.required) {
                         let value = if field.nullable { Value::Null } else { sample(api, &field.ty, depth + 1) };
-                        object.insert(field.wire_name.clone(), value);
+                        match (field.flatten, value) {
+                            // The variant's properties sit beside the others.
+                            (true, Value::Object(more)) => object.extend(more),
+                            (true, _) => {}
+                            (false, value) => {
+                                object.insert(field.wire_name.clone(), value);
+                            }
+                        }
                     }
                 }
                 Value::Object(object)

@@ -1,0 +1,162 @@
+//! Schema constructs (`tests/golden/schemas`): discriminated unions (an `allOf` base, a `oneOf`
+//! with and without a mapping, variants that hold the tag and variants that do not), `oneOf`
+//! beside properties, enums of integers and numbers, nullable references, other keys,
+//! read-only/write-only properties and recursion, by serde round trip and over a loopback server.
+
+use fixture_schemas::types::{
+    Branch, Cat, Circle, Closed, Dog, Event, EventVariant, ExtendedTree, HttpCode, Labelled, LabelledVariant, Level, Login, Logout, Open, Pet, Ratio, Record,
+    RecordTone, Shape, Square, Tree,
+};
+use fixture_schemas::Client;
+use integration_tests::{Reply, TestServer};
+use serde_json::{json, Value};
+
+/// Decodes `value` as `T` and encodes it again: the JSON must come back unchanged.
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug>(value: Value) -> T {
+    let decoded: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value} decodes: {e}"));
+    assert_eq!(serde_json::to_value(&decoded).expect("encodes"), value, "{decoded:?}");
+    decoded
+}
+
+#[test]
+fn an_allof_base_with_a_discriminator_decodes_by_tag() {
+    let cat: Pet = round_trip(json!({"petType": "cat", "name": "Tom", "meows": true}));
+    assert_eq!(cat, Pet::Cat(Cat { pet_type: "cat".into(), name: "Tom".into(), meows: Some(true) }));
+    // Two mapping keys name the same schema.
+    let kitty: Pet = round_trip(json!({"petType": "kitty", "name": "Kit"}));
+    assert!(matches!(kitty, Pet::Cat(Cat { ref pet_type, .. }) if pet_type == "kitty"));
+    // A mapping value given as a bare schema name.
+    let dog: Pet = round_trip(json!({"petType": "dog", "name": "Rex", "barks": false}));
+    assert_eq!(dog, Pet::Dog(Dog { pet_type: "dog".into(), name: "Rex".into(), barks: false }));
+    // No mapping entry: the schema name is the tag.
+    assert!(matches!(round_trip::<Pet>(json!({"petType": "Lizard", "name": "Liz", "scales": 300})), Pet::Lizard(_)));
+    // The tag decides, not which shape fits first: a dog without `barks` is an error, not a cat.
+    let err = serde_json::from_value::<Pet>(json!({"petType": "dog", "name": "Rex"})).expect_err("barks is required");
+    assert!(err.to_string().contains("barks"), "{err}");
+}
+
+#[test]
+fn unknown_tags_are_kept_and_a_missing_tag_is_an_error() {
+    let hamster = json!({"petType": "hamster", "name": "Ham", "wheel": true});
+    assert_eq!(round_trip::<Pet>(hamster.clone()), Pet::Unknown(hamster));
+    let err = serde_json::from_value::<Pet>(json!({"name": "Nobody"})).expect_err("no tag");
+    assert!(err.to_string().contains("Pet: the discriminator `petType` is missing"), "{err}");
+    let err = serde_json::from_value::<Pet>(json!({"petType": 7, "name": "Seven"})).expect_err("not text");
+    assert!(err.to_string().contains("must be a string"), "{err}");
+}
+
+#[test]
+fn variants_without_the_tag_property_get_it_written() {
+    // `Circle` and `Square` do not declare `kind`: it is read to pick the variant, and written.
+    let circle: Shape = round_trip(json!({"kind": "round", "radius": 1.5}));
+    assert_eq!(circle, Shape::Circle(Circle { radius: 1.5 }));
+    let square = Shape::Square(Square { side: 2.0 });
+    assert_eq!(serde_json::to_value(&square).unwrap(), json!({"kind": "Square", "side": 2.0}));
+    assert_eq!(round_trip::<Shape>(json!({"kind": "Square", "side": 2.0})), square);
+}
+
+#[test]
+fn a_oneof_beside_properties_is_a_common_part_and_a_variant() {
+    let login: Event = round_trip(json!({"id": "e1", "at": "2026-12-02T10:00:00Z", "type": "login", "method": "sso"}));
+    assert_eq!(login.id, "e1");
+    assert_eq!(login.at.as_deref(), Some("2026-12-02T10:00:00Z"));
+    assert_eq!(login.variant, EventVariant::Login(Login { method: "sso".into() }));
+    let logout: Event = round_trip(json!({"id": "e2", "type": "logout", "forced": true}));
+    assert_eq!(logout.variant, EventVariant::Logout(Logout { forced: Some(true) }));
+    // An event kind added later keeps its payload.
+    let later: Event = round_trip(json!({"id": "e3", "type": "mfa", "factor": "otp"}));
+    assert_eq!(later.variant, EventVariant::Unknown(json!({"type": "mfa", "factor": "otp"})));
+
+    // `allOf` of a common part and an undiscriminated `oneOf`: the variant is found by shape.
+    let labelled: Labelled = round_trip(json!({"label": "wheel", "radius": 0.5}));
+    assert_eq!(labelled.label, "wheel");
+    assert_eq!(labelled.variant, LabelledVariant::Circle(Circle { radius: 0.5 }));
+}
+
+#[test]
+fn integer_and_number_enums_are_typed_and_keep_unknown_values() {
+    assert_eq!(round_trip::<Level>(json!(2)), Level::V2);
+    assert_eq!(round_trip::<Level>(json!(-1)), Level::Minus1);
+    assert_eq!(round_trip::<Level>(json!(9)), Level::Unknown(9));
+    assert_eq!(Level::from(-1).to_string(), "-1");
+    assert_eq!(Level::KNOWN_VALUES, &[1, 2, 3, -1]);
+    assert!(serde_json::from_value::<Level>(json!("2")).is_err(), "a number, not text");
+    assert_eq!(round_trip::<Ratio>(json!(1.5)), Ratio::V1Point5);
+    assert_eq!(round_trip::<Ratio>(json!(0.25)), Ratio::Unknown(0.25));
+    // Names from `x-enum-varnames`.
+    assert_eq!(round_trip::<HttpCode>(json!(404)), HttpCode::NotFound);
+    assert_eq!(HttpCode::Ok.value(), 200);
+}
+
+#[test]
+fn records_honour_nullable_references_other_keys_and_access() {
+    // Read-only `id`/`createdAt` and write-only `secret` are required only on their side: both
+    // an answer without `secret` and a request without `id` decode.
+    let answer: Record = round_trip(json!({"id": "r1", "createdAt": "2026-12-02T10:00:00Z", "small": -3}));
+    assert_eq!(answer.id.as_deref(), Some("r1"));
+    assert_eq!(answer.secret, None);
+    let request: Record = round_trip(json!({"secret": "s3cret", "small": 4, "count": 4000000000u32, "total": 18000000000000000000u64}));
+    assert_eq!(request.id, None);
+    assert_eq!(request.count, Some(4_000_000_000));
+    assert_eq!(request.total, Some(18_000_000_000_000_000_000));
+    // Nullable through `allOf: [$ref]`, beside `$ref`, and by `null` among enum values.
+    let nulls: Record = serde_json::from_value(json!({"small": 1, "owner": null, "shape": null, "tone": null, "size": null})).expect("nulls");
+    assert_eq!((nulls.owner, nulls.shape, nulls.tone, nulls.size), (None, None, None, None));
+    let set: Record = serde_json::from_value(json!({"small": 1, "owner": {"radius": 1.0}, "tone": "dark", "shape": {"kind": "round", "radius": 2.0}})).expect("set");
+    assert_eq!(set.owner, Some(Circle { radius: 1.0 }));
+    assert_eq!(set.tone, Some(RecordTone::Dark));
+    assert_eq!(set.shape, Some(Shape::Circle(Circle { radius: 2.0 })));
+    // Other keys: `additionalProperties: {type: integer}` keeps them, typed.
+    let extra: Record = round_trip(json!({"small": 1, "level": 3, "ratio": 0.5, "visits": 12, "likes": 4}));
+    assert_eq!(extra.level, Some(Level::V3));
+    assert_eq!(extra.additional_properties.get("visits"), Some(&12));
+    assert_eq!(extra.additional_properties.len(), 2);
+    assert!(serde_json::from_value::<Record>(json!({"small": 1, "visits": "many"})).is_err(), "other keys are integers");
+    // Out of range for `int8`.
+    assert!(serde_json::from_value::<Record>(json!({"small": 300})).is_err());
+    // `additionalProperties: false` ignores other keys; `true` keeps them.
+    let closed: Closed = serde_json::from_value(json!({"name": "c", "x": 1})).expect("closed");
+    assert_eq!(serde_json::to_value(&closed).unwrap(), json!({"name": "c"}));
+    let open: Open = round_trip(json!({"name": "o", "x": 1, "y": [true]}));
+    assert_eq!(open.additional_properties.get("y"), Some(&json!([true])));
+}
+
+#[test]
+fn recursion_through_arrays_maps_allof_and_oneof_round_trips() {
+    let tree: Tree = round_trip(json!({
+        "name": "root",
+        "children": [{"name": "a", "children": []}],
+        "byName": {"b": {"name": "b"}},
+        "extended": {"name": "e", "height": 3, "branch": "leaf"},
+        "branch": {"name": "inner", "branch": {"name": "deeper"}}
+    }));
+    assert_eq!(tree.children.as_ref().map(Vec::len), Some(1));
+    assert_eq!(tree.by_name.as_ref().and_then(|m| m.get("b")).map(|t| t.name.as_str()), Some("b"));
+    let extended: &ExtendedTree = tree.extended.as_deref().expect("extended");
+    assert_eq!((extended.height, extended.branch.as_deref()), (Some(3), Some(&Branch::String("leaf".into()))));
+    assert!(matches!(tree.branch.as_deref(), Some(Branch::Tree(inner)) if inner.name == "inner"));
+}
+
+#[tokio::test]
+async fn tagged_bodies_and_number_enum_parameters_go_over_the_wire() {
+    let server = TestServer::start(|r| match r.path.as_str() {
+        "/shapes" => Reply::json(json!({"kind": "hexagon", "edges": 6})),
+        "/events" => Reply::json(r.json()),
+        _ => Reply::json(json!({"petType": "dog", "name": "Rex", "barks": true})),
+    });
+    let client = Client::builder().host(&server.base_url).build().expect("client");
+
+    let stored = client.put_shape().level(-1).ratio(1.5).body(Shape::Square(Square { side: 3.0 })).send().await.expect("put");
+    assert_eq!(stored, Shape::Unknown(json!({"kind": "hexagon", "edges": 6})));
+    let sent = &server.requests_to("/shapes")[0];
+    assert_eq!(sent.query_pairs(), [("level".to_owned(), "-1".to_owned()), ("ratio".to_owned(), "1.5".to_owned())]);
+    assert_eq!(sent.json(), json!({"kind": "Square", "side": 3.0}));
+
+    // A flattened body: the common fields and the variant, tag included, in one object.
+    let event = client.add_event().id("e9").variant(EventVariant::Login(Login { method: "passkey".into() })).send().await.expect("event");
+    assert_eq!(server.requests_to("/events")[0].json(), json!({"id": "e9", "type": "login", "method": "passkey"}));
+    assert_eq!(event.variant, EventVariant::Login(Login { method: "passkey".into() }));
+
+    let pet = client.add_pet().body(Pet::Cat(Cat { pet_type: "cat".into(), name: "Tom".into(), meows: None })).send().await.expect("pet");
+    assert_eq!(pet, Pet::Dog(Dog { pet_type: "dog".into(), name: "Rex".into(), barks: true }));
+}
