@@ -9,6 +9,110 @@ use genauth_client::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_user(&server, &client).await;
+    call_get_user_batch(&server, &client).await;
+    call_update_user_batch(&server, &client).await;
+    call_get_user_groups(&server, &client).await;
+    call_list_users_legacy(&server, &client).await;
+    call_list_users(&server, &client).await;
+    call_get_management_token(&server, &client).await;
+    call_get_organization(&server, &client).await;
+    call_get_organizations_batch(&server, &client).await;
+    call_list_organizations(&server, &client).await;
+    call_create_organization(&server, &client).await;
+    call_update_organization(&server, &client).await;
+    call_delete_organization(&server, &client).await;
+    call_search_organizations(&server, &client).await;
+    call_update_organization_status(&server, &client).await;
+    call_get_department(&server, &client).await;
+    call_create_department(&server, &client).await;
+    call_update_department(&server, &client).await;
+    call_delete_department(&server, &client).await;
+    call_search_departments(&server, &client).await;
+    call_search_departments_list(&server, &client).await;
+    call_list_children_departments(&server, &client).await;
+    call_get_all_departments(&server, &client).await;
+    call_list_department_members(&server, &client).await;
+    call_list_department_member_ids(&server, &client).await;
+    call_search_department_members(&server, &client).await;
+    call_add_department_members(&server, &client).await;
+    call_remove_department_members(&server, &client).await;
+    call_get_parent_department(&server, &client).await;
+    call_is_user_in_department(&server, &client).await;
+    call_get_department_by_id(&server, &client).await;
+    call_create_department_tree(&server, &client).await;
+    call_get_department_sync_relations(&server, &client).await;
+    call_delete_department_sync_relations(&server, &client).await;
+    call_update_node_status(&server, &client).await;
+    call_user_field_decrypt(&server, &client).await;
+    call_create_user(&server, &client).await;
+    call_create_users_batch(&server, &client).await;
+    call_update_user(&server, &client).await;
+    call_delete_users_batch(&server, &client).await;
+    call_get_user_identities(&server, &client).await;
+    call_get_user_roles(&server, &client).await;
+    call_get_user_principal_authentication_info(&server, &client).await;
+    call_reset_user_principal_authentication_info(&server, &client).await;
+    call_get_user_departments(&server, &client).await;
+    call_set_user_departments(&server, &client).await;
+    call_get_user_mfa_info(&server, &client).await;
+    call_list_archived_users(&server, &client).await;
+    call_kick_users(&server, &client).await;
+    call_is_user_exists(&server, &client).await;
+    call_get_user_accessible_apps(&server, &client).await;
+    call_get_user_authorized_apps(&server, &client).await;
+    call_has_any_role(&server, &client).await;
+    call_get_user_login_history(&server, &client).await;
+    call_get_user_loggedin_apps(&server, &client).await;
+    call_get_user_loggedin_identities(&server, &client).await;
+    call_resign_user(&server, &client).await;
+    call_resign_user_batch(&server, &client).await;
+    call_get_user_authorized_resources(&server, &client).await;
+    call_check_session_status(&server, &client).await;
+    call_import_otp(&server, &client).await;
+    call_get_otp_secret_by_user(&server, &client).await;
+    call_get_user_password_ciphertext(&server, &client).await;
+    call_link_identity(&server, &client).await;
+    call_unlink_identity(&server, &client).await;
+    call_set_users_mfa_status(&server, &client).await;
+    call_get_user_mfa_status(&server, &client).await;
+    call_get_user_sync_relations(&server, &client).await;
+    call_delete_user_sync_relations(&server, &client).await;
+    call_get_group(&server, &client).await;
+    call_list_groups(&server, &client).await;
+    call_get_all_groups(&server, &client).await;
+    call_create_group(&server, &client).await;
+    call_create_or_update_group(&server, &client).await;
+    call_create_groups_batch(&server, &client).await;
+    call_update_group(&server, &client).await;
+    call_delete_groups_batch(&server, &client).await;
+    call_add_group_members(&server, &client).await;
+    call_remove_group_members(&server, &client).await;
+    call_list_group_members(&server, &client).await;
+    call_get_group_authorized_resources(&server, &client).await;
+    call_get_role(&server, &client).await;
+    call_assign_role(&server, &client).await;
+    call_assign_role_batch(&server, &client).await;
+    call_revoke_role(&server, &client).await;
+    call_revoke_role_batch(&server, &client).await;
+    call_get_role_authorized_resources(&server, &client).await;
+    call_list_role_members(&server, &client).await;
+    call_list_role_departments(&server, &client).await;
+    call_create_role(&server, &client).await;
+    call_list_roles(&server, &client).await;
+    call_delete_roles_batch(&server, &client).await;
+    call_create_roles_batch(&server, &client).await;
+    call_update_role(&server, &client).await;
+    call_delete_roles(&server, &client).await;
+    call_check_params_namespace(&server, &client).await;
+    call_list_role_assignments(&server, &client).await;
+    call_create_admin_role(&server, &client).await;
+    call_delete_admin_roles_batch(&server, &client).await;
+    server.verify();
+}
+/// `getUser`.
+async fn call_get_user(server: &MockServer, client: &genauth_client::ManagementClient) {
     server
         .get_user()
         .times(1)
@@ -18,6 +122,16 @@ async fn every_operation_goes_through_the_mock_kit() {
                 )
                 .expect("a sample answer"),
         );
+    client.get_user().user_id("x").send().await.expect("getUser");
+    let request = &server.received(Operation::GetUser)[0];
+    assert_eq!(request.method(), "GET", "getUser");
+    assert!(request.query("userId").is_some(), "getUser: query userId");
+}
+/// `getUserBatch`.
+async fn call_get_user_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
     server
         .get_user_batch()
         .times(1)
@@ -27,6 +141,16 @@ async fn every_operation_goes_through_the_mock_kit() {
                 )
                 .expect("a sample answer"),
         );
+    client.get_user_batch().user_ids(["x"]).send().await.expect("getUserBatch");
+    let request = &server.received(Operation::GetUserBatch)[0];
+    assert_eq!(request.method(), "GET", "getUserBatch");
+    assert!(request.query("userIds").is_some(), "getUserBatch: query userIds");
+}
+/// `updateUserBatch`.
+async fn call_update_user_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
     server
         .update_user_batch()
         .times(1)
@@ -36,676 +160,6 @@ async fn every_operation_goes_through_the_mock_kit() {
                 )
                 .expect("a sample answer"),
         );
-    server
-        .get_user_groups()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_users_legacy()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_users()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_organization()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_organizations_batch()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_organizations()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_organization()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .update_organization()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .delete_organization()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .search_organizations()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .update_organization_status()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_department()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_department()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .update_department()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .delete_department()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .search_departments()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .search_departments_list()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_children_departments()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}],"totalCount":true}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_all_departments()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}],"totalCount":true}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_department_members()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_department_member_ids()
-        .times(1)
-        .respond(serde_json::from_str(r#"["x"]"#).expect("a sample answer"));
-    server
-        .search_department_members()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .add_department_members()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .remove_department_members()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_parent_department()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .is_user_in_department()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"inDepartment":true}"#).expect("a sample answer"),
-        );
-    server
-        .get_department_by_id()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_department_tree()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"addDepartment":1.5,"addUser":1.5,"updateDepartment":1.5,"updateUser":1.5}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_department_sync_relations()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"provider":"x","userIdInIdp":"x","userInfoInIdp":{}}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .delete_department_sync_relations()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .update_node_status()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .user_field_decrypt()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"[{"decryptedContent":"x"}]"#)
-                .expect("a sample answer"),
-        );
-    server
-        .create_user()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_users_batch()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .update_user()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .delete_users_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_user_identities()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"extIdpId":"x","identityId":"x","originConnIds":["x"],"provider":"wechat","type":"x","userIdInIdp":"x","userInfoInIdp":{}}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_user_roles()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_user_principal_authentication_info()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"authenticated":true,"authenticatedAt":"x","principalCode":"x","principalName":"x","principalType":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .reset_user_principal_authentication_info()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_user_departments()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"code":"x","createdAt":"2024-01-01T00:00:00Z","departmentId":"x","description":"x","isLeader":true,"isMainDepartment":true,"isRoot":true,"isVirtualNode":true,"joinedAt":"2024-01-01T00:00:00Z","name":"x","organizationCode":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .set_user_departments()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_user_mfa_info()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"emailMfaStatus":"x","faceMfaStatus":"x","smsMfaStatus":"x","totpStatus":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_archived_users()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"archivedAt":"2024-01-01T00:00:00Z","userId":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .kick_users()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .is_user_exists()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"exists":true}"#).expect("a sample answer"));
-    server
-        .get_user_accessible_apps()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"appDefaultLoginStrategy":"ALLOW_ALL","appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_user_authorized_apps()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"appDefaultLoginStrategy":"ALLOW_ALL","appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .has_any_role()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"hasAnyRole":true}"#).expect("a sample answer"),
-        );
-    server
-        .get_user_login_history()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x","clientIp":"x","time":"2024-01-01T00:00:00Z"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_user_loggedin_apps()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_user_loggedin_identities()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"identityId":"x","idpId":"x","idpLogo":"x","idpName":"x","idpNameEn":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .resign_user()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .resign_user_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_user_authorized_resources()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"actions":["x"],"apiIdentifier":"x","effect":"ALLOW","resourceCode":"x","resourceType":"DATA"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .check_session_status()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"active":true}"#).expect("a sample answer"));
-    server.import_otp().times(1).respond();
-    server
-        .get_otp_secret_by_user()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"secret":"x"}"#).expect("a sample answer"));
-    server
-        .get_user_password_ciphertext()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"ciphertext":"x"}"#).expect("a sample answer"),
-        );
-    server
-        .link_identity()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .unlink_identity()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .set_users_mfa_status()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_user_mfa_status()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"applicationMfa":[{"mfaPolicy":"x","sort":1.5,"status":1.5}],"mfaToken":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_user_sync_relations()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"provider":"x","userIdInIdp":"x","userInfoInIdp":{}}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .delete_user_sync_relations()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_group()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_groups()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_all_groups()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_group()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_or_update_group()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"created":true,"data":{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_groups_batch()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .update_group()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .delete_groups_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .add_group_members()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .remove_group_members()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .list_group_members()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_group_authorized_resources()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"[{"actions":["x"],"apiIdentifier":"x","effect":"ALLOW","resourceCode":"x","resourceType":"DATA"}]"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .get_role()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .assign_role()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .assign_role_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .revoke_role()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .revoke_role_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .get_role_authorized_resources()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"actions":["x"],"apiIdentifier":"x","resourceCode":"x","resourceType":"DATA"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_role_members()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_role_departments()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"code":"x","description":"x","id":"x","name":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_role()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .list_roles()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"list":[{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}],"totalCount":1}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .delete_roles_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .create_roles_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .update_role()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .delete_roles()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    server
-        .check_params_namespace()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"isValid":true,"message":true}"#)
-                .expect("a sample answer"),
-        );
-    server
-        .list_role_assignments()
-        .times(1)
-        .respond(
-            serde_json::from_str(
-                    r#"{"data":[{"createdAt":"x","roleCode":"x","roleId":"x","roleName":"x","status":"x","updatedAt":"x","userPoolId":"x"}]}"#,
-                )
-                .expect("a sample answer"),
-        );
-    server
-        .create_admin_role()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"isValid":true,"message":true}"#)
-                .expect("a sample answer"),
-        );
-    server
-        .delete_admin_roles_batch()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
-    let client = server.client();
-    client.get_user().user_id("x").send().await.expect("getUser");
-    client.get_user_batch().user_ids(["x"]).send().await.expect("getUserBatch");
     client
         .update_user_batch()
         .list([
@@ -717,9 +171,71 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("updateUserBatch");
+    let request = &server.received(Operation::UpdateUserBatch)[0];
+    assert_eq!(request.method(), "POST", "updateUserBatch");
+    let body: serde_json::Value = request.json().expect("updateUserBatch: a JSON body");
+    assert!(body.get("list").is_some(), "updateUserBatch: body field list");
+}
+/// `getUserGroups`.
+async fn call_get_user_groups(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_groups()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
     client.get_user_groups().user_id("x").send().await.expect("getUserGroups");
+    let request = &server.received(Operation::GetUserGroups)[0];
+    assert_eq!(request.method(), "GET", "getUserGroups");
+    assert!(request.query("userId").is_some(), "getUserGroups: query userId");
+}
+/// `listUsersLegacy`.
+async fn call_list_users_legacy(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_users_legacy()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
     client.list_users_legacy().send().await.expect("listUsersLegacy");
+    let request = &server.received(Operation::ListUsersLegacy)[0];
+    assert_eq!(request.method(), "GET", "listUsersLegacy");
+}
+/// `listUsers`.
+async fn call_list_users(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_users()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
     client.list_users().send().await.expect("listUsers");
+    let request = &server.received(Operation::ListUsers)[0];
+    assert_eq!(request.method(), "POST", "listUsers");
+}
+/// `getManagementToken`.
+async fn call_get_management_token(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
     client
         .get_management_token()
         .access_key_id(genauth_client::mock::ACCESS_KEY_ID)
@@ -727,19 +243,94 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("getManagementToken");
+    assert!(! server.received(Operation::GetManagementToken).is_empty());
+}
+/// `getOrganization`.
+async fn call_get_organization(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_organization()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
     client
         .get_organization()
         .organization_code("x")
         .send()
         .await
         .expect("getOrganization");
+    let request = &server.received(Operation::GetOrganization)[0];
+    assert_eq!(request.method(), "GET", "getOrganization");
+    assert!(
+        request.query("organizationCode").is_some(),
+        "getOrganization: query organizationCode"
+    );
+}
+/// `getOrganizationsBatch`.
+async fn call_get_organizations_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_organizations_batch()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
     client
         .get_organizations_batch()
         .organization_code_list(["x"])
         .send()
         .await
         .expect("getOrganizationsBatch");
+    let request = &server.received(Operation::GetOrganizationsBatch)[0];
+    assert_eq!(request.method(), "GET", "getOrganizationsBatch");
+    assert!(
+        request.query("organizationCodeList").is_some(),
+        "getOrganizationsBatch: query organizationCodeList"
+    );
+}
+/// `listOrganizations`.
+async fn call_list_organizations(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_organizations()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
     client.list_organizations().send().await.expect("listOrganizations");
+    let request = &server.received(Operation::ListOrganizations)[0];
+    assert_eq!(request.method(), "GET", "listOrganizations");
+}
+/// `createOrganization`.
+async fn call_create_organization(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_organization()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
     client
         .create_organization()
         .organization_code("x")
@@ -748,559 +339,6 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("createOrganization");
-    client
-        .update_organization()
-        .organization_code("x")
-        .send()
-        .await
-        .expect("updateOrganization");
-    client
-        .delete_organization()
-        .organization_code("x")
-        .send()
-        .await
-        .expect("deleteOrganization");
-    client
-        .search_organizations()
-        .keywords("x")
-        .send()
-        .await
-        .expect("searchOrganizations");
-    client
-        .update_organization_status()
-        .root_node_id("x")
-        .send()
-        .await
-        .expect("updateOrganizationStatus");
-    client.get_department().send().await.expect("getDepartment");
-    client
-        .create_department()
-        .organization_code("x")
-        .name("x")
-        .parent_department_id("x")
-        .metadata(serde_json::Map::new())
-        .send()
-        .await
-        .expect("createDepartment");
-    client
-        .update_department()
-        .organization_code("x")
-        .department_id("x")
-        .metadata(serde_json::Map::new())
-        .send()
-        .await
-        .expect("updateDepartment");
-    client
-        .delete_department()
-        .organization_code("x")
-        .department_id("x")
-        .send()
-        .await
-        .expect("deleteDepartment");
-    client
-        .search_departments()
-        .organization_code("x")
-        .keywords("x")
-        .send()
-        .await
-        .expect("searchDepartments");
-    client
-        .search_departments_list()
-        .organization_code("x")
-        .send()
-        .await
-        .expect("searchDepartmentsList");
-    client
-        .list_children_departments()
-        .organization_code("x")
-        .department_id("x")
-        .send()
-        .await
-        .expect("listChildrenDepartments");
-    client
-        .get_all_departments()
-        .organization_code("x")
-        .send()
-        .await
-        .expect("getAllDepartments");
-    client
-        .list_department_members()
-        .organization_code("x")
-        .department_id("x")
-        .send()
-        .await
-        .expect("listDepartmentMembers");
-    client
-        .list_department_member_ids()
-        .organization_code("x")
-        .department_id("x")
-        .send()
-        .await
-        .expect("listDepartmentMemberIds");
-    client
-        .search_department_members()
-        .organization_code("x")
-        .department_id("x")
-        .keywords("x")
-        .send()
-        .await
-        .expect("searchDepartmentMembers");
-    client
-        .add_department_members()
-        .department_id("x")
-        .organization_code("x")
-        .user_ids(["x"])
-        .send()
-        .await
-        .expect("addDepartmentMembers");
-    client
-        .remove_department_members()
-        .department_id("x")
-        .organization_code("x")
-        .user_ids(["x"])
-        .send()
-        .await
-        .expect("removeDepartmentMembers");
-    client
-        .get_parent_department()
-        .organization_code("x")
-        .department_id("x")
-        .send()
-        .await
-        .expect("getParentDepartment");
-    client
-        .is_user_in_department()
-        .user_id("x")
-        .organization_code("x")
-        .department_id("x")
-        .send()
-        .await
-        .expect("isUserInDepartment");
-    client
-        .get_department_by_id()
-        .department_id("x")
-        .send()
-        .await
-        .expect("getDepartmentById");
-    client
-        .create_department_tree()
-        .name("x")
-        .send()
-        .await
-        .expect("createDepartmentTree");
-    client
-        .get_department_sync_relations()
-        .organization_code("x")
-        .send()
-        .await
-        .expect("getDepartmentSyncRelations");
-    client
-        .delete_department_sync_relations()
-        .organization_code("x")
-        .department_id("x")
-        .provider("x")
-        .send()
-        .await
-        .expect("deleteDepartmentSyncRelations");
-    client
-        .update_node_status()
-        .department_id("x")
-        .status(true)
-        .send()
-        .await
-        .expect("updateNodeStatus");
-    client
-        .user_field_decrypt()
-        .private_key("x")
-        .data([
-            serde_json::from_str::<
-                genauth_client::types::UserFieldDecryptReqItemDto,
-            >(r#"{"encryptedContent":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("userFieldDecrypt");
-    client.create_user().send().await.expect("createUser");
-    client
-        .create_users_batch()
-        .list([
-            serde_json::from_str::<genauth_client::types::CreateUserInfoDto>(r#"{}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("createUsersBatch");
-    client.update_user().user_id("x").send().await.expect("updateUser");
-    client.delete_users_batch().user_ids(["x"]).send().await.expect("deleteUsersBatch");
-    client.get_user_identities().user_id("x").send().await.expect("getUserIdentities");
-    client.get_user_roles().user_id("x").send().await.expect("getUserRoles");
-    client
-        .get_user_principal_authentication_info()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserPrincipalAuthenticationInfo");
-    client
-        .reset_user_principal_authentication_info()
-        .user_id("x")
-        .send()
-        .await
-        .expect("resetUserPrincipalAuthenticationInfo");
-    client.get_user_departments().user_id("x").send().await.expect("getUserDepartments");
-    client
-        .set_user_departments()
-        .user_id("x")
-        .departments([
-            serde_json::from_str::<
-                genauth_client::types::SetUserDepartmentDto,
-            >(r#"{"departmentId":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("setUserDepartments");
-    client.get_user_mfa_info().user_id("x").send().await.expect("getUserMfaInfo");
-    client.list_archived_users().send().await.expect("listArchivedUsers");
-    client.kick_users().user_id("x").app_ids(["x"]).send().await.expect("kickUsers");
-    client.is_user_exists().send().await.expect("isUserExists");
-    client
-        .get_user_accessible_apps()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserAccessibleApps");
-    client
-        .get_user_authorized_apps()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserAuthorizedApps");
-    client
-        .has_any_role()
-        .user_id("x")
-        .roles([
-            serde_json::from_str::<
-                genauth_client::types::HasRoleRolesDto,
-            >(r#"{"code":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("hasAnyRole");
-    client
-        .get_user_login_history()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserLoginHistory");
-    client
-        .get_user_loggedin_apps()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserLoggedinApps");
-    client
-        .get_user_loggedin_identities()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserLoggedinIdentities");
-    client.resign_user().user_id("x").send().await.expect("resignUser");
-    client.resign_user_batch().user_ids(["x"]).send().await.expect("resignUserBatch");
-    client
-        .get_user_authorized_resources()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserAuthorizedResources");
-    client
-        .check_session_status()
-        .user_id("x")
-        .app_id("x")
-        .send()
-        .await
-        .expect("checkSessionStatus");
-    client
-        .import_otp()
-        .list([
-            serde_json::from_str::<
-                genauth_client::types::ImportOtpItemDto,
-            >(r#"{"otp":{"secret":"x"},"userId":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("importOtp");
-    client
-        .get_otp_secret_by_user()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getOtpSecretByUser");
-    client
-        .get_user_password_ciphertext()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserPasswordCiphertext");
-    client
-        .link_identity()
-        .ext_idp_id("x")
-        .user_id("x")
-        .user_id_in_idp("x")
-        .send()
-        .await
-        .expect("linkIdentity");
-    client
-        .unlink_identity()
-        .ext_idp_id("x")
-        .user_id("x")
-        .send()
-        .await
-        .expect("unlinkIdentity");
-    client
-        .set_users_mfa_status()
-        .user_id("x")
-        .mfa_trigger_data(
-            serde_json::from_str::<
-                genauth_client::types::GetMfaInfoDataDto,
-            >(
-                    r#"{"applicationMfa":[{"mfaPolicy":"x","sort":1.5,"status":1.5}],"mfaToken":"x"}"#,
-                )
-                .expect("a sample value"),
-        )
-        .send()
-        .await
-        .expect("setUsersMfaStatus");
-    client.get_user_mfa_status().user_id("x").send().await.expect("getUserMfaStatus");
-    client
-        .get_user_sync_relations()
-        .user_id("x")
-        .send()
-        .await
-        .expect("getUserSyncRelations");
-    client
-        .delete_user_sync_relations()
-        .user_id("x")
-        .provider("x")
-        .send()
-        .await
-        .expect("deleteUserSyncRelations");
-    client.get_group().code("x").send().await.expect("getGroup");
-    client.list_groups().send().await.expect("listGroups");
-    client.get_all_groups().send().await.expect("getAllGroups");
-    client
-        .create_group()
-        .code("x")
-        .name("x")
-        .description("x")
-        .type_("x")
-        .send()
-        .await
-        .expect("createGroup");
-    client
-        .create_or_update_group()
-        .code("x")
-        .name("x")
-        .description("x")
-        .type_("x")
-        .send()
-        .await
-        .expect("createOrUpdateGroup");
-    client
-        .create_groups_batch()
-        .list([
-            serde_json::from_str::<
-                genauth_client::types::CreateGroupReqDto,
-            >(r#"{"code":"x","description":"x","name":"x","type":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("createGroupsBatch");
-    client.update_group().code("x").description("x").send().await.expect("updateGroup");
-    client
-        .delete_groups_batch()
-        .code_list(["x"])
-        .send()
-        .await
-        .expect("deleteGroupsBatch");
-    client
-        .add_group_members()
-        .code("x")
-        .user_ids(["x"])
-        .send()
-        .await
-        .expect("addGroupMembers");
-    client
-        .remove_group_members()
-        .code("x")
-        .user_ids(["x"])
-        .send()
-        .await
-        .expect("removeGroupMembers");
-    client.list_group_members().code("x").send().await.expect("listGroupMembers");
-    client
-        .get_group_authorized_resources()
-        .code("x")
-        .send()
-        .await
-        .expect("getGroupAuthorizedResources");
-    client.get_role().code("x").send().await.expect("getRole");
-    client
-        .assign_role()
-        .code("x")
-        .targets([
-            serde_json::from_str::<
-                genauth_client::types::TargetDto,
-            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("assignRole");
-    client
-        .assign_role_batch()
-        .roles([
-            serde_json::from_str::<genauth_client::types::RoleCodeDto>(r#"{"code":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .targets([
-            serde_json::from_str::<
-                genauth_client::types::TargetDto,
-            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("assignRoleBatch");
-    client
-        .revoke_role()
-        .code("x")
-        .targets([
-            serde_json::from_str::<
-                genauth_client::types::TargetDto,
-            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("revokeRole");
-    client
-        .revoke_role_batch()
-        .roles([
-            serde_json::from_str::<genauth_client::types::RoleCodeDto>(r#"{"code":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .targets([
-            serde_json::from_str::<
-                genauth_client::types::TargetDto,
-            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("revokeRoleBatch");
-    client
-        .get_role_authorized_resources()
-        .code("x")
-        .send()
-        .await
-        .expect("getRoleAuthorizedResources");
-    client.list_role_members().code("x").send().await.expect("listRoleMembers");
-    client.list_role_departments().code("x").send().await.expect("listRoleDepartments");
-    client.create_role().code("x").send().await.expect("createRole");
-    client.list_roles().send().await.expect("listRoles");
-    client.delete_roles_batch().code_list(["x"]).send().await.expect("deleteRolesBatch");
-    client
-        .create_roles_batch()
-        .list([
-            serde_json::from_str::<
-                genauth_client::types::RoleListItem,
-            >(r#"{"code":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("createRolesBatch");
-    client
-        .update_role()
-        .code("x")
-        .new_code("x")
-        .name("x")
-        .send()
-        .await
-        .expect("updateRole");
-    client
-        .delete_roles()
-        .role_list([
-            serde_json::from_str::<
-                genauth_client::types::RoleCodeAndNamespaceDto,
-            >(r#"{"code":"x","namespace":"x"}"#)
-                .expect("a sample value"),
-        ])
-        .send()
-        .await
-        .expect("deleteRoles");
-    client
-        .check_params_namespace()
-        .namespace("x")
-        .code("x")
-        .send()
-        .await
-        .expect("checkParamsNamespace");
-    client
-        .list_role_assignments()
-        .role_code("x")
-        .send()
-        .await
-        .expect("listRoleAssignments");
-    client
-        .create_admin_role()
-        .code("x")
-        .name("x")
-        .send()
-        .await
-        .expect("createAdminRole");
-    client
-        .delete_admin_roles_batch()
-        .code_list(["x"])
-        .send()
-        .await
-        .expect("deleteAdminRolesBatch");
-    let request = &server.received(Operation::GetUser)[0];
-    assert_eq!(request.method(), "GET", "getUser");
-    assert!(request.query("userId").is_some(), "getUser: query userId");
-    let request = &server.received(Operation::GetUserBatch)[0];
-    assert_eq!(request.method(), "GET", "getUserBatch");
-    assert!(request.query("userIds").is_some(), "getUserBatch: query userIds");
-    let request = &server.received(Operation::UpdateUserBatch)[0];
-    assert_eq!(request.method(), "POST", "updateUserBatch");
-    let body: serde_json::Value = request.json().expect("updateUserBatch: a JSON body");
-    assert!(body.get("list").is_some(), "updateUserBatch: body field list");
-    let request = &server.received(Operation::GetUserGroups)[0];
-    assert_eq!(request.method(), "GET", "getUserGroups");
-    assert!(request.query("userId").is_some(), "getUserGroups: query userId");
-    let request = &server.received(Operation::ListUsersLegacy)[0];
-    assert_eq!(request.method(), "GET", "listUsersLegacy");
-    let request = &server.received(Operation::ListUsers)[0];
-    assert_eq!(request.method(), "POST", "listUsers");
-    assert!(! server.received(Operation::GetManagementToken).is_empty());
-    let request = &server.received(Operation::GetOrganization)[0];
-    assert_eq!(request.method(), "GET", "getOrganization");
-    assert!(
-        request.query("organizationCode").is_some(),
-        "getOrganization: query organizationCode"
-    );
-    let request = &server.received(Operation::GetOrganizationsBatch)[0];
-    assert_eq!(request.method(), "GET", "getOrganizationsBatch");
-    assert!(
-        request.query("organizationCodeList").is_some(),
-        "getOrganizationsBatch: query organizationCodeList"
-    );
-    let request = &server.received(Operation::ListOrganizations)[0];
-    assert_eq!(request.method(), "GET", "listOrganizations");
     let request = &server.received(Operation::CreateOrganization)[0];
     assert_eq!(request.method(), "POST", "createOrganization");
     let body: serde_json::Value = request
@@ -1315,6 +353,27 @@ async fn every_operation_goes_through_the_mock_kit() {
         "createOrganization: body field organizationName"
     );
     assert!(body.get("metadata").is_some(), "createOrganization: body field metadata");
+}
+/// `updateOrganization`.
+async fn call_update_organization(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .update_organization()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .update_organization()
+        .organization_code("x")
+        .send()
+        .await
+        .expect("updateOrganization");
     let request = &server.received(Operation::UpdateOrganization)[0];
     assert_eq!(request.method(), "POST", "updateOrganization");
     let body: serde_json::Value = request
@@ -1324,6 +383,22 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("organizationCode").is_some(),
         "updateOrganization: body field organizationCode"
     );
+}
+/// `deleteOrganization`.
+async fn call_delete_organization(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_organization()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .delete_organization()
+        .organization_code("x")
+        .send()
+        .await
+        .expect("deleteOrganization");
     let request = &server.received(Operation::DeleteOrganization)[0];
     assert_eq!(request.method(), "POST", "deleteOrganization");
     let body: serde_json::Value = request
@@ -1333,9 +408,46 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("organizationCode").is_some(),
         "deleteOrganization: body field organizationCode"
     );
+}
+/// `searchOrganizations`.
+async fn call_search_organizations(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .search_organizations()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"departmentId":"x","hasChildren":true,"isVirtualNode":true,"membersCount":1.5,"organizationCode":"x","organizationName":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .search_organizations()
+        .keywords("x")
+        .send()
+        .await
+        .expect("searchOrganizations");
     let request = &server.received(Operation::SearchOrganizations)[0];
     assert_eq!(request.method(), "GET", "searchOrganizations");
     assert!(request.query("keywords").is_some(), "searchOrganizations: query keywords");
+}
+/// `updateOrganizationStatus`.
+async fn call_update_organization_status(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .update_organization_status()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .update_organization_status()
+        .root_node_id("x")
+        .send()
+        .await
+        .expect("updateOrganizationStatus");
     let request = &server.received(Operation::UpdateOrganizationStatus)[0];
     assert_eq!(request.method(), "POST", "updateOrganizationStatus");
     let body: serde_json::Value = request
@@ -1345,8 +457,48 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("rootNodeId").is_some(),
         "updateOrganizationStatus: body field rootNodeId"
     );
+}
+/// `getDepartment`.
+async fn call_get_department(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_department()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_department().send().await.expect("getDepartment");
     let request = &server.received(Operation::GetDepartment)[0];
     assert_eq!(request.method(), "GET", "getDepartment");
+}
+/// `createDepartment`.
+async fn call_create_department(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_department()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .create_department()
+        .organization_code("x")
+        .name("x")
+        .parent_department_id("x")
+        .metadata(serde_json::Map::new())
+        .send()
+        .await
+        .expect("createDepartment");
     let request = &server.received(Operation::CreateDepartment)[0];
     assert_eq!(request.method(), "POST", "createDepartment");
     let body: serde_json::Value = request.json().expect("createDepartment: a JSON body");
@@ -1360,6 +512,29 @@ async fn every_operation_goes_through_the_mock_kit() {
         "createDepartment: body field parentDepartmentId"
     );
     assert!(body.get("metadata").is_some(), "createDepartment: body field metadata");
+}
+/// `updateDepartment`.
+async fn call_update_department(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .update_department()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .update_department()
+        .organization_code("x")
+        .department_id("x")
+        .metadata(serde_json::Map::new())
+        .send()
+        .await
+        .expect("updateDepartment");
     let request = &server.received(Operation::UpdateDepartment)[0];
     assert_eq!(request.method(), "POST", "updateDepartment");
     let body: serde_json::Value = request.json().expect("updateDepartment: a JSON body");
@@ -1371,6 +546,23 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("departmentId").is_some(), "updateDepartment: body field departmentId"
     );
     assert!(body.get("metadata").is_some(), "updateDepartment: body field metadata");
+}
+/// `deleteDepartment`.
+async fn call_delete_department(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_department()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .delete_department()
+        .organization_code("x")
+        .department_id("x")
+        .send()
+        .await
+        .expect("deleteDepartment");
     let request = &server.received(Operation::DeleteDepartment)[0];
     assert_eq!(request.method(), "POST", "deleteDepartment");
     let body: serde_json::Value = request.json().expect("deleteDepartment: a JSON body");
@@ -1381,6 +573,28 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         body.get("departmentId").is_some(), "deleteDepartment: body field departmentId"
     );
+}
+/// `searchDepartments`.
+async fn call_search_departments(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .search_departments()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .search_departments()
+        .organization_code("x")
+        .keywords("x")
+        .send()
+        .await
+        .expect("searchDepartments");
     let request = &server.received(Operation::SearchDepartments)[0];
     assert_eq!(request.method(), "POST", "searchDepartments");
     let body: serde_json::Value = request
@@ -1391,6 +605,27 @@ async fn every_operation_goes_through_the_mock_kit() {
         "searchDepartments: body field organizationCode"
     );
     assert!(body.get("keywords").is_some(), "searchDepartments: body field keywords");
+}
+/// `searchDepartmentsList`.
+async fn call_search_departments_list(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .search_departments_list()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .search_departments_list()
+        .organization_code("x")
+        .send()
+        .await
+        .expect("searchDepartmentsList");
     let request = &server.received(Operation::SearchDepartmentsList)[0];
     assert_eq!(request.method(), "POST", "searchDepartmentsList");
     let body: serde_json::Value = request
@@ -1400,6 +635,28 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("organizationCode").is_some(),
         "searchDepartmentsList: body field organizationCode"
     );
+}
+/// `listChildrenDepartments`.
+async fn call_list_children_departments(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_children_departments()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}],"totalCount":true}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .list_children_departments()
+        .organization_code("x")
+        .department_id("x")
+        .send()
+        .await
+        .expect("listChildrenDepartments");
     let request = &server.received(Operation::ListChildrenDepartments)[0];
     assert_eq!(request.method(), "GET", "listChildrenDepartments");
     assert!(
@@ -1410,12 +667,55 @@ async fn every_operation_goes_through_the_mock_kit() {
         request.query("departmentId").is_some(),
         "listChildrenDepartments: query departmentId"
     );
+}
+/// `getAllDepartments`.
+async fn call_get_all_departments(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_all_departments()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}],"totalCount":true}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_all_departments()
+        .organization_code("x")
+        .send()
+        .await
+        .expect("getAllDepartments");
     let request = &server.received(Operation::GetAllDepartments)[0];
     assert_eq!(request.method(), "GET", "getAllDepartments");
     assert!(
         request.query("organizationCode").is_some(),
         "getAllDepartments: query organizationCode"
     );
+}
+/// `listDepartmentMembers`.
+async fn call_list_department_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_department_members()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .list_department_members()
+        .organization_code("x")
+        .department_id("x")
+        .send()
+        .await
+        .expect("listDepartmentMembers");
     let request = &server.received(Operation::ListDepartmentMembers)[0];
     assert_eq!(request.method(), "GET", "listDepartmentMembers");
     assert!(
@@ -1426,6 +726,23 @@ async fn every_operation_goes_through_the_mock_kit() {
         request.query("departmentId").is_some(),
         "listDepartmentMembers: query departmentId"
     );
+}
+/// `listDepartmentMemberIds`.
+async fn call_list_department_member_ids(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_department_member_ids()
+        .times(1)
+        .respond(serde_json::from_str(r#"["x"]"#).expect("a sample answer"));
+    client
+        .list_department_member_ids()
+        .organization_code("x")
+        .department_id("x")
+        .send()
+        .await
+        .expect("listDepartmentMemberIds");
     let request = &server.received(Operation::ListDepartmentMemberIds)[0];
     assert_eq!(request.method(), "GET", "listDepartmentMemberIds");
     assert!(
@@ -1436,6 +753,29 @@ async fn every_operation_goes_through_the_mock_kit() {
         request.query("departmentId").is_some(),
         "listDepartmentMemberIds: query departmentId"
     );
+}
+/// `searchDepartmentMembers`.
+async fn call_search_department_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .search_department_members()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .search_department_members()
+        .organization_code("x")
+        .department_id("x")
+        .keywords("x")
+        .send()
+        .await
+        .expect("searchDepartmentMembers");
     let request = &server.received(Operation::SearchDepartmentMembers)[0];
     assert_eq!(request.method(), "GET", "searchDepartmentMembers");
     assert!(
@@ -1449,6 +789,24 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         request.query("keywords").is_some(), "searchDepartmentMembers: query keywords"
     );
+}
+/// `addDepartmentMembers`.
+async fn call_add_department_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .add_department_members()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .add_department_members()
+        .department_id("x")
+        .organization_code("x")
+        .user_ids(["x"])
+        .send()
+        .await
+        .expect("addDepartmentMembers");
     let request = &server.received(Operation::AddDepartmentMembers)[0];
     assert_eq!(request.method(), "POST", "addDepartmentMembers");
     let body: serde_json::Value = request
@@ -1463,6 +821,24 @@ async fn every_operation_goes_through_the_mock_kit() {
         "addDepartmentMembers: body field organizationCode"
     );
     assert!(body.get("userIds").is_some(), "addDepartmentMembers: body field userIds");
+}
+/// `removeDepartmentMembers`.
+async fn call_remove_department_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .remove_department_members()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .remove_department_members()
+        .department_id("x")
+        .organization_code("x")
+        .user_ids(["x"])
+        .send()
+        .await
+        .expect("removeDepartmentMembers");
     let request = &server.received(Operation::RemoveDepartmentMembers)[0];
     assert_eq!(request.method(), "POST", "removeDepartmentMembers");
     let body: serde_json::Value = request
@@ -1479,6 +855,28 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         body.get("userIds").is_some(), "removeDepartmentMembers: body field userIds"
     );
+}
+/// `getParentDepartment`.
+async fn call_get_parent_department(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_parent_department()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_parent_department()
+        .organization_code("x")
+        .department_id("x")
+        .send()
+        .await
+        .expect("getParentDepartment");
     let request = &server.received(Operation::GetParentDepartment)[0];
     assert_eq!(request.method(), "GET", "getParentDepartment");
     assert!(
@@ -1489,6 +887,26 @@ async fn every_operation_goes_through_the_mock_kit() {
         request.query("departmentId").is_some(),
         "getParentDepartment: query departmentId"
     );
+}
+/// `isUserInDepartment`.
+async fn call_is_user_in_department(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .is_user_in_department()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"inDepartment":true}"#).expect("a sample answer"),
+        );
+    client
+        .is_user_in_department()
+        .user_id("x")
+        .organization_code("x")
+        .department_id("x")
+        .send()
+        .await
+        .expect("isUserInDepartment");
     let request = &server.received(Operation::IsUserInDepartment)[0];
     assert_eq!(request.method(), "GET", "isUserInDepartment");
     assert!(request.query("userId").is_some(), "isUserInDepartment: query userId");
@@ -1499,23 +917,104 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         request.query("departmentId").is_some(), "isUserInDepartment: query departmentId"
     );
+}
+/// `getDepartmentById`.
+async fn call_get_department_by_id(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_department_by_id()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"createdAt":"2024-01-01T00:00:00Z","departmentId":"x","hasChildren":true,"membersCount":1.5,"name":"x","organizationCode":"x","parentDepartmentCode":"x","parentDepartmentId":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_department_by_id()
+        .department_id("x")
+        .send()
+        .await
+        .expect("getDepartmentById");
     let request = &server.received(Operation::GetDepartmentById)[0];
     assert_eq!(request.method(), "GET", "getDepartmentById");
     assert!(
         request.query("departmentId").is_some(), "getDepartmentById: query departmentId"
     );
+}
+/// `createDepartmentTree`.
+async fn call_create_department_tree(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_department_tree()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"addDepartment":1.5,"addUser":1.5,"updateDepartment":1.5,"updateUser":1.5}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .create_department_tree()
+        .name("x")
+        .send()
+        .await
+        .expect("createDepartmentTree");
     let request = &server.received(Operation::CreateDepartmentTree)[0];
     assert_eq!(request.method(), "POST", "createDepartmentTree");
     let body: serde_json::Value = request
         .json()
         .expect("createDepartmentTree: a JSON body");
     assert!(body.get("name").is_some(), "createDepartmentTree: body field name");
+}
+/// `getDepartmentSyncRelations`.
+async fn call_get_department_sync_relations(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_department_sync_relations()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"provider":"x","userIdInIdp":"x","userInfoInIdp":{}}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_department_sync_relations()
+        .organization_code("x")
+        .send()
+        .await
+        .expect("getDepartmentSyncRelations");
     let request = &server.received(Operation::GetDepartmentSyncRelations)[0];
     assert_eq!(request.method(), "GET", "getDepartmentSyncRelations");
     assert!(
         request.query("organizationCode").is_some(),
         "getDepartmentSyncRelations: query organizationCode"
     );
+}
+/// `deleteDepartmentSyncRelations`.
+async fn call_delete_department_sync_relations(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_department_sync_relations()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .delete_department_sync_relations()
+        .organization_code("x")
+        .department_id("x")
+        .provider("x")
+        .send()
+        .await
+        .expect("deleteDepartmentSyncRelations");
     let request = &server.received(Operation::DeleteDepartmentSyncRelations)[0];
     assert_eq!(request.method(), "POST", "deleteDepartmentSyncRelations");
     let body: serde_json::Value = request
@@ -1533,6 +1032,23 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("provider").is_some(),
         "deleteDepartmentSyncRelations: body field provider"
     );
+}
+/// `updateNodeStatus`.
+async fn call_update_node_status(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .update_node_status()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client
+        .update_node_status()
+        .department_id("x")
+        .status(true)
+        .send()
+        .await
+        .expect("updateNodeStatus");
     let request = &server.received(Operation::UpdateNodeStatus)[0];
     assert_eq!(request.method(), "POST", "updateNodeStatus");
     let body: serde_json::Value = request.json().expect("updateNodeStatus: a JSON body");
@@ -1540,37 +1056,198 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("departmentId").is_some(), "updateNodeStatus: body field departmentId"
     );
     assert!(body.get("status").is_some(), "updateNodeStatus: body field status");
+}
+/// `userFieldDecrypt`.
+async fn call_user_field_decrypt(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .user_field_decrypt()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"[{"decryptedContent":"x"}]"#)
+                .expect("a sample answer"),
+        );
+    client
+        .user_field_decrypt()
+        .private_key("x")
+        .data([
+            serde_json::from_str::<
+                genauth_client::types::UserFieldDecryptReqItemDto,
+            >(r#"{"encryptedContent":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("userFieldDecrypt");
     let request = &server.received(Operation::UserFieldDecrypt)[0];
     assert_eq!(request.method(), "POST", "userFieldDecrypt");
     let body: serde_json::Value = request.json().expect("userFieldDecrypt: a JSON body");
     assert!(body.get("privateKey").is_some(), "userFieldDecrypt: body field privateKey");
     assert!(body.get("data").is_some(), "userFieldDecrypt: body field data");
+}
+/// `createUser`.
+async fn call_create_user(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_user()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.create_user().send().await.expect("createUser");
     let request = &server.received(Operation::CreateUser)[0];
     assert_eq!(request.method(), "POST", "createUser");
+}
+/// `createUsersBatch`.
+async fn call_create_users_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_users_batch()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .create_users_batch()
+        .list([
+            serde_json::from_str::<genauth_client::types::CreateUserInfoDto>(r#"{}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("createUsersBatch");
     let request = &server.received(Operation::CreateUsersBatch)[0];
     assert_eq!(request.method(), "POST", "createUsersBatch");
     let body: serde_json::Value = request.json().expect("createUsersBatch: a JSON body");
     assert!(body.get("list").is_some(), "createUsersBatch: body field list");
+}
+/// `updateUser`.
+async fn call_update_user(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .update_user()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.update_user().user_id("x").send().await.expect("updateUser");
     let request = &server.received(Operation::UpdateUser)[0];
     assert_eq!(request.method(), "POST", "updateUser");
     let body: serde_json::Value = request.json().expect("updateUser: a JSON body");
     assert!(body.get("userId").is_some(), "updateUser: body field userId");
+}
+/// `deleteUsersBatch`.
+async fn call_delete_users_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_users_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client.delete_users_batch().user_ids(["x"]).send().await.expect("deleteUsersBatch");
     let request = &server.received(Operation::DeleteUsersBatch)[0];
     assert_eq!(request.method(), "POST", "deleteUsersBatch");
     let body: serde_json::Value = request.json().expect("deleteUsersBatch: a JSON body");
     assert!(body.get("userIds").is_some(), "deleteUsersBatch: body field userIds");
+}
+/// `getUserIdentities`.
+async fn call_get_user_identities(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_identities()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"extIdpId":"x","identityId":"x","originConnIds":["x"],"provider":"wechat","type":"x","userIdInIdp":"x","userInfoInIdp":{}}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_user_identities().user_id("x").send().await.expect("getUserIdentities");
     let request = &server.received(Operation::GetUserIdentities)[0];
     assert_eq!(request.method(), "GET", "getUserIdentities");
     assert!(request.query("userId").is_some(), "getUserIdentities: query userId");
+}
+/// `getUserRoles`.
+async fn call_get_user_roles(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_roles()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_user_roles().user_id("x").send().await.expect("getUserRoles");
     let request = &server.received(Operation::GetUserRoles)[0];
     assert_eq!(request.method(), "GET", "getUserRoles");
     assert!(request.query("userId").is_some(), "getUserRoles: query userId");
+}
+/// `getUserPrincipalAuthenticationInfo`.
+async fn call_get_user_principal_authentication_info(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_principal_authentication_info()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"authenticated":true,"authenticatedAt":"x","principalCode":"x","principalName":"x","principalType":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_principal_authentication_info()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserPrincipalAuthenticationInfo");
     let request = &server.received(Operation::GetUserPrincipalAuthenticationInfo)[0];
     assert_eq!(request.method(), "GET", "getUserPrincipalAuthenticationInfo");
     assert!(
         request.query("userId").is_some(),
         "getUserPrincipalAuthenticationInfo: query userId"
     );
+}
+/// `resetUserPrincipalAuthenticationInfo`.
+async fn call_reset_user_principal_authentication_info(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .reset_user_principal_authentication_info()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .reset_user_principal_authentication_info()
+        .user_id("x")
+        .send()
+        .await
+        .expect("resetUserPrincipalAuthenticationInfo");
     let request = &server.received(Operation::ResetUserPrincipalAuthenticationInfo)[0];
     assert_eq!(request.method(), "POST", "resetUserPrincipalAuthenticationInfo");
     let body: serde_json::Value = request
@@ -1580,9 +1257,47 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("userId").is_some(),
         "resetUserPrincipalAuthenticationInfo: body field userId"
     );
+}
+/// `getUserDepartments`.
+async fn call_get_user_departments(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_departments()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"code":"x","createdAt":"2024-01-01T00:00:00Z","departmentId":"x","description":"x","isLeader":true,"isMainDepartment":true,"isRoot":true,"isVirtualNode":true,"joinedAt":"2024-01-01T00:00:00Z","name":"x","organizationCode":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_user_departments().user_id("x").send().await.expect("getUserDepartments");
     let request = &server.received(Operation::GetUserDepartments)[0];
     assert_eq!(request.method(), "GET", "getUserDepartments");
     assert!(request.query("userId").is_some(), "getUserDepartments: query userId");
+}
+/// `setUserDepartments`.
+async fn call_set_user_departments(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .set_user_departments()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .set_user_departments()
+        .user_id("x")
+        .departments([
+            serde_json::from_str::<
+                genauth_client::types::SetUserDepartmentDto,
+            >(r#"{"departmentId":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("setUserDepartments");
     let request = &server.received(Operation::SetUserDepartments)[0];
     assert_eq!(request.method(), "POST", "setUserDepartments");
     let body: serde_json::Value = request
@@ -1592,53 +1307,296 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         body.get("departments").is_some(), "setUserDepartments: body field departments"
     );
+}
+/// `getUserMfaInfo`.
+async fn call_get_user_mfa_info(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_mfa_info()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"emailMfaStatus":"x","faceMfaStatus":"x","smsMfaStatus":"x","totpStatus":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_user_mfa_info().user_id("x").send().await.expect("getUserMfaInfo");
     let request = &server.received(Operation::GetUserMfaInfo)[0];
     assert_eq!(request.method(), "GET", "getUserMfaInfo");
     assert!(request.query("userId").is_some(), "getUserMfaInfo: query userId");
+}
+/// `listArchivedUsers`.
+async fn call_list_archived_users(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_archived_users()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"archivedAt":"2024-01-01T00:00:00Z","userId":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.list_archived_users().send().await.expect("listArchivedUsers");
     let request = &server.received(Operation::ListArchivedUsers)[0];
     assert_eq!(request.method(), "GET", "listArchivedUsers");
+}
+/// `kickUsers`.
+async fn call_kick_users(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .kick_users()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client.kick_users().user_id("x").app_ids(["x"]).send().await.expect("kickUsers");
     let request = &server.received(Operation::KickUsers)[0];
     assert_eq!(request.method(), "POST", "kickUsers");
     let body: serde_json::Value = request.json().expect("kickUsers: a JSON body");
     assert!(body.get("userId").is_some(), "kickUsers: body field userId");
     assert!(body.get("appIds").is_some(), "kickUsers: body field appIds");
+}
+/// `isUserExists`.
+async fn call_is_user_exists(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .is_user_exists()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"exists":true}"#).expect("a sample answer"));
+    client.is_user_exists().send().await.expect("isUserExists");
     let request = &server.received(Operation::IsUserExists)[0];
     assert_eq!(request.method(), "POST", "isUserExists");
+}
+/// `getUserAccessibleApps`.
+async fn call_get_user_accessible_apps(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_accessible_apps()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"appDefaultLoginStrategy":"ALLOW_ALL","appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_accessible_apps()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserAccessibleApps");
     let request = &server.received(Operation::GetUserAccessibleApps)[0];
     assert_eq!(request.method(), "GET", "getUserAccessibleApps");
     assert!(request.query("userId").is_some(), "getUserAccessibleApps: query userId");
+}
+/// `getUserAuthorizedApps`.
+async fn call_get_user_authorized_apps(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_authorized_apps()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"appDefaultLoginStrategy":"ALLOW_ALL","appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_authorized_apps()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserAuthorizedApps");
     let request = &server.received(Operation::GetUserAuthorizedApps)[0];
     assert_eq!(request.method(), "GET", "getUserAuthorizedApps");
     assert!(request.query("userId").is_some(), "getUserAuthorizedApps: query userId");
+}
+/// `hasAnyRole`.
+async fn call_has_any_role(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .has_any_role()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"hasAnyRole":true}"#).expect("a sample answer"),
+        );
+    client
+        .has_any_role()
+        .user_id("x")
+        .roles([
+            serde_json::from_str::<
+                genauth_client::types::HasRoleRolesDto,
+            >(r#"{"code":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("hasAnyRole");
     let request = &server.received(Operation::HasAnyRole)[0];
     assert_eq!(request.method(), "POST", "hasAnyRole");
     let body: serde_json::Value = request.json().expect("hasAnyRole: a JSON body");
     assert!(body.get("userId").is_some(), "hasAnyRole: body field userId");
     assert!(body.get("roles").is_some(), "hasAnyRole: body field roles");
+}
+/// `getUserLoginHistory`.
+async fn call_get_user_login_history(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_login_history()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x","clientIp":"x","time":"2024-01-01T00:00:00Z"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_login_history()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserLoginHistory");
     let request = &server.received(Operation::GetUserLoginHistory)[0];
     assert_eq!(request.method(), "GET", "getUserLoginHistory");
     assert!(request.query("userId").is_some(), "getUserLoginHistory: query userId");
+}
+/// `getUserLoggedinApps`.
+async fn call_get_user_loggedin_apps(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_loggedin_apps()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"appId":"x","appLoginUrl":"x","appLogo":"x","appName":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_loggedin_apps()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserLoggedinApps");
     let request = &server.received(Operation::GetUserLoggedinApps)[0];
     assert_eq!(request.method(), "GET", "getUserLoggedinApps");
     assert!(request.query("userId").is_some(), "getUserLoggedinApps: query userId");
+}
+/// `getUserLoggedinIdentities`.
+async fn call_get_user_loggedin_identities(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_loggedin_identities()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"identityId":"x","idpId":"x","idpLogo":"x","idpName":"x","idpNameEn":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_loggedin_identities()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserLoggedinIdentities");
     let request = &server.received(Operation::GetUserLoggedinIdentities)[0];
     assert_eq!(request.method(), "GET", "getUserLoggedinIdentities");
     assert!(
         request.query("userId").is_some(), "getUserLoggedinIdentities: query userId"
     );
+}
+/// `resignUser`.
+async fn call_resign_user(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .resign_user()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client.resign_user().user_id("x").send().await.expect("resignUser");
     let request = &server.received(Operation::ResignUser)[0];
     assert_eq!(request.method(), "POST", "resignUser");
     let body: serde_json::Value = request.json().expect("resignUser: a JSON body");
     assert!(body.get("userId").is_some(), "resignUser: body field userId");
+}
+/// `resignUserBatch`.
+async fn call_resign_user_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .resign_user_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client.resign_user_batch().user_ids(["x"]).send().await.expect("resignUserBatch");
     let request = &server.received(Operation::ResignUserBatch)[0];
     assert_eq!(request.method(), "POST", "resignUserBatch");
     let body: serde_json::Value = request.json().expect("resignUserBatch: a JSON body");
     assert!(body.get("userIds").is_some(), "resignUserBatch: body field userIds");
+}
+/// `getUserAuthorizedResources`.
+async fn call_get_user_authorized_resources(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_authorized_resources()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"actions":["x"],"apiIdentifier":"x","effect":"ALLOW","resourceCode":"x","resourceType":"DATA"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_authorized_resources()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserAuthorizedResources");
     let request = &server.received(Operation::GetUserAuthorizedResources)[0];
     assert_eq!(request.method(), "GET", "getUserAuthorizedResources");
     assert!(
         request.query("userId").is_some(), "getUserAuthorizedResources: query userId"
     );
+}
+/// `checkSessionStatus`.
+async fn call_check_session_status(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .check_session_status()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"active":true}"#).expect("a sample answer"));
+    client
+        .check_session_status()
+        .user_id("x")
+        .app_id("x")
+        .send()
+        .await
+        .expect("checkSessionStatus");
     let request = &server.received(Operation::CheckSessionStatus)[0];
     assert_eq!(request.method(), "POST", "checkSessionStatus");
     let body: serde_json::Value = request
@@ -1646,13 +1604,65 @@ async fn every_operation_goes_through_the_mock_kit() {
         .expect("checkSessionStatus: a JSON body");
     assert!(body.get("userId").is_some(), "checkSessionStatus: body field userId");
     assert!(body.get("appId").is_some(), "checkSessionStatus: body field appId");
+}
+/// `importOtp`.
+async fn call_import_otp(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server.import_otp().times(1).respond();
+    client
+        .import_otp()
+        .list([
+            serde_json::from_str::<
+                genauth_client::types::ImportOtpItemDto,
+            >(r#"{"otp":{"secret":"x"},"userId":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("importOtp");
     let request = &server.received(Operation::ImportOtp)[0];
     assert_eq!(request.method(), "POST", "importOtp");
     let body: serde_json::Value = request.json().expect("importOtp: a JSON body");
     assert!(body.get("list").is_some(), "importOtp: body field list");
+}
+/// `getOtpSecretByUser`.
+async fn call_get_otp_secret_by_user(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_otp_secret_by_user()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"secret":"x"}"#).expect("a sample answer"));
+    client
+        .get_otp_secret_by_user()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getOtpSecretByUser");
     let request = &server.received(Operation::GetOtpSecretByUser)[0];
     assert_eq!(request.method(), "GET", "getOtpSecretByUser");
     assert!(request.query("userId").is_some(), "getOtpSecretByUser: query userId");
+}
+/// `getUserPasswordCiphertext`.
+async fn call_get_user_password_ciphertext(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_password_ciphertext()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"ciphertext":"x"}"#).expect("a sample answer"),
+        );
+    client
+        .get_user_password_ciphertext()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserPasswordCiphertext");
     let request = &server.received(Operation::GetUserPasswordCiphertext)[0];
     assert_eq!(request.method(), "POST", "getUserPasswordCiphertext");
     let body: serde_json::Value = request
@@ -1661,17 +1671,76 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         body.get("userId").is_some(), "getUserPasswordCiphertext: body field userId"
     );
+}
+/// `linkIdentity`.
+async fn call_link_identity(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .link_identity()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .link_identity()
+        .ext_idp_id("x")
+        .user_id("x")
+        .user_id_in_idp("x")
+        .send()
+        .await
+        .expect("linkIdentity");
     let request = &server.received(Operation::LinkIdentity)[0];
     assert_eq!(request.method(), "POST", "linkIdentity");
     let body: serde_json::Value = request.json().expect("linkIdentity: a JSON body");
     assert!(body.get("extIdpId").is_some(), "linkIdentity: body field extIdpId");
     assert!(body.get("userId").is_some(), "linkIdentity: body field userId");
     assert!(body.get("userIdInIdp").is_some(), "linkIdentity: body field userIdInIdp");
+}
+/// `unlinkIdentity`.
+async fn call_unlink_identity(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .unlink_identity()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .unlink_identity()
+        .ext_idp_id("x")
+        .user_id("x")
+        .send()
+        .await
+        .expect("unlinkIdentity");
     let request = &server.received(Operation::UnlinkIdentity)[0];
     assert_eq!(request.method(), "POST", "unlinkIdentity");
     let body: serde_json::Value = request.json().expect("unlinkIdentity: a JSON body");
     assert!(body.get("extIdpId").is_some(), "unlinkIdentity: body field extIdpId");
     assert!(body.get("userId").is_some(), "unlinkIdentity: body field userId");
+}
+/// `setUsersMfaStatus`.
+async fn call_set_users_mfa_status(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .set_users_mfa_status()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .set_users_mfa_status()
+        .user_id("x")
+        .mfa_trigger_data(
+            serde_json::from_str::<
+                genauth_client::types::GetMfaInfoDataDto,
+            >(
+                    r#"{"applicationMfa":[{"mfaPolicy":"x","sort":1.5,"status":1.5}],"mfaToken":"x"}"#,
+                )
+                .expect("a sample value"),
+        )
+        .send()
+        .await
+        .expect("setUsersMfaStatus");
     let request = &server.received(Operation::SetUsersMfaStatus)[0];
     assert_eq!(request.method(), "POST", "setUsersMfaStatus");
     let body: serde_json::Value = request
@@ -1682,12 +1751,66 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("mfaTriggerData").is_some(),
         "setUsersMfaStatus: body field mfaTriggerData"
     );
+}
+/// `getUserMfaStatus`.
+async fn call_get_user_mfa_status(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_mfa_status()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"applicationMfa":[{"mfaPolicy":"x","sort":1.5,"status":1.5}],"mfaToken":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_user_mfa_status().user_id("x").send().await.expect("getUserMfaStatus");
     let request = &server.received(Operation::GetUserMfaStatus)[0];
     assert_eq!(request.method(), "GET", "getUserMfaStatus");
     assert!(request.query("userId").is_some(), "getUserMfaStatus: query userId");
+}
+/// `getUserSyncRelations`.
+async fn call_get_user_sync_relations(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_user_sync_relations()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"provider":"x","userIdInIdp":"x","userInfoInIdp":{}}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_user_sync_relations()
+        .user_id("x")
+        .send()
+        .await
+        .expect("getUserSyncRelations");
     let request = &server.received(Operation::GetUserSyncRelations)[0];
     assert_eq!(request.method(), "GET", "getUserSyncRelations");
     assert!(request.query("userId").is_some(), "getUserSyncRelations: query userId");
+}
+/// `deleteUserSyncRelations`.
+async fn call_delete_user_sync_relations(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_user_sync_relations()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .delete_user_sync_relations()
+        .user_id("x")
+        .provider("x")
+        .send()
+        .await
+        .expect("deleteUserSyncRelations");
     let request = &server.received(Operation::DeleteUserSyncRelations)[0];
     assert_eq!(request.method(), "POST", "deleteUserSyncRelations");
     let body: serde_json::Value = request
@@ -1697,13 +1820,82 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         body.get("provider").is_some(), "deleteUserSyncRelations: body field provider"
     );
+}
+/// `getGroup`.
+async fn call_get_group(server: &MockServer, client: &genauth_client::ManagementClient) {
+    server
+        .get_group()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_group().code("x").send().await.expect("getGroup");
     let request = &server.received(Operation::GetGroup)[0];
     assert_eq!(request.method(), "GET", "getGroup");
     assert!(request.query("code").is_some(), "getGroup: query code");
+}
+/// `listGroups`.
+async fn call_list_groups(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_groups()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.list_groups().send().await.expect("listGroups");
     let request = &server.received(Operation::ListGroups)[0];
     assert_eq!(request.method(), "GET", "listGroups");
+}
+/// `getAllGroups`.
+async fn call_get_all_groups(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_all_groups()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_all_groups().send().await.expect("getAllGroups");
     let request = &server.received(Operation::GetAllGroups)[0];
     assert_eq!(request.method(), "GET", "getAllGroups");
+}
+/// `createGroup`.
+async fn call_create_group(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_group()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .create_group()
+        .code("x")
+        .name("x")
+        .description("x")
+        .type_("x")
+        .send()
+        .await
+        .expect("createGroup");
     let request = &server.received(Operation::CreateGroup)[0];
     assert_eq!(request.method(), "POST", "createGroup");
     let body: serde_json::Value = request.json().expect("createGroup: a JSON body");
@@ -1711,6 +1903,30 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(body.get("name").is_some(), "createGroup: body field name");
     assert!(body.get("description").is_some(), "createGroup: body field description");
     assert!(body.get("type").is_some(), "createGroup: body field type");
+}
+/// `createOrUpdateGroup`.
+async fn call_create_or_update_group(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_or_update_group()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"created":true,"data":{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .create_or_update_group()
+        .code("x")
+        .name("x")
+        .description("x")
+        .type_("x")
+        .send()
+        .await
+        .expect("createOrUpdateGroup");
     let request = &server.received(Operation::CreateOrUpdateGroup)[0];
     assert_eq!(request.method(), "POST", "createOrUpdateGroup");
     let body: serde_json::Value = request
@@ -1722,28 +1938,120 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("description").is_some(), "createOrUpdateGroup: body field description"
     );
     assert!(body.get("type").is_some(), "createOrUpdateGroup: body field type");
+}
+/// `createGroupsBatch`.
+async fn call_create_groups_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_groups_batch()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .create_groups_batch()
+        .list([
+            serde_json::from_str::<
+                genauth_client::types::CreateGroupReqDto,
+            >(r#"{"code":"x","description":"x","name":"x","type":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("createGroupsBatch");
     let request = &server.received(Operation::CreateGroupsBatch)[0];
     assert_eq!(request.method(), "POST", "createGroupsBatch");
     let body: serde_json::Value = request
         .json()
         .expect("createGroupsBatch: a JSON body");
     assert!(body.get("list").is_some(), "createGroupsBatch: body field list");
+}
+/// `updateGroup`.
+async fn call_update_group(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .update_group()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"code":"x","description":"x","id":"x","members":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"metadataSource":["x"],"name":"x","type":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.update_group().code("x").description("x").send().await.expect("updateGroup");
     let request = &server.received(Operation::UpdateGroup)[0];
     assert_eq!(request.method(), "POST", "updateGroup");
     let body: serde_json::Value = request.json().expect("updateGroup: a JSON body");
     assert!(body.get("code").is_some(), "updateGroup: body field code");
     assert!(body.get("description").is_some(), "updateGroup: body field description");
+}
+/// `deleteGroupsBatch`.
+async fn call_delete_groups_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_groups_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .delete_groups_batch()
+        .code_list(["x"])
+        .send()
+        .await
+        .expect("deleteGroupsBatch");
     let request = &server.received(Operation::DeleteGroupsBatch)[0];
     assert_eq!(request.method(), "POST", "deleteGroupsBatch");
     let body: serde_json::Value = request
         .json()
         .expect("deleteGroupsBatch: a JSON body");
     assert!(body.get("codeList").is_some(), "deleteGroupsBatch: body field codeList");
+}
+/// `addGroupMembers`.
+async fn call_add_group_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .add_group_members()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .add_group_members()
+        .code("x")
+        .user_ids(["x"])
+        .send()
+        .await
+        .expect("addGroupMembers");
     let request = &server.received(Operation::AddGroupMembers)[0];
     assert_eq!(request.method(), "POST", "addGroupMembers");
     let body: serde_json::Value = request.json().expect("addGroupMembers: a JSON body");
     assert!(body.get("code").is_some(), "addGroupMembers: body field code");
     assert!(body.get("userIds").is_some(), "addGroupMembers: body field userIds");
+}
+/// `removeGroupMembers`.
+async fn call_remove_group_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .remove_group_members()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .remove_group_members()
+        .code("x")
+        .user_ids(["x"])
+        .send()
+        .await
+        .expect("removeGroupMembers");
     let request = &server.received(Operation::RemoveGroupMembers)[0];
     assert_eq!(request.method(), "POST", "removeGroupMembers");
     let body: serde_json::Value = request
@@ -1751,68 +2059,388 @@ async fn every_operation_goes_through_the_mock_kit() {
         .expect("removeGroupMembers: a JSON body");
     assert!(body.get("code").is_some(), "removeGroupMembers: body field code");
     assert!(body.get("userIds").is_some(), "removeGroupMembers: body field userIds");
+}
+/// `listGroupMembers`.
+async fn call_list_group_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_group_members()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.list_group_members().code("x").send().await.expect("listGroupMembers");
     let request = &server.received(Operation::ListGroupMembers)[0];
     assert_eq!(request.method(), "GET", "listGroupMembers");
     assert!(request.query("code").is_some(), "listGroupMembers: query code");
+}
+/// `getGroupAuthorizedResources`.
+async fn call_get_group_authorized_resources(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_group_authorized_resources()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"[{"actions":["x"],"apiIdentifier":"x","effect":"ALLOW","resourceCode":"x","resourceType":"DATA"}]"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_group_authorized_resources()
+        .code("x")
+        .send()
+        .await
+        .expect("getGroupAuthorizedResources");
     let request = &server.received(Operation::GetGroupAuthorizedResources)[0];
     assert_eq!(request.method(), "GET", "getGroupAuthorizedResources");
     assert!(request.query("code").is_some(), "getGroupAuthorizedResources: query code");
+}
+/// `getRole`.
+async fn call_get_role(server: &MockServer, client: &genauth_client::ManagementClient) {
+    server
+        .get_role()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.get_role().code("x").send().await.expect("getRole");
     let request = &server.received(Operation::GetRole)[0];
     assert_eq!(request.method(), "GET", "getRole");
     assert!(request.query("code").is_some(), "getRole: query code");
+}
+/// `assignRole`.
+async fn call_assign_role(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .assign_role()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .assign_role()
+        .code("x")
+        .targets([
+            serde_json::from_str::<
+                genauth_client::types::TargetDto,
+            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("assignRole");
     let request = &server.received(Operation::AssignRole)[0];
     assert_eq!(request.method(), "POST", "assignRole");
     let body: serde_json::Value = request.json().expect("assignRole: a JSON body");
     assert!(body.get("code").is_some(), "assignRole: body field code");
     assert!(body.get("targets").is_some(), "assignRole: body field targets");
+}
+/// `assignRoleBatch`.
+async fn call_assign_role_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .assign_role_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .assign_role_batch()
+        .roles([
+            serde_json::from_str::<genauth_client::types::RoleCodeDto>(r#"{"code":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .targets([
+            serde_json::from_str::<
+                genauth_client::types::TargetDto,
+            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("assignRoleBatch");
     let request = &server.received(Operation::AssignRoleBatch)[0];
     assert_eq!(request.method(), "POST", "assignRoleBatch");
     let body: serde_json::Value = request.json().expect("assignRoleBatch: a JSON body");
     assert!(body.get("roles").is_some(), "assignRoleBatch: body field roles");
     assert!(body.get("targets").is_some(), "assignRoleBatch: body field targets");
+}
+/// `revokeRole`.
+async fn call_revoke_role(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .revoke_role()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .revoke_role()
+        .code("x")
+        .targets([
+            serde_json::from_str::<
+                genauth_client::types::TargetDto,
+            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("revokeRole");
     let request = &server.received(Operation::RevokeRole)[0];
     assert_eq!(request.method(), "POST", "revokeRole");
     let body: serde_json::Value = request.json().expect("revokeRole: a JSON body");
     assert!(body.get("code").is_some(), "revokeRole: body field code");
     assert!(body.get("targets").is_some(), "revokeRole: body field targets");
+}
+/// `revokeRoleBatch`.
+async fn call_revoke_role_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .revoke_role_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .revoke_role_batch()
+        .roles([
+            serde_json::from_str::<genauth_client::types::RoleCodeDto>(r#"{"code":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .targets([
+            serde_json::from_str::<
+                genauth_client::types::TargetDto,
+            >(r#"{"targetIdentifier":"x","targetType":"USER"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("revokeRoleBatch");
     let request = &server.received(Operation::RevokeRoleBatch)[0];
     assert_eq!(request.method(), "POST", "revokeRoleBatch");
     let body: serde_json::Value = request.json().expect("revokeRoleBatch: a JSON body");
     assert!(body.get("roles").is_some(), "revokeRoleBatch: body field roles");
     assert!(body.get("targets").is_some(), "revokeRoleBatch: body field targets");
+}
+/// `getRoleAuthorizedResources`.
+async fn call_get_role_authorized_resources(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .get_role_authorized_resources()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"actions":["x"],"apiIdentifier":"x","resourceCode":"x","resourceType":"DATA"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .get_role_authorized_resources()
+        .code("x")
+        .send()
+        .await
+        .expect("getRoleAuthorizedResources");
     let request = &server.received(Operation::GetRoleAuthorizedResources)[0];
     assert_eq!(request.method(), "GET", "getRoleAuthorizedResources");
     assert!(request.query("code").is_some(), "getRoleAuthorizedResources: query code");
+}
+/// `listRoleMembers`.
+async fn call_list_role_members(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_role_members()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"createdAt":"2024-01-01T00:00:00Z","emailVerified":true,"gender":"M","phoneVerified":true,"status":"Activated","updatedAt":"2024-01-01T00:00:00Z","userId":"x","userSourceType":"excel","workStatus":"Active"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.list_role_members().code("x").send().await.expect("listRoleMembers");
     let request = &server.received(Operation::ListRoleMembers)[0];
     assert_eq!(request.method(), "GET", "listRoleMembers");
     assert!(request.query("code").is_some(), "listRoleMembers: query code");
+}
+/// `listRoleDepartments`.
+async fn call_list_role_departments(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_role_departments()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"code":"x","description":"x","id":"x","name":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.list_role_departments().code("x").send().await.expect("listRoleDepartments");
     let request = &server.received(Operation::ListRoleDepartments)[0];
     assert_eq!(request.method(), "GET", "listRoleDepartments");
     assert!(request.query("code").is_some(), "listRoleDepartments: query code");
+}
+/// `createRole`.
+async fn call_create_role(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_role()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.create_role().code("x").send().await.expect("createRole");
     let request = &server.received(Operation::CreateRole)[0];
     assert_eq!(request.method(), "POST", "createRole");
     let body: serde_json::Value = request.json().expect("createRole: a JSON body");
     assert!(body.get("code").is_some(), "createRole: body field code");
+}
+/// `listRoles`.
+async fn call_list_roles(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_roles()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"list":[{"code":"x","description":"x","id":"x","name":"x","namespace":"x","namespaceName":"x"}],"totalCount":1}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client.list_roles().send().await.expect("listRoles");
     let request = &server.received(Operation::ListRoles)[0];
     assert_eq!(request.method(), "GET", "listRoles");
+}
+/// `deleteRolesBatch`.
+async fn call_delete_roles_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_roles_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client.delete_roles_batch().code_list(["x"]).send().await.expect("deleteRolesBatch");
     let request = &server.received(Operation::DeleteRolesBatch)[0];
     assert_eq!(request.method(), "POST", "deleteRolesBatch");
     let body: serde_json::Value = request.json().expect("deleteRolesBatch: a JSON body");
     assert!(body.get("codeList").is_some(), "deleteRolesBatch: body field codeList");
+}
+/// `createRolesBatch`.
+async fn call_create_roles_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_roles_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .create_roles_batch()
+        .list([
+            serde_json::from_str::<
+                genauth_client::types::RoleListItem,
+            >(r#"{"code":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("createRolesBatch");
     let request = &server.received(Operation::CreateRolesBatch)[0];
     assert_eq!(request.method(), "POST", "createRolesBatch");
     let body: serde_json::Value = request.json().expect("createRolesBatch: a JSON body");
     assert!(body.get("list").is_some(), "createRolesBatch: body field list");
+}
+/// `updateRole`.
+async fn call_update_role(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .update_role()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .update_role()
+        .code("x")
+        .new_code("x")
+        .name("x")
+        .send()
+        .await
+        .expect("updateRole");
     let request = &server.received(Operation::UpdateRole)[0];
     assert_eq!(request.method(), "POST", "updateRole");
     let body: serde_json::Value = request.json().expect("updateRole: a JSON body");
     assert!(body.get("code").is_some(), "updateRole: body field code");
     assert!(body.get("newCode").is_some(), "updateRole: body field newCode");
     assert!(body.get("name").is_some(), "updateRole: body field name");
+}
+/// `deleteRoles`.
+async fn call_delete_roles(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_roles()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .delete_roles()
+        .role_list([
+            serde_json::from_str::<
+                genauth_client::types::RoleCodeAndNamespaceDto,
+            >(r#"{"code":"x","namespace":"x"}"#)
+                .expect("a sample value"),
+        ])
+        .send()
+        .await
+        .expect("deleteRoles");
     let request = &server.received(Operation::DeleteRoles)[0];
     assert_eq!(request.method(), "POST", "deleteRoles");
     let body: serde_json::Value = request.json().expect("deleteRoles: a JSON body");
     assert!(body.get("roleList").is_some(), "deleteRoles: body field roleList");
+}
+/// `checkParamsNamespace`.
+async fn call_check_params_namespace(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .check_params_namespace()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"isValid":true,"message":true}"#)
+                .expect("a sample answer"),
+        );
+    client
+        .check_params_namespace()
+        .namespace("x")
+        .code("x")
+        .send()
+        .await
+        .expect("checkParamsNamespace");
     let request = &server.received(Operation::CheckParamsNamespace)[0];
     assert_eq!(request.method(), "POST", "checkParamsNamespace");
     let body: serde_json::Value = request
@@ -1822,14 +2450,71 @@ async fn every_operation_goes_through_the_mock_kit() {
         body.get("namespace").is_some(), "checkParamsNamespace: body field namespace"
     );
     assert!(body.get("code").is_some(), "checkParamsNamespace: body field code");
+}
+/// `listRoleAssignments`.
+async fn call_list_role_assignments(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .list_role_assignments()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"data":[{"createdAt":"x","roleCode":"x","roleId":"x","roleName":"x","status":"x","updatedAt":"x","userPoolId":"x"}]}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .list_role_assignments()
+        .role_code("x")
+        .send()
+        .await
+        .expect("listRoleAssignments");
     let request = &server.received(Operation::ListRoleAssignments)[0];
     assert_eq!(request.method(), "GET", "listRoleAssignments");
     assert!(request.query("roleCode").is_some(), "listRoleAssignments: query roleCode");
+}
+/// `createAdminRole`.
+async fn call_create_admin_role(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .create_admin_role()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"isValid":true,"message":true}"#)
+                .expect("a sample answer"),
+        );
+    client
+        .create_admin_role()
+        .code("x")
+        .name("x")
+        .send()
+        .await
+        .expect("createAdminRole");
     let request = &server.received(Operation::CreateAdminRole)[0];
     assert_eq!(request.method(), "POST", "createAdminRole");
     let body: serde_json::Value = request.json().expect("createAdminRole: a JSON body");
     assert!(body.get("code").is_some(), "createAdminRole: body field code");
     assert!(body.get("name").is_some(), "createAdminRole: body field name");
+}
+/// `deleteAdminRolesBatch`.
+async fn call_delete_admin_roles_batch(
+    server: &MockServer,
+    client: &genauth_client::ManagementClient,
+) {
+    server
+        .delete_admin_roles_batch()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"success":true}"#).expect("a sample answer"));
+    client
+        .delete_admin_roles_batch()
+        .code_list(["x"])
+        .send()
+        .await
+        .expect("deleteAdminRolesBatch");
     let request = &server.received(Operation::DeleteAdminRolesBatch)[0];
     assert_eq!(request.method(), "POST", "deleteAdminRolesBatch");
     let body: serde_json::Value = request
@@ -1838,5 +2523,4 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert!(
         body.get("codeList").is_some(), "deleteAdminRolesBatch: body field codeList"
     );
-    server.verify();
 }

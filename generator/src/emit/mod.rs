@@ -163,7 +163,7 @@ pub fn emit(plan: &Plan, provenance: &Provenance) -> Result<Vec<GeneratedFile>, 
         files.push(rust_tokens("src/filters.rs", filters::emit(filters), provenance)?);
     }
     if !plan.operations.is_empty() {
-        files.push(rust_file("tests/operations.rs", &smoke::emit(plan), provenance)?);
+        files.push(rust_text_pieces("tests/operations.rs", smoke::emit(plan), provenance)?);
     }
     // Declared examples are the maintainers' own code: copied, not reformatted, so their
     // comments stay.
@@ -208,6 +208,19 @@ fn rust_pieces(path: &str, pieces: impl Iterator<Item = TokenStream>, provenance
     let mut contents = provenance.preamble("//") + "\n";
     for piece in pieces {
         let file = syn::parse2::<syn::File>(piece).map_err(|e| Error::Internal {
+            file: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        contents.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(GeneratedFile { path: path.to_owned(), contents })
+}
+
+/// Like [`rust_pieces`], for pieces written as text.
+fn rust_text_pieces(path: &str, pieces: impl Iterator<Item = String>, provenance: &Provenance) -> Result<GeneratedFile, Error> {
+    let mut contents = provenance.preamble("//") + "\n";
+    for piece in pieces {
+        let file = syn::parse_file(&piece).map_err(|e| Error::Internal {
             file: path.to_owned(),
             message: e.to_string(),
         })?;

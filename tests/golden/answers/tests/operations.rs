@@ -9,46 +9,70 @@ use fixture_answers::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_pet(&server, &client).await;
+    call_put_pet(&server, &client).await;
+    call_delete_pet(&server, &client).await;
+    call_download_photo(&server, &client).await;
+    call_health(&server, &client).await;
+    call_legacy(&server, &client).await;
+    server.verify();
+}
+/// `getPet`.
+async fn call_get_pet(server: &MockServer, client: &fixture_answers::Client) {
     server
         .get_pet()
         .times(1)
         .respond(
             serde_json::from_str(r#"{"id":"x","name":"x"}"#).expect("a sample answer"),
         );
+    client.get_pet().id("x").send().await.expect("getPet");
+    let request = &server.received(Operation::GetPet)[0];
+    assert_eq!(request.method(), "GET", "getPet");
+}
+/// `putPet`.
+async fn call_put_pet(server: &MockServer, client: &fixture_answers::Client) {
     server
         .put_pet()
         .times(1)
         .respond_bytes(200, "application/json", "{\"id\":\"x\",\"name\":\"x\"}");
+    client.put_pet().id("x").id2("x").name("x").send().await.expect("putPet");
+    let request = &server.received(Operation::PutPet)[0];
+    assert_eq!(request.method(), "PUT", "putPet");
+    let body: serde_json::Value = request.json().expect("putPet: a JSON body");
+    assert!(body.get("id").is_some(), "putPet: body field id");
+    assert!(body.get("name").is_some(), "putPet: body field name");
+}
+/// `deletePet`.
+async fn call_delete_pet(server: &MockServer, client: &fixture_answers::Client) {
     server.delete_pet().times(1).respond();
+    client.delete_pet().id("x").send().await.expect("deletePet");
+    let request = &server.received(Operation::DeletePet)[0];
+    assert_eq!(request.method(), "DELETE", "deletePet");
+}
+/// `downloadPhoto`.
+async fn call_download_photo(server: &MockServer, client: &fixture_answers::Client) {
     server.download_photo().times(1).respond_bytes(200, "application/octet-stream", "x");
+    client.download_photo().id("x").send().await.expect("downloadPhoto");
+    let request = &server.received(Operation::DownloadPhoto)[0];
+    assert_eq!(request.method(), "GET", "downloadPhoto");
+}
+/// `health`.
+async fn call_health(server: &MockServer, client: &fixture_answers::Client) {
     server.health().times(1).respond_bytes(200, "text/plain", "x");
+    client.health().send().await.expect("health");
+    let request = &server.received(Operation::Health)[0];
+    assert_eq!(request.method(), "GET", "health");
+}
+/// `legacy`.
+async fn call_legacy(server: &MockServer, client: &fixture_answers::Client) {
     server
         .legacy()
         .times(1)
         .respond(
             serde_json::from_str(r#"{"id":"x","name":"x"}"#).expect("a sample answer"),
         );
-    let client = server.client();
-    client.get_pet().id("x").send().await.expect("getPet");
-    client.put_pet().id("x").id2("x").name("x").send().await.expect("putPet");
-    client.delete_pet().id("x").send().await.expect("deletePet");
-    client.download_photo().id("x").send().await.expect("downloadPhoto");
-    client.health().send().await.expect("health");
     client.legacy().send().await.expect("legacy");
-    let request = &server.received(Operation::GetPet)[0];
-    assert_eq!(request.method(), "GET", "getPet");
-    let request = &server.received(Operation::PutPet)[0];
-    assert_eq!(request.method(), "PUT", "putPet");
-    let body: serde_json::Value = request.json().expect("putPet: a JSON body");
-    assert!(body.get("id").is_some(), "putPet: body field id");
-    assert!(body.get("name").is_some(), "putPet: body field name");
-    let request = &server.received(Operation::DeletePet)[0];
-    assert_eq!(request.method(), "DELETE", "deletePet");
-    let request = &server.received(Operation::DownloadPhoto)[0];
-    assert_eq!(request.method(), "GET", "downloadPhoto");
-    let request = &server.received(Operation::Health)[0];
-    assert_eq!(request.method(), "GET", "health");
     let request = &server.received(Operation::Legacy)[0];
     assert_eq!(request.method(), "GET", "legacy");
-    server.verify();
 }

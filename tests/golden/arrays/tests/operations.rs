@@ -9,31 +9,43 @@ use fixture_arrays::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_matrix(&server, &client).await;
+    call_list_points(&server, &client).await;
+    call_replace_tags(&server, &client).await;
+    server.verify();
+}
+/// `getMatrix`.
+async fn call_get_matrix(server: &MockServer, client: &fixture_arrays::Client) {
     server
         .get_matrix()
         .times(1)
         .respond(serde_json::from_str(r#"[[1.5]]"#).expect("a sample answer"));
+    client.get_matrix().send().await.expect("getMatrix");
+    let request = &server.received(Operation::GetMatrix)[0];
+    assert_eq!(request.method(), "GET", "getMatrix");
+}
+/// `listPoints`.
+async fn call_list_points(server: &MockServer, client: &fixture_arrays::Client) {
     server
         .list_points()
         .times(1)
         .respond(
             serde_json::from_str(r#"[{"x":1.5,"y":1.5}]"#).expect("a sample answer"),
         );
+    client.list_points().send().await.expect("listPoints");
+    let request = &server.received(Operation::ListPoints)[0];
+    assert_eq!(request.method(), "GET", "listPoints");
+}
+/// `replaceTags`.
+async fn call_replace_tags(server: &MockServer, client: &fixture_arrays::Client) {
     server
         .replace_tags()
         .times(1)
         .respond(serde_json::from_str(r#"[{"tag":"x"}]"#).expect("a sample answer"));
-    let client = server.client();
-    client.get_matrix().send().await.expect("getMatrix");
-    client.list_points().send().await.expect("listPoints");
     client.replace_tags().body(["x"]).send().await.expect("replaceTags");
-    let request = &server.received(Operation::GetMatrix)[0];
-    assert_eq!(request.method(), "GET", "getMatrix");
-    let request = &server.received(Operation::ListPoints)[0];
-    assert_eq!(request.method(), "GET", "listPoints");
     let request = &server.received(Operation::ReplaceTags)[0];
     assert_eq!(request.method(), "PUT", "replaceTags");
     let body: serde_json::Value = request.json().expect("replaceTags: a JSON body");
     let _ = body;
-    server.verify();
 }

@@ -9,46 +9,78 @@ use fixture_bodies::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_issue_token(&server, &client).await;
+    call_upload_photo(&server, &client).await;
+    call_put_raw(&server, &client).await;
+    call_add_note(&server, &client).await;
+    call_verify_token(&server, &client).await;
+    call_patch_pet(&server, &client).await;
+    call_create_pet(&server, &client).await;
+    call_post_anything(&server, &client).await;
+    server.verify();
+}
+/// `issueToken`.
+async fn call_issue_token(server: &MockServer, client: &fixture_bodies::Client) {
     server
         .issue_token()
         .times(1)
         .respond(
             serde_json::from_str(r#"{"access_token":"x"}"#).expect("a sample answer"),
         );
+    client.issue_token().grant_type("x").send().await.expect("issueToken");
+    let request = &server.received(Operation::IssueToken)[0];
+    assert_eq!(request.method(), "POST", "issueToken");
+}
+/// `uploadPhoto`.
+async fn call_upload_photo(server: &MockServer, client: &fixture_bodies::Client) {
     server.upload_photo().times(1).respond();
+    client.upload_photo().id("x").file("x").send().await.expect("uploadPhoto");
+    let request = &server.received(Operation::UploadPhoto)[0];
+    assert_eq!(request.method(), "POST", "uploadPhoto");
+}
+/// `putRaw`.
+async fn call_put_raw(server: &MockServer, client: &fixture_bodies::Client) {
     server.put_raw().times(1).respond();
+    client.put_raw().id("x").body("x").send().await.expect("putRaw");
+    let request = &server.received(Operation::PutRaw)[0];
+    assert_eq!(request.method(), "PUT", "putRaw");
+}
+/// `addNote`.
+async fn call_add_note(server: &MockServer, client: &fixture_bodies::Client) {
     server.add_note().times(1).respond();
+    client.add_note().send().await.expect("addNote");
+    let request = &server.received(Operation::AddNote)[0];
+    assert_eq!(request.method(), "POST", "addNote");
+}
+/// `verifyToken`.
+async fn call_verify_token(server: &MockServer, client: &fixture_bodies::Client) {
     server
         .verify_token()
         .times(1)
         .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server.patch_pet().times(1).respond();
-    server.create_pet().times(1).respond();
-    server.post_anything().times(1).respond();
-    let client = server.client();
-    client.issue_token().grant_type("x").send().await.expect("issueToken");
-    client.upload_photo().id("x").file("x").send().await.expect("uploadPhoto");
-    client.put_raw().id("x").body("x").send().await.expect("putRaw");
-    client.add_note().send().await.expect("addNote");
     client.verify_token().body("x").send().await.expect("verifyToken");
-    client.patch_pet().id("x").send().await.expect("patchPet");
-    client.create_pet().send().await.expect("createPet");
-    client.post_anything().send().await.expect("postAnything");
-    let request = &server.received(Operation::IssueToken)[0];
-    assert_eq!(request.method(), "POST", "issueToken");
-    let request = &server.received(Operation::UploadPhoto)[0];
-    assert_eq!(request.method(), "POST", "uploadPhoto");
-    let request = &server.received(Operation::PutRaw)[0];
-    assert_eq!(request.method(), "PUT", "putRaw");
-    let request = &server.received(Operation::AddNote)[0];
-    assert_eq!(request.method(), "POST", "addNote");
     let request = &server.received(Operation::VerifyToken)[0];
     assert_eq!(request.method(), "POST", "verifyToken");
+}
+/// `patchPet`.
+async fn call_patch_pet(server: &MockServer, client: &fixture_bodies::Client) {
+    server.patch_pet().times(1).respond();
+    client.patch_pet().id("x").send().await.expect("patchPet");
     let request = &server.received(Operation::PatchPet)[0];
     assert_eq!(request.method(), "PATCH", "patchPet");
+}
+/// `createPet`.
+async fn call_create_pet(server: &MockServer, client: &fixture_bodies::Client) {
+    server.create_pet().times(1).respond();
+    client.create_pet().send().await.expect("createPet");
     let request = &server.received(Operation::CreatePet)[0];
     assert_eq!(request.method(), "POST", "createPet");
+}
+/// `postAnything`.
+async fn call_post_anything(server: &MockServer, client: &fixture_bodies::Client) {
+    server.post_anything().times(1).respond();
+    client.post_anything().send().await.expect("postAnything");
     let request = &server.received(Operation::PostAnything)[0];
     assert_eq!(request.method(), "POST", "postAnything");
-    server.verify();
 }

@@ -9,16 +9,21 @@ use fixture_edge_cases::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
-    server.post_a_ids_obj_color().times(1).respond_bytes(201, "text/plain", "");
-    server.put_b().times(1).respond_bytes(200, "application/octet-stream", "x");
-    server.post_b().times(1).respond();
-    server
-        .patch_b()
-        .times(1)
-        .respond(serde_json::from_str(r#"[{"file":"x"}]"#).expect("a sample answer"));
-    server.get_c().times(1).respond_bytes(200, "text/plain", "x");
-    server.delete_c().times(1).respond();
     let client = server.client();
+    call_post_a_ids_obj_color(&server, &client).await;
+    call_put_b(&server, &client).await;
+    call_post_b(&server, &client).await;
+    call_patch_b(&server, &client).await;
+    call_get_c(&server, &client).await;
+    call_delete_c(&server, &client).await;
+    server.verify();
+}
+/// `post_a_ids_obj_color`.
+async fn call_post_a_ids_obj_color(
+    server: &MockServer,
+    client: &fixture_edge_cases::Client,
+) {
+    server.post_a_ids_obj_color().times(1).respond_bytes(201, "text/plain", "");
     client
         .post_a_ids_obj_color()
         .ids([1])
@@ -33,22 +38,44 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("post_a_ids_obj_color");
-    client.put_b().send().await.expect("put_b");
-    client.post_b().send().await.expect("post_b");
-    client.patch_b().send().await.expect("patch_b");
-    client.get_c().send().await.expect("get_c");
-    client.delete_c().send().await.expect("delete_c");
     let request = &server.received(Operation::PostAIdsObjColor)[0];
     assert_eq!(request.method(), "POST", "post_a_ids_obj_color");
+}
+/// `put_b`.
+async fn call_put_b(server: &MockServer, client: &fixture_edge_cases::Client) {
+    server.put_b().times(1).respond_bytes(200, "application/octet-stream", "x");
+    client.put_b().send().await.expect("put_b");
     let request = &server.received(Operation::PutB)[0];
     assert_eq!(request.method(), "PUT", "put_b");
+}
+/// `post_b`.
+async fn call_post_b(server: &MockServer, client: &fixture_edge_cases::Client) {
+    server.post_b().times(1).respond();
+    client.post_b().send().await.expect("post_b");
     let request = &server.received(Operation::PostB)[0];
     assert_eq!(request.method(), "POST", "post_b");
+}
+/// `patch_b`.
+async fn call_patch_b(server: &MockServer, client: &fixture_edge_cases::Client) {
+    server
+        .patch_b()
+        .times(1)
+        .respond(serde_json::from_str(r#"[{"file":"x"}]"#).expect("a sample answer"));
+    client.patch_b().send().await.expect("patch_b");
     let request = &server.received(Operation::PatchB)[0];
     assert_eq!(request.method(), "PATCH", "patch_b");
+}
+/// `get_c`.
+async fn call_get_c(server: &MockServer, client: &fixture_edge_cases::Client) {
+    server.get_c().times(1).respond_bytes(200, "text/plain", "x");
+    client.get_c().send().await.expect("get_c");
     let request = &server.received(Operation::GetC)[0];
     assert_eq!(request.method(), "GET", "get_c");
+}
+/// `delete_c`.
+async fn call_delete_c(server: &MockServer, client: &fixture_edge_cases::Client) {
+    server.delete_c().times(1).respond();
+    client.delete_c().send().await.expect("delete_c");
     let request = &server.received(Operation::DeleteC)[0];
     assert_eq!(request.method(), "DELETE", "delete_c");
-    server.verify();
 }

@@ -9,6 +9,12 @@ use fixture_enums::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_list_accounts(&server, &client).await;
+    server.verify();
+}
+/// `listAccounts`.
+async fn call_list_accounts(server: &MockServer, client: &fixture_enums::Client) {
     server
         .list_accounts()
         .times(1)
@@ -18,9 +24,7 @@ async fn every_operation_goes_through_the_mock_kit() {
                 )
                 .expect("a sample answer"),
         );
-    let client = server.client();
     client.list_accounts().send().await.expect("listAccounts");
     let request = &server.received(Operation::ListAccounts)[0];
     assert_eq!(request.method(), "GET", "listAccounts");
-    server.verify();
 }

@@ -9,6 +9,15 @@ use fixture_envelope::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_thing(&server, &client).await;
+    call_delete_thing(&server, &client).await;
+    call_search_things(&server, &client).await;
+    call_batch_get_things(&server, &client).await;
+    server.verify();
+}
+/// `getThing`.
+async fn call_get_thing(server: &MockServer, client: &fixture_envelope::ThingsClient) {
     server
         .get_thing()
         .times(1)
@@ -16,7 +25,25 @@ async fn every_operation_goes_through_the_mock_kit() {
             serde_json::from_str(r#"{"id":"x","kind":"small"}"#)
                 .expect("a sample answer"),
         );
+    client.get_thing().id("x").send().await.expect("getThing");
+    let request = &server.received(Operation::GetThing)[0];
+    assert_eq!(request.method(), "GET", "getThing");
+}
+/// `deleteThing`.
+async fn call_delete_thing(
+    server: &MockServer,
+    client: &fixture_envelope::ThingsClient,
+) {
     server.delete_thing().times(1).respond();
+    client.delete_thing().id("x").send().await.expect("deleteThing");
+    let request = &server.received(Operation::DeleteThing)[0];
+    assert_eq!(request.method(), "DELETE", "deleteThing");
+}
+/// `searchThings`.
+async fn call_search_things(
+    server: &MockServer,
+    client: &fixture_envelope::ThingsClient,
+) {
     server
         .search_things()
         .times(1)
@@ -24,6 +51,15 @@ async fn every_operation_goes_through_the_mock_kit() {
             serde_json::from_str(r#"[{"id":"x","kind":"small"}]"#)
                 .expect("a sample answer"),
         );
+    client.search_things().send().await.expect("searchThings");
+    let request = &server.received(Operation::SearchThings)[0];
+    assert_eq!(request.method(), "POST", "searchThings");
+}
+/// `batchGetThings`.
+async fn call_batch_get_things(
+    server: &MockServer,
+    client: &fixture_envelope::ThingsClient,
+) {
     server
         .batch_get_things()
         .times(1)
@@ -31,20 +67,9 @@ async fn every_operation_goes_through_the_mock_kit() {
             serde_json::from_str(r#"[{"id":"x","kind":"small"}]"#)
                 .expect("a sample answer"),
         );
-    let client = server.client();
-    client.get_thing().id("x").send().await.expect("getThing");
-    client.delete_thing().id("x").send().await.expect("deleteThing");
-    client.search_things().send().await.expect("searchThings");
     client.batch_get_things().ids(["x"]).send().await.expect("batchGetThings");
-    let request = &server.received(Operation::GetThing)[0];
-    assert_eq!(request.method(), "GET", "getThing");
-    let request = &server.received(Operation::DeleteThing)[0];
-    assert_eq!(request.method(), "DELETE", "deleteThing");
-    let request = &server.received(Operation::SearchThings)[0];
-    assert_eq!(request.method(), "POST", "searchThings");
     let request = &server.received(Operation::BatchGetThings)[0];
     assert_eq!(request.method(), "POST", "batchGetThings");
     let body: serde_json::Value = request.json().expect("batchGetThings: a JSON body");
     assert!(body.get("ids").is_some(), "batchGetThings: body field ids");
-    server.verify();
 }

@@ -9,58 +9,113 @@ use fixture_identifiers::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
-    server.type_().times(1).respond();
-    server.self_().times(1).respond();
-    server.self_2().times(1).respond();
-    server.crate_().times(1).respond();
-    server.super_().times(1).respond();
-    server.match_().times(1).respond();
-    server.async_().times(1).respond();
-    server.n1st().times(1).respond();
-    server.value().times(1).respond();
-    server.u83b7_u53d6_u7528_u6237().times(1).respond();
-    server.get_pet().times(1).respond();
-    server.get_pet2().times(1).respond();
-    server.get_m_id().times(1).respond();
     let client = server.client();
+    call_type_(&server, &client).await;
+    call_self_(&server, &client).await;
+    call_self_2(&server, &client).await;
+    call_crate_(&server, &client).await;
+    call_super_(&server, &client).await;
+    call_match_(&server, &client).await;
+    call_async_(&server, &client).await;
+    call_n1st(&server, &client).await;
+    call_value(&server, &client).await;
+    call_u83b7_u53d6_u7528_u6237(&server, &client).await;
+    call_get_pet(&server, &client).await;
+    call_get_pet2(&server, &client).await;
+    call_get_m_id(&server, &client).await;
+    server.verify();
+}
+/// `type`.
+async fn call_type_(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.type_().times(1).respond();
     client.type_().send().await.expect("type");
-    client.self_().send().await.expect("self");
-    client.self_2().send().await.expect("Self");
-    client.crate_().send().await.expect("crate");
-    client.super_().send().await.expect("super");
-    client.match_().send().await.expect("match");
-    client.async_().send().await.expect("async");
-    client.n1st().send().await.expect("1st");
-    client.value().send().await.expect("");
-    client.u83b7_u53d6_u7528_u6237().send().await.expect("获取用户");
-    client.get_pet().send().await.expect("get-pet");
-    client.get_pet2().send().await.expect("getPet");
-    client.get_m_id().id("x").send().await.expect("get_m_id");
     let request = &server.received(Operation::Type)[0];
     assert_eq!(request.method(), "GET", "type");
+}
+/// `self`.
+async fn call_self_(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.self_().times(1).respond();
+    client.self_().send().await.expect("self");
     let request = &server.received(Operation::Self2)[0];
     assert_eq!(request.method(), "GET", "self");
+}
+/// `Self`.
+async fn call_self_2(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.self_2().times(1).respond();
+    client.self_2().send().await.expect("Self");
     let request = &server.received(Operation::Self3)[0];
     assert_eq!(request.method(), "GET", "Self");
+}
+/// `crate`.
+async fn call_crate_(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.crate_().times(1).respond();
+    client.crate_().send().await.expect("crate");
     let request = &server.received(Operation::Crate)[0];
     assert_eq!(request.method(), "GET", "crate");
+}
+/// `super`.
+async fn call_super_(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.super_().times(1).respond();
+    client.super_().send().await.expect("super");
     let request = &server.received(Operation::Super)[0];
     assert_eq!(request.method(), "GET", "super");
+}
+/// `match`.
+async fn call_match_(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.match_().times(1).respond();
+    client.match_().send().await.expect("match");
     let request = &server.received(Operation::Match)[0];
     assert_eq!(request.method(), "GET", "match");
+}
+/// `async`.
+async fn call_async_(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.async_().times(1).respond();
+    client.async_().send().await.expect("async");
     let request = &server.received(Operation::Async)[0];
     assert_eq!(request.method(), "GET", "async");
+}
+/// `1st`.
+async fn call_n1st(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.n1st().times(1).respond();
+    client.n1st().send().await.expect("1st");
     let request = &server.received(Operation::V1st)[0];
     assert_eq!(request.method(), "GET", "1st");
+}
+/// ``.
+async fn call_value(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.value().times(1).respond();
+    client.value().send().await.expect("");
     let request = &server.received(Operation::Empty)[0];
     assert_eq!(request.method(), "GET", "");
+}
+/// `获取用户`.
+async fn call_u83b7_u53d6_u7528_u6237(
+    server: &MockServer,
+    client: &fixture_identifiers::Client,
+) {
+    server.u83b7_u53d6_u7528_u6237().times(1).respond();
+    client.u83b7_u53d6_u7528_u6237().send().await.expect("获取用户");
     let request = &server.received(Operation::U83b7U53d6U7528U6237)[0];
     assert_eq!(request.method(), "GET", "获取用户");
+}
+/// `get-pet`.
+async fn call_get_pet(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.get_pet().times(1).respond();
+    client.get_pet().send().await.expect("get-pet");
     let request = &server.received(Operation::GetPet)[0];
     assert_eq!(request.method(), "GET", "get-pet");
+}
+/// `getPet`.
+async fn call_get_pet2(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.get_pet2().times(1).respond();
+    client.get_pet2().send().await.expect("getPet");
     let request = &server.received(Operation::GetPet2)[0];
     assert_eq!(request.method(), "GET", "getPet");
+}
+/// `get_m_id`.
+async fn call_get_m_id(server: &MockServer, client: &fixture_identifiers::Client) {
+    server.get_m_id().times(1).respond();
+    client.get_m_id().id("x").send().await.expect("get_m_id");
     let request = &server.received(Operation::GetMId)[0];
     assert_eq!(request.method(), "GET", "get_m_id");
-    server.verify();
 }

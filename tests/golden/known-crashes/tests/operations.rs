@@ -9,11 +9,22 @@ use fixture_known_crashes::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
-    server.get_control().times(1).respond();
-    server.post_nested().times(1).respond();
-    server.post_selfish().times(1).respond();
     let client = server.client();
+    call_get_control(&server, &client).await;
+    call_post_nested(&server, &client).await;
+    call_post_selfish(&server, &client).await;
+    server.verify();
+}
+/// `get Control`.
+async fn call_get_control(server: &MockServer, client: &fixture_known_crashes::Client) {
+    server.get_control().times(1).respond();
     client.get_control().send().await.expect("get Control");
+    let request = &server.received(Operation::GetControl)[0];
+    assert_eq!(request.method(), "GET", "get Control");
+}
+/// `postNested`.
+async fn call_post_nested(server: &MockServer, client: &fixture_known_crashes::Client) {
+    server.post_nested().times(1).respond();
     client
         .post_nested()
         .body(
@@ -23,6 +34,14 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("postNested");
+    let request = &server.received(Operation::PostNested)[0];
+    assert_eq!(request.method(), "POST", "postNested");
+    let body: serde_json::Value = request.json().expect("postNested: a JSON body");
+    let _ = body;
+}
+/// `postSelfish`.
+async fn call_post_selfish(server: &MockServer, client: &fixture_known_crashes::Client) {
+    server.post_selfish().times(1).respond();
     client
         .post_selfish()
         .body(
@@ -32,15 +51,8 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("postSelfish");
-    let request = &server.received(Operation::GetControl)[0];
-    assert_eq!(request.method(), "GET", "get Control");
-    let request = &server.received(Operation::PostNested)[0];
-    assert_eq!(request.method(), "POST", "postNested");
-    let body: serde_json::Value = request.json().expect("postNested: a JSON body");
-    let _ = body;
     let request = &server.received(Operation::PostSelfish)[0];
     assert_eq!(request.method(), "POST", "postSelfish");
     let body: serde_json::Value = request.json().expect("postSelfish: a JSON body");
     let _ = body;
-    server.verify();
 }

@@ -9,10 +9,15 @@ use fixture_limits::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
-    server.create_batch().times(1).respond();
-    server.put_lines().times(1).respond();
-    server.create_chain().times(1).respond();
     let client = server.client();
+    call_create_batch(&server, &client).await;
+    call_put_lines(&server, &client).await;
+    call_create_chain(&server, &client).await;
+    server.verify();
+}
+/// `createBatch`.
+async fn call_create_batch(server: &MockServer, client: &fixture_limits::Client) {
+    server.create_batch().times(1).respond();
     client
         .create_batch()
         .lines(
@@ -24,6 +29,14 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("createBatch");
+    let request = &server.received(Operation::CreateBatch)[0];
+    assert_eq!(request.method(), "POST", "createBatch");
+    let body: serde_json::Value = request.json().expect("createBatch: a JSON body");
+    assert!(body.get("lines").is_some(), "createBatch: body field lines");
+}
+/// `putLines`.
+async fn call_put_lines(server: &MockServer, client: &fixture_limits::Client) {
+    server.put_lines().times(1).respond();
     client
         .put_lines()
         .body([
@@ -35,16 +48,15 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("putLines");
-    client.create_chain().send().await.expect("createChain");
-    let request = &server.received(Operation::CreateBatch)[0];
-    assert_eq!(request.method(), "POST", "createBatch");
-    let body: serde_json::Value = request.json().expect("createBatch: a JSON body");
-    assert!(body.get("lines").is_some(), "createBatch: body field lines");
     let request = &server.received(Operation::PutLines)[0];
     assert_eq!(request.method(), "PUT", "putLines");
     let body: serde_json::Value = request.json().expect("putLines: a JSON body");
     let _ = body;
+}
+/// `createChain`.
+async fn call_create_chain(server: &MockServer, client: &fixture_limits::Client) {
+    server.create_chain().times(1).respond();
+    client.create_chain().send().await.expect("createChain");
     let request = &server.received(Operation::CreateChain)[0];
     assert_eq!(request.method(), "POST", "createChain");
-    server.verify();
 }

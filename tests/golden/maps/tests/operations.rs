@@ -9,17 +9,25 @@ use fixture_maps::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_settings(&server, &client).await;
+    call_patch_settings(&server, &client).await;
+    server.verify();
+}
+/// `getSettings`.
+async fn call_get_settings(server: &MockServer, client: &fixture_maps::Client) {
     server
         .get_settings()
         .times(1)
         .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server.patch_settings().times(1).respond();
-    let client = server.client();
     client.get_settings().send().await.expect("getSettings");
-    client.patch_settings().send().await.expect("patchSettings");
     let request = &server.received(Operation::GetSettings)[0];
     assert_eq!(request.method(), "GET", "getSettings");
+}
+/// `patchSettings`.
+async fn call_patch_settings(server: &MockServer, client: &fixture_maps::Client) {
+    server.patch_settings().times(1).respond();
+    client.patch_settings().send().await.expect("patchSettings");
     let request = &server.received(Operation::PatchSettings)[0];
     assert_eq!(request.method(), "PATCH", "patchSettings");
-    server.verify();
 }

@@ -9,64 +9,27 @@ use fixture_names::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
-    server
-        .execute()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .send()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .builder2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .new2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .credentials()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .from_env2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .base_url2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .http_client2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .request2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .runtime2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .attempts()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .forget_token()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .clone2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server
-        .send_with_meta()
-        .times(1)
-        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server.send_streaming().times(1).respond_bytes(200, "application/octet-stream", "x");
     let client = server.client();
+    call_get_token(&server, &client).await;
+    call_execute(&server, &client).await;
+    call_send(&server, &client).await;
+    call_builder2(&server, &client).await;
+    call_new2(&server, &client).await;
+    call_credentials(&server, &client).await;
+    call_from_env2(&server, &client).await;
+    call_base_url2(&server, &client).await;
+    call_http_client2(&server, &client).await;
+    call_request2(&server, &client).await;
+    call_runtime2(&server, &client).await;
+    call_attempts(&server, &client).await;
+    call_forget_token(&server, &client).await;
+    call_clone2(&server, &client).await;
+    call_send_with_meta(&server, &client).await;
+    call_send_streaming(&server, &client).await;
+    server.verify();
+}
+/// `getToken`.
+async fn call_get_token(server: &MockServer, client: &fixture_names::Client) {
     client
         .get_token()
         .id(fixture_names::mock::ACCESS_KEY_ID)
@@ -74,53 +37,154 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("getToken");
-    client.execute().send().await.expect("execute");
-    client.send().send().await.expect("send");
-    client.builder2().send().await.expect("builder");
-    client.new2().send().await.expect("new");
-    client.credentials().send().await.expect("credentials");
-    client.from_env2().send().await.expect("from_env");
-    client.base_url2().send().await.expect("base_url");
-    client.http_client2().send().await.expect("http_client");
-    client.request2().send().await.expect("request");
-    client.runtime2().send().await.expect("runtime");
-    client.attempts().send().await.expect("attempts");
-    client.forget_token().send().await.expect("forget_token");
-    client.clone2().send().await.expect("clone");
-    client.send_with_meta().send2("x").send().await.expect("sendWithMeta");
-    client.send_streaming().into_request2("x").send().await.expect("sendStreaming");
     assert!(! server.received(Operation::GetToken).is_empty());
+}
+/// `execute`.
+async fn call_execute(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .execute()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.execute().send().await.expect("execute");
     let request = &server.received(Operation::Execute)[0];
     assert_eq!(request.method(), "GET", "execute");
+}
+/// `send`.
+async fn call_send(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .send()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.send().send().await.expect("send");
     let request = &server.received(Operation::Send)[0];
     assert_eq!(request.method(), "GET", "send");
+}
+/// `builder`.
+async fn call_builder2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .builder2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.builder2().send().await.expect("builder");
     let request = &server.received(Operation::Builder)[0];
     assert_eq!(request.method(), "GET", "builder");
+}
+/// `new`.
+async fn call_new2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .new2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.new2().send().await.expect("new");
     let request = &server.received(Operation::New)[0];
     assert_eq!(request.method(), "GET", "new");
+}
+/// `credentials`.
+async fn call_credentials(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .credentials()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.credentials().send().await.expect("credentials");
     let request = &server.received(Operation::Credentials)[0];
     assert_eq!(request.method(), "GET", "credentials");
+}
+/// `from_env`.
+async fn call_from_env2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .from_env2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.from_env2().send().await.expect("from_env");
     let request = &server.received(Operation::FromEnv)[0];
     assert_eq!(request.method(), "GET", "from_env");
+}
+/// `base_url`.
+async fn call_base_url2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .base_url2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.base_url2().send().await.expect("base_url");
     let request = &server.received(Operation::BaseUrl)[0];
     assert_eq!(request.method(), "GET", "base_url");
+}
+/// `http_client`.
+async fn call_http_client2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .http_client2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.http_client2().send().await.expect("http_client");
     let request = &server.received(Operation::HttpClient)[0];
     assert_eq!(request.method(), "GET", "http_client");
+}
+/// `request`.
+async fn call_request2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .request2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.request2().send().await.expect("request");
     let request = &server.received(Operation::Request)[0];
     assert_eq!(request.method(), "GET", "request");
+}
+/// `runtime`.
+async fn call_runtime2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .runtime2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.runtime2().send().await.expect("runtime");
     let request = &server.received(Operation::Runtime)[0];
     assert_eq!(request.method(), "GET", "runtime");
+}
+/// `attempts`.
+async fn call_attempts(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .attempts()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.attempts().send().await.expect("attempts");
     let request = &server.received(Operation::Attempts)[0];
     assert_eq!(request.method(), "GET", "attempts");
+}
+/// `forget_token`.
+async fn call_forget_token(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .forget_token()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.forget_token().send().await.expect("forget_token");
     let request = &server.received(Operation::ForgetToken)[0];
     assert_eq!(request.method(), "GET", "forget_token");
+}
+/// `clone`.
+async fn call_clone2(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .clone2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.clone2().send().await.expect("clone");
     let request = &server.received(Operation::Clone)[0];
     assert_eq!(request.method(), "GET", "clone");
+}
+/// `sendWithMeta`.
+async fn call_send_with_meta(server: &MockServer, client: &fixture_names::Client) {
+    server
+        .send_with_meta()
+        .times(1)
+        .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.send_with_meta().send2("x").send().await.expect("sendWithMeta");
     let request = &server.received(Operation::SendWithMeta)[0];
     assert_eq!(request.method(), "POST", "sendWithMeta");
     let body: serde_json::Value = request.json().expect("sendWithMeta: a JSON body");
     assert!(body.get("send").is_some(), "sendWithMeta: body field send");
+}
+/// `sendStreaming`.
+async fn call_send_streaming(server: &MockServer, client: &fixture_names::Client) {
+    server.send_streaming().times(1).respond_bytes(200, "application/octet-stream", "x");
+    client.send_streaming().into_request2("x").send().await.expect("sendStreaming");
     let request = &server.received(Operation::SendStreaming)[0];
     assert_eq!(request.method(), "POST", "sendStreaming");
-    server.verify();
 }

@@ -9,6 +9,13 @@ use fixture_optional::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_record(&server, &client).await;
+    call_create_tree(&server, &client).await;
+    server.verify();
+}
+/// `getRecord`.
+async fn call_get_record(server: &MockServer, client: &fixture_optional::Client) {
     server
         .get_record()
         .times(1)
@@ -18,18 +25,19 @@ async fn every_operation_goes_through_the_mock_kit() {
                 )
                 .expect("a sample answer"),
         );
+    client.get_record().id("x").send().await.expect("getRecord");
+    let request = &server.received(Operation::GetRecord)[0];
+    assert_eq!(request.method(), "GET", "getRecord");
+}
+/// `createTree`.
+async fn call_create_tree(server: &MockServer, client: &fixture_optional::Client) {
     server
         .create_tree()
         .times(1)
         .respond(serde_json::from_str(r#"{"label":"x"}"#).expect("a sample answer"));
-    let client = server.client();
-    client.get_record().id("x").send().await.expect("getRecord");
     client.create_tree().label("x").send().await.expect("createTree");
-    let request = &server.received(Operation::GetRecord)[0];
-    assert_eq!(request.method(), "GET", "getRecord");
     let request = &server.received(Operation::CreateTree)[0];
     assert_eq!(request.method(), "POST", "createTree");
     let body: serde_json::Value = request.json().expect("createTree: a JSON body");
     assert!(body.get("label").is_some(), "createTree: body field label");
-    server.verify();
 }

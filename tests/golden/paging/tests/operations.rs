@@ -9,40 +9,56 @@ use fixture_paging::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_list_items(&server, &client).await;
+    call_list_events(&server, &client).await;
+    call_lookup_items(&server, &client).await;
+    call_get_tags(&server, &client).await;
+    server.verify();
+}
+/// `listItems`.
+async fn call_list_items(server: &MockServer, client: &fixture_paging::Client) {
     server
         .list_items()
         .times(1)
         .respond(
             serde_json::from_str(r#"{"items":[{"id":"x"}]}"#).expect("a sample answer"),
         );
+    client.list_items().send().await.expect("listItems");
+    let request = &server.received(Operation::ListItems)[0];
+    assert_eq!(request.method(), "GET", "listItems");
+}
+/// `listEvents`.
+async fn call_list_events(server: &MockServer, client: &fixture_paging::Client) {
     server
         .list_events()
         .times(1)
         .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
+    client.list_events().page_index(1).send().await.expect("listEvents");
+    let request = &server.received(Operation::ListEvents)[0];
+    assert_eq!(request.method(), "GET", "listEvents");
+    assert!(request.query("pageIndex").is_some(), "listEvents: query pageIndex");
+}
+/// `lookupItems`.
+async fn call_lookup_items(server: &MockServer, client: &fixture_paging::Client) {
     server
         .lookup_items()
         .times(1)
         .respond(serde_json::from_str(r#"[{"id":"x"}]"#).expect("a sample answer"));
-    server
-        .get_tags()
-        .times(1)
-        .respond(serde_json::from_str(r#"["x"]"#).expect("a sample answer"));
-    let client = server.client();
-    client.list_items().send().await.expect("listItems");
-    client.list_events().page_index(1).send().await.expect("listEvents");
     client.lookup_items().ids(["x"]).send().await.expect("lookupItems");
-    client.get_tags().name(["x"]).send().await.expect("getTags");
-    let request = &server.received(Operation::ListItems)[0];
-    assert_eq!(request.method(), "GET", "listItems");
-    let request = &server.received(Operation::ListEvents)[0];
-    assert_eq!(request.method(), "GET", "listEvents");
-    assert!(request.query("pageIndex").is_some(), "listEvents: query pageIndex");
     let request = &server.received(Operation::LookupItems)[0];
     assert_eq!(request.method(), "POST", "lookupItems");
     let body: serde_json::Value = request.json().expect("lookupItems: a JSON body");
     assert!(body.get("ids").is_some(), "lookupItems: body field ids");
+}
+/// `getTags`.
+async fn call_get_tags(server: &MockServer, client: &fixture_paging::Client) {
+    server
+        .get_tags()
+        .times(1)
+        .respond(serde_json::from_str(r#"["x"]"#).expect("a sample answer"));
+    client.get_tags().name(["x"]).send().await.expect("getTags");
     let request = &server.received(Operation::GetTags)[0];
     assert_eq!(request.method(), "GET", "getTags");
     assert!(request.query("name").is_some(), "getTags: query name");
-    server.verify();
 }

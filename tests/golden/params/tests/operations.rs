@@ -9,49 +9,40 @@ use fixture_params::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_file(&server, &client).await;
+    call_get_project_file(&server, &client).await;
+    call_update_project_file(&server, &client).await;
+    call_delete_projects_project_id_files_file_id(&server, &client).await;
+    call_search(&server, &client).await;
+    call_replace_notes(&server, &client).await;
+    call_add_note(&server, &client).await;
+    call_fetch(&server, &client).await;
+    call_request2(&server, &client).await;
+    call_clone2(&server, &client).await;
+    server.verify();
+}
+/// `getFile`.
+async fn call_get_file(server: &MockServer, client: &fixture_params::Client) {
     server
         .get_file()
         .times(1)
         .respond(
             serde_json::from_str(r#"{"name":"x","size":1}"#).expect("a sample answer"),
         );
+    client.get_file().name("x").x_request_id("x").send().await.expect("getFile");
+    let request = &server.received(Operation::GetFile)[0];
+    assert_eq!(request.method(), "GET", "getFile");
+    assert!(request.header("X-Request-ID").is_some(), "getFile: header X-Request-ID");
+}
+/// `getProjectFile`.
+async fn call_get_project_file(server: &MockServer, client: &fixture_params::Client) {
     server
         .get_project_file()
         .times(1)
         .respond(
             serde_json::from_str(r#"{"name":"x","size":1}"#).expect("a sample answer"),
         );
-    server
-        .update_project_file()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"name":"x","size":1}"#).expect("a sample answer"),
-        );
-    server.delete_projects_project_id_files_file_id().times(1).respond();
-    server
-        .search()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"[{"name":"x","size":1}]"#).expect("a sample answer"),
-        );
-    server
-        .replace_notes()
-        .times(1)
-        .respond(serde_json::from_str(r#""x""#).expect("a sample answer"));
-    server.add_note().times(1).respond();
-    server
-        .fetch()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"name":"x","size":1}"#).expect("a sample answer"),
-        );
-    server
-        .request2()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"url":"x"}"#).expect("a sample answer"));
-    server.clone2().times(1).respond();
-    let client = server.client();
-    client.get_file().name("x").x_request_id("x").send().await.expect("getFile");
     client
         .get_project_file()
         .project_id(1)
@@ -61,6 +52,19 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("getProjectFile");
+    let request = &server.received(Operation::GetProjectFile)[0];
+    assert_eq!(request.method(), "GET", "getProjectFile");
+    assert!(request.query("limit").is_some(), "getProjectFile: query limit");
+    assert!(request.query("states").is_some(), "getProjectFile: query states");
+}
+/// `updateProjectFile`.
+async fn call_update_project_file(server: &MockServer, client: &fixture_params::Client) {
+    server
+        .update_project_file()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"name":"x","size":1}"#).expect("a sample answer"),
+        );
     client
         .update_project_file()
         .project_id(1)
@@ -70,26 +74,6 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("updateProjectFile");
-    client
-        .delete_projects_project_id_files_file_id()
-        .project_id(1)
-        .file_id("x")
-        .send()
-        .await
-        .expect("delete_projects_project_id_files_file_id");
-    client.search().query("x").send().await.expect("search");
-    client.replace_notes().send().await.expect("replaceNotes");
-    client.add_note().send().await.expect("addNote");
-    client.fetch().query("x").send().await.expect("fetch");
-    client.request2().url("x").send().await.expect("request");
-    client.clone2().body2(["x"]).send().await.expect("clone");
-    let request = &server.received(Operation::GetFile)[0];
-    assert_eq!(request.method(), "GET", "getFile");
-    assert!(request.header("X-Request-ID").is_some(), "getFile: header X-Request-ID");
-    let request = &server.received(Operation::GetProjectFile)[0];
-    assert_eq!(request.method(), "GET", "getProjectFile");
-    assert!(request.query("limit").is_some(), "getProjectFile: query limit");
-    assert!(request.query("states").is_some(), "getProjectFile: query states");
     let request = &server.received(Operation::UpdateProjectFile)[0];
     assert_eq!(request.method(), "PUT", "updateProjectFile");
     assert!(request.query("verbose").is_some(), "updateProjectFile: query verbose");
@@ -97,26 +81,85 @@ async fn every_operation_goes_through_the_mock_kit() {
         .json()
         .expect("updateProjectFile: a JSON body");
     assert!(body.get("name").is_some(), "updateProjectFile: body field name");
+}
+/// `delete_projects_project_id_files_file_id`.
+async fn call_delete_projects_project_id_files_file_id(
+    server: &MockServer,
+    client: &fixture_params::Client,
+) {
+    server.delete_projects_project_id_files_file_id().times(1).respond();
+    client
+        .delete_projects_project_id_files_file_id()
+        .project_id(1)
+        .file_id("x")
+        .send()
+        .await
+        .expect("delete_projects_project_id_files_file_id");
     let request = &server.received(Operation::DeleteProjectsProjectIdFilesFileId)[0];
     assert_eq!(request.method(), "DELETE", "delete_projects_project_id_files_file_id");
+}
+/// `search`.
+async fn call_search(server: &MockServer, client: &fixture_params::Client) {
+    server
+        .search()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"[{"name":"x","size":1}]"#).expect("a sample answer"),
+        );
+    client.search().query("x").send().await.expect("search");
     let request = &server.received(Operation::Search)[0];
     assert_eq!(request.method(), "POST", "search");
     let body: serde_json::Value = request.json().expect("search: a JSON body");
     assert!(body.get("query").is_some(), "search: body field query");
+}
+/// `replaceNotes`.
+async fn call_replace_notes(server: &MockServer, client: &fixture_params::Client) {
+    server
+        .replace_notes()
+        .times(1)
+        .respond(serde_json::from_str(r#""x""#).expect("a sample answer"));
+    client.replace_notes().send().await.expect("replaceNotes");
     let request = &server.received(Operation::ReplaceNotes)[0];
     assert_eq!(request.method(), "PUT", "replaceNotes");
+}
+/// `addNote`.
+async fn call_add_note(server: &MockServer, client: &fixture_params::Client) {
+    server.add_note().times(1).respond();
+    client.add_note().send().await.expect("addNote");
     let request = &server.received(Operation::AddNote)[0];
     assert_eq!(request.method(), "POST", "addNote");
+}
+/// `fetch`.
+async fn call_fetch(server: &MockServer, client: &fixture_params::Client) {
+    server
+        .fetch()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"name":"x","size":1}"#).expect("a sample answer"),
+        );
+    client.fetch().query("x").send().await.expect("fetch");
     let request = &server.received(Operation::Fetch)[0];
     assert_eq!(request.method(), "GET", "fetch");
     assert!(request.query("query").is_some(), "fetch: query query");
+}
+/// `request`.
+async fn call_request2(server: &MockServer, client: &fixture_params::Client) {
+    server
+        .request2()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"url":"x"}"#).expect("a sample answer"));
+    client.request2().url("x").send().await.expect("request");
     let request = &server.received(Operation::Request)[0];
     assert_eq!(request.method(), "PUT", "request");
     let body: serde_json::Value = request.json().expect("request: a JSON body");
     assert!(body.get("url").is_some(), "request: body field url");
+}
+/// `clone`.
+async fn call_clone2(server: &MockServer, client: &fixture_params::Client) {
+    server.clone2().times(1).respond();
+    client.clone2().body2(["x"]).send().await.expect("clone");
     let request = &server.received(Operation::Clone)[0];
     assert_eq!(request.method(), "POST", "clone");
     let body: serde_json::Value = request.json().expect("clone: a JSON body");
     let _ = body;
-    server.verify();
 }

@@ -9,6 +9,13 @@ use fixture_refs::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_get_owner(&server, &client).await;
+    call_list_pets(&server, &client).await;
+    server.verify();
+}
+/// `getOwner`.
+async fn call_get_owner(server: &MockServer, client: &fixture_refs::Client) {
     server
         .get_owner()
         .times(1)
@@ -16,6 +23,12 @@ async fn every_operation_goes_through_the_mock_kit() {
             serde_json::from_str(r#"{"home":{"street":"x"},"id":"x"}"#)
                 .expect("a sample answer"),
         );
+    client.get_owner().owner_id("x").send().await.expect("getOwner");
+    let request = &server.received(Operation::GetOwner)[0];
+    assert_eq!(request.method(), "GET", "getOwner");
+}
+/// `listPets`.
+async fn call_list_pets(server: &MockServer, client: &fixture_refs::Client) {
     server
         .list_pets()
         .times(1)
@@ -25,12 +38,7 @@ async fn every_operation_goes_through_the_mock_kit() {
                 )
                 .expect("a sample answer"),
         );
-    let client = server.client();
-    client.get_owner().owner_id("x").send().await.expect("getOwner");
     client.list_pets().send().await.expect("listPets");
-    let request = &server.received(Operation::GetOwner)[0];
-    assert_eq!(request.method(), "GET", "getOwner");
     let request = &server.received(Operation::ListPets)[0];
     assert_eq!(request.method(), "GET", "listPets");
-    server.verify();
 }

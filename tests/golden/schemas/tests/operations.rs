@@ -9,6 +9,16 @@ use fixture_schemas::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_add_pet(&server, &client).await;
+    call_put_shape(&server, &client).await;
+    call_get_record(&server, &client).await;
+    call_add_event(&server, &client).await;
+    call_add_tree(&server, &client).await;
+    server.verify();
+}
+/// `addPet`.
+async fn call_add_pet(server: &MockServer, client: &fixture_schemas::Client) {
     server
         .add_pet()
         .times(1)
@@ -16,29 +26,6 @@ async fn every_operation_goes_through_the_mock_kit() {
             serde_json::from_str(r#"{"name":"x","petType":"cat"}"#)
                 .expect("a sample answer"),
         );
-    server
-        .put_shape()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"kind":"round","radius":1.5}"#)
-                .expect("a sample answer"),
-        );
-    server
-        .get_record()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"small":1}"#).expect("a sample answer"));
-    server
-        .add_event()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"id":"x","method":"x","type":"login"}"#)
-                .expect("a sample answer"),
-        );
-    server
-        .add_tree()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"name":"x"}"#).expect("a sample answer"));
-    let client = server.client();
     client
         .add_pet()
         .body(
@@ -50,6 +37,20 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("addPet");
+    let request = &server.received(Operation::AddPet)[0];
+    assert_eq!(request.method(), "POST", "addPet");
+    let body: serde_json::Value = request.json().expect("addPet: a JSON body");
+    let _ = body;
+}
+/// `putShape`.
+async fn call_put_shape(server: &MockServer, client: &fixture_schemas::Client) {
+    server
+        .put_shape()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"kind":"round","radius":1.5}"#)
+                .expect("a sample answer"),
+        );
     client
         .put_shape()
         .body(
@@ -61,7 +62,30 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("putShape");
+    let request = &server.received(Operation::PutShape)[0];
+    assert_eq!(request.method(), "PUT", "putShape");
+    let body: serde_json::Value = request.json().expect("putShape: a JSON body");
+    let _ = body;
+}
+/// `getRecord`.
+async fn call_get_record(server: &MockServer, client: &fixture_schemas::Client) {
+    server
+        .get_record()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"small":1}"#).expect("a sample answer"));
     client.get_record().id("x").send().await.expect("getRecord");
+    let request = &server.received(Operation::GetRecord)[0];
+    assert_eq!(request.method(), "GET", "getRecord");
+}
+/// `addEvent`.
+async fn call_add_event(server: &MockServer, client: &fixture_schemas::Client) {
+    server
+        .add_event()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"id":"x","method":"x","type":"login"}"#)
+                .expect("a sample answer"),
+        );
     client
         .add_event()
         .id("x")
@@ -74,24 +98,20 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("addEvent");
-    client.add_tree().name("x").send().await.expect("addTree");
-    let request = &server.received(Operation::AddPet)[0];
-    assert_eq!(request.method(), "POST", "addPet");
-    let body: serde_json::Value = request.json().expect("addPet: a JSON body");
-    let _ = body;
-    let request = &server.received(Operation::PutShape)[0];
-    assert_eq!(request.method(), "PUT", "putShape");
-    let body: serde_json::Value = request.json().expect("putShape: a JSON body");
-    let _ = body;
-    let request = &server.received(Operation::GetRecord)[0];
-    assert_eq!(request.method(), "GET", "getRecord");
     let request = &server.received(Operation::AddEvent)[0];
     assert_eq!(request.method(), "POST", "addEvent");
     let body: serde_json::Value = request.json().expect("addEvent: a JSON body");
     assert!(body.get("id").is_some(), "addEvent: body field id");
+}
+/// `addTree`.
+async fn call_add_tree(server: &MockServer, client: &fixture_schemas::Client) {
+    server
+        .add_tree()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"name":"x"}"#).expect("a sample answer"));
+    client.add_tree().name("x").send().await.expect("addTree");
     let request = &server.received(Operation::AddTree)[0];
     assert_eq!(request.method(), "POST", "addTree");
     let body: serde_json::Value = request.json().expect("addTree: a JSON body");
     assert!(body.get("name").is_some(), "addTree: body field name");
-    server.verify();
 }

@@ -9,26 +9,68 @@ use fixture_styles::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_search(&server, &client).await;
+    call_touch_session(&server, &client).await;
+    call_get_book(&server, &client).await;
+    call_get_library_book(&server, &client).await;
+    call_get_library_book2(&server, &client).await;
+    call_get_point(&server, &client).await;
+    call_get_grid(&server, &client).await;
+    server.verify();
+}
+/// `search`.
+async fn call_search(server: &MockServer, client: &fixture_styles::Client) {
     server
         .search()
         .times(1)
         .respond(serde_json::from_str(r#"["x"]"#).expect("a sample answer"));
+    client.search().send().await.expect("search");
+    let request = &server.received(Operation::Search)[0];
+    assert_eq!(request.method(), "GET", "search");
+}
+/// `touchSession`.
+async fn call_touch_session(server: &MockServer, client: &fixture_styles::Client) {
     server.touch_session().times(1).respond();
+    client.touch_session().session("x").send().await.expect("touchSession");
+    let request = &server.received(Operation::TouchSession)[0];
+    assert_eq!(request.method(), "POST", "touchSession");
+}
+/// `getBook`.
+async fn call_get_book(server: &MockServer, client: &fixture_styles::Client) {
     server
         .get_book()
         .times(1)
         .respond(serde_json::from_str(r#"{}"#).expect("a sample answer"));
-    server.get_library_book().times(1).respond();
-    server.get_library_book2().times(1).respond();
-    server.get_point().times(1).respond();
-    server.get_grid().times(1).respond();
-    let client = server.client();
-    client.search().send().await.expect("search");
-    client.touch_session().session("x").send().await.expect("touchSession");
     client.get_book().shelf("x").book("x").lang("x").send().await.expect("getBook");
+    let request = &server.received(Operation::GetBook)[0];
+    assert_eq!(request.method(), "GET", "getBook");
+    assert!(request.query("lang").is_some(), "getBook: query lang");
+}
+/// `getLibraryBook`.
+async fn call_get_library_book(server: &MockServer, client: &fixture_styles::Client) {
+    server.get_library_book().times(1).respond();
     client.get_library_book().book("x").send().await.expect("getLibraryBook");
+    let request = &server.received(Operation::GetLibraryBook)[0];
+    assert_eq!(request.method(), "GET", "getLibraryBook");
+}
+/// `getLibraryBook2`.
+async fn call_get_library_book2(server: &MockServer, client: &fixture_styles::Client) {
+    server.get_library_book2().times(1).respond();
     client.get_library_book2().book("x").send().await.expect("getLibraryBook2");
+    let request = &server.received(Operation::GetLibraryBook2)[0];
+    assert_eq!(request.method(), "GET", "getLibraryBook2");
+}
+/// `getPoint`.
+async fn call_get_point(server: &MockServer, client: &fixture_styles::Client) {
+    server.get_point().times(1).respond();
     client.get_point().point(1).send().await.expect("getPoint");
+    let request = &server.received(Operation::GetPoint)[0];
+    assert_eq!(request.method(), "GET", "getPoint");
+}
+/// `getGrid`.
+async fn call_get_grid(server: &MockServer, client: &fixture_styles::Client) {
+    server.get_grid().times(1).respond();
     client
         .get_grid()
         .cells([1])
@@ -42,20 +84,6 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("getGrid");
-    let request = &server.received(Operation::Search)[0];
-    assert_eq!(request.method(), "GET", "search");
-    let request = &server.received(Operation::TouchSession)[0];
-    assert_eq!(request.method(), "POST", "touchSession");
-    let request = &server.received(Operation::GetBook)[0];
-    assert_eq!(request.method(), "GET", "getBook");
-    assert!(request.query("lang").is_some(), "getBook: query lang");
-    let request = &server.received(Operation::GetLibraryBook)[0];
-    assert_eq!(request.method(), "GET", "getLibraryBook");
-    let request = &server.received(Operation::GetLibraryBook2)[0];
-    assert_eq!(request.method(), "GET", "getLibraryBook2");
-    let request = &server.received(Operation::GetPoint)[0];
-    assert_eq!(request.method(), "GET", "getPoint");
     let request = &server.received(Operation::GetGrid)[0];
     assert_eq!(request.method(), "GET", "getGrid");
-    server.verify();
 }

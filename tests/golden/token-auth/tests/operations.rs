@@ -9,21 +9,18 @@ use fixture_token_auth::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
-    server
-        .list_widgets()
-        .times(1)
-        .respond(
-            serde_json::from_str(r#"{"items":[{"id":"x"}]}"#).expect("a sample answer"),
-        );
-    server
-        .search_widgets()
-        .times(1)
-        .respond(serde_json::from_str(r#"[{"id":"x"}]"#).expect("a sample answer"));
-    server
-        .get_widget()
-        .times(1)
-        .respond(serde_json::from_str(r#"{"id":"x"}"#).expect("a sample answer"));
     let client = server.client();
+    call_issue_token(&server, &client).await;
+    call_list_widgets(&server, &client).await;
+    call_search_widgets(&server, &client).await;
+    call_get_widget(&server, &client).await;
+    server.verify();
+}
+/// `issueToken`.
+async fn call_issue_token(
+    server: &MockServer,
+    client: &fixture_token_auth::WidgetClient,
+) {
     client
         .issue_token()
         .client_id(fixture_token_auth::mock::ACCESS_KEY_ID)
@@ -31,15 +28,46 @@ async fn every_operation_goes_through_the_mock_kit() {
         .send()
         .await
         .expect("issueToken");
-    client.list_widgets().send().await.expect("listWidgets");
-    client.search_widgets().send().await.expect("searchWidgets");
-    client.get_widget().id("x").send().await.expect("getWidget");
     assert!(! server.received(Operation::IssueToken).is_empty());
+}
+/// `listWidgets`.
+async fn call_list_widgets(
+    server: &MockServer,
+    client: &fixture_token_auth::WidgetClient,
+) {
+    server
+        .list_widgets()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"items":[{"id":"x"}]}"#).expect("a sample answer"),
+        );
+    client.list_widgets().send().await.expect("listWidgets");
     let request = &server.received(Operation::ListWidgets)[0];
     assert_eq!(request.method(), "GET", "listWidgets");
+}
+/// `searchWidgets`.
+async fn call_search_widgets(
+    server: &MockServer,
+    client: &fixture_token_auth::WidgetClient,
+) {
+    server
+        .search_widgets()
+        .times(1)
+        .respond(serde_json::from_str(r#"[{"id":"x"}]"#).expect("a sample answer"));
+    client.search_widgets().send().await.expect("searchWidgets");
     let request = &server.received(Operation::SearchWidgets)[0];
     assert_eq!(request.method(), "POST", "searchWidgets");
+}
+/// `getWidget`.
+async fn call_get_widget(
+    server: &MockServer,
+    client: &fixture_token_auth::WidgetClient,
+) {
+    server
+        .get_widget()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"id":"x"}"#).expect("a sample answer"));
+    client.get_widget().id("x").send().await.expect("getWidget");
     let request = &server.received(Operation::GetWidget)[0];
     assert_eq!(request.method(), "GET", "getWidget");
-    server.verify();
 }

@@ -9,11 +9,16 @@ use fixture_unions::mock::{MockServer, Operation};
 #[tokio::test]
 async fn every_operation_goes_through_the_mock_kit() {
     let server = MockServer::start().await;
+    let client = server.client();
+    call_add_pet(&server, &client).await;
+    server.verify();
+}
+/// `addPet`.
+async fn call_add_pet(server: &MockServer, client: &fixture_unions::Client) {
     server
         .add_pet()
         .times(1)
         .respond(serde_json::from_str(r#"{"meows":true}"#).expect("a sample answer"));
-    let client = server.client();
     client
         .add_pet()
         .body(
@@ -27,5 +32,4 @@ async fn every_operation_goes_through_the_mock_kit() {
     assert_eq!(request.method(), "POST", "addPet");
     let body: serde_json::Value = request.json().expect("addPet: a JSON body");
     let _ = body;
-    server.verify();
 }
