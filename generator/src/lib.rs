@@ -37,14 +37,24 @@ pub struct Output {
 
 /// Reads the spec at `spec` and generates the client crate's files in memory.
 pub fn generate(spec: &Path, config: &Config, provenance: &Provenance) -> Result<Output, Error> {
-    let spec = load::load(spec)?;
-    generate_from(&spec, config, provenance)
+    generate_spec(load::load(spec)?, config, provenance)
+}
+
+/// Generates from a parsed spec it takes: the parsed document (on a large spec most of the
+/// memory) is dropped once the model is built, before the files are printed.
+pub fn generate_spec(spec: load::Spec, config: &Config, provenance: &Provenance) -> Result<Output, Error> {
+    let api = model::build(&spec)?;
+    drop(spec);
+    generate_api(&api, config, provenance)
 }
 
 /// Generates from an already parsed spec.
 pub fn generate_from(spec: &load::Spec, config: &Config, provenance: &Provenance) -> Result<Output, Error> {
-    let api = model::build(spec)?;
-    let plan = plan::build(&api, config)?;
+    generate_api(&model::build(spec)?, config, provenance)
+}
+
+fn generate_api(api: &model::Api, config: &Config, provenance: &Provenance) -> Result<Output, Error> {
+    let plan = plan::build(api, config)?;
     let files = emit::emit(&plan, provenance)?;
     Ok(Output {
         files,

@@ -13,9 +13,10 @@ pub struct Spec {
     pub path: PathBuf,
     /// The document.
     pub doc: OpenAPI,
-    /// The document as a JSON tree, for what the typed one does not keep (whether `explode`
-    /// was given).
-    pub raw: serde_json::Value,
+    /// What the typed document does not keep (whether `explode` was given, keywords beside a
+    /// `$ref`), found in the JSON tree, which itself is not kept (on a large spec it is as big
+    /// as the typed document).
+    pub raw: RawFacts,
     /// What reading the text had to work around, located.
     pub warnings: Vec<Warning>,
 }
@@ -93,9 +94,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
 
     // Then the typed document, straight from the text so errors keep their line (from the tree,
     // where those values are already absent, when there are any).
+    let raw = RawFacts::of(&tree);
     let result = if !non_finite.is_empty() || !ignored.is_empty() {
-        serde_path_to_error::deserialize(tree.clone()).map_err(|e| (pointer_of(e.path()), None, e.into_inner().to_string()))
+        serde_path_to_error::deserialize(tree).map_err(|e| (pointer_of(e.path()), None, e.into_inner().to_string()))
     } else if is_json {
+        // The tree is not needed any more: freed before the typed document is built.
+        drop(tree);
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let line = (e.inner().line(), e.inner().column());
@@ -103,6 +107,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
             (pointer, Some(line), without_position(&e.into_inner().to_string(), line))
         })
     } else {
+        drop(tree);
         let de = serde_yaml::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let line = e.inner().location().map(|l| (l.line(), l.column()));
@@ -119,9 +124,61 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
     Ok(Spec {
         path: path.to_owned(),
         doc,
-        raw: tree,
+        raw,
         warnings,
     })
+}
+
+/// Values of the document the typed one loses, by JSON pointer: every `explode` (openapiv3
+/// reads a missing one as `false`), and `nullable` and `description` written beside a `$ref`
+/// (OpenAPI 3.0 ignores them there; specs mean them).
+#[derive(Debug, Clone, Default)]
+pub struct RawFacts {
+    values: std::collections::HashMap<String, serde_json::Value>,
+}
+
+impl RawFacts {
+    fn of(tree: &serde_json::Value) -> Self {
+        let mut facts = RawFacts::default();
+        let mut pointer = String::new();
+        facts.walk(tree, &mut pointer);
+        facts
+    }
+
+    fn walk(&mut self, value: &serde_json::Value, pointer: &mut String) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) => {
+                let beside_ref = map.contains_key("$ref");
+                for (key, item) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_segment(key));
+                    if key == "explode" && item.is_boolean() || beside_ref && (key == "nullable" || key == "description") {
+                        self.values.insert(pointer.clone(), item.clone());
+                    }
+                    if item.is_object() || item.is_array() {
+                        self.walk(item, pointer);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    self.walk(item, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The value at `pointer`, when it is one of those kept.
+    pub fn pointer(&self, pointer: &str) -> Option<&serde_json::Value> {
+        self.values.get(pointer)
+    }
 }
 
 /// Checks what openapiv3 would refuse inside a path item without saying where (its path items

@@ -165,7 +165,7 @@ pub fn render(root: &Path, target: &Target) -> Result<generator::Output, generat
     };
     // Errors name the spec as given (relative), never this machine's absolute path.
     let spec = generator::load::parse(&target.spec, &read(root, &target.spec)?)?;
-    generator::generate_from(&spec, &target.config, &provenance)
+    generator::generate_spec(spec, &target.config, &provenance)
 }
 
 fn read(root: &Path, rel: &Path) -> Result<String, generator::Error> {
