@@ -142,6 +142,7 @@ async fn tagged_bodies_and_number_enum_parameters_go_over_the_wire() {
     let server = TestServer::start(|r| match r.path.as_str() {
         "/shapes" => Reply::json(json!({"kind": "hexagon", "edges": 6})),
         "/events" => Reply::json(r.json()),
+        "/open" => Reply::raw(204, "application/json", ""),
         _ => Reply::json(json!({"petType": "dog", "name": "Rex", "barks": true})),
     });
     let client = Client::builder().host(&server.base_url).build().expect("client");
@@ -156,6 +157,13 @@ async fn tagged_bodies_and_number_enum_parameters_go_over_the_wire() {
     let event = client.add_event().id("e9").variant(EventVariant::Login(Login { method: "passkey".into() })).send().await.expect("event");
     assert_eq!(server.requests_to("/events")[0].json(), json!({"id": "e9", "type": "login", "method": "passkey"}));
     assert_eq!(event.variant, EventVariant::Login(Login { method: "passkey".into() }));
+
+    // Other keys of a flattened body: optional, written beside the properties.
+    client.add_open().name("plain").send().await.expect("open");
+    let extra = serde_json::Map::from_iter([("x".to_owned(), json!(1))]);
+    client.add_open().name("more").additional_properties(extra).send().await.expect("open");
+    let sent: Vec<Value> = server.requests_to("/open").iter().map(|r| r.json()).collect();
+    assert_eq!(sent, [json!({"name": "plain"}), json!({"name": "more", "x": 1})]);
 
     let pet = client.add_pet().body(Pet::Cat(Cat { pet_type: "cat".into(), name: "Tom".into(), meows: None })).send().await.expect("pet");
     assert_eq!(pet, Pet::Dog(Dog { pet_type: "dog".into(), name: "Rex".into(), barks: true }));

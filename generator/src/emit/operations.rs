@@ -274,8 +274,15 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
                             let assigns = fields.iter().zip(setters).map(|(f, input)| {
                                 let field = ident(&f.name);
                                 let setter = ident(&input.setter);
-                                // Required fields were unwrapped above; the rest stay `Option`, as in the struct.
-                                if field == setter { quote!(#field) } else { quote!(#field: #setter) }
+                                // Required fields were unwrapped above; the rest stay `Option`, as in
+                                // the struct, but for other keys left unset: none.
+                                if f.flatten && !input.required {
+                                    quote!(#field: #setter.unwrap_or_default())
+                                } else if field == setter {
+                                    quote!(#field)
+                                } else {
+                                    quote!(#field: #setter)
+                                }
                             });
                             let send = json_call(&request, &body_local, media);
                             quote! {

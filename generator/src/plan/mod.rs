@@ -398,7 +398,8 @@ fn inputs<'a>(api: &'a Api, op: &'a Operation) -> (Vec<Input<'a>>, Option<&'a [F
                 wire: &field.wire_name,
                 description: field.description.as_deref(),
                 ty: &field.ty,
-                required: field.required && !field.nullable,
+                // Other keys (a flattened map) may be left unset: none.
+                required: field.required && !field.nullable && !(field.flatten && matches!(field.ty, TypeRef::Map(_) | TypeRef::Object)),
                 recursive: field.recursive,
                 limits: &field.limits,
                 default: field.default.as_ref(),

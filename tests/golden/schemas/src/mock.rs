@@ -16,15 +16,19 @@
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let server = MockServer::start().await;
-//! server.add_tree().fail(404, "not found");
+//! // The first `addOpen` request gets a successful answer, the next ones a refusal.
+//! server.add_open().times(1).respond();
+//! server.add_open().fail(404, "not found");
 //!
 //! let client = server.client();
-//! let result = client.add_tree().name("example").send().await;
-//! assert_eq!(result.unwrap_err().status_code(), Some(404));
+//! let first = client.add_open().send().await;
+//! assert!(first.is_ok(), "{first:?}");
+//! let second = client.add_open().send().await;
+//! assert_eq!(second.unwrap_err().status_code(), Some(404));
 //!
 //! // Every helper was used as set up, and nothing unexpected arrived.
 //! server.verify();
-//! assert_eq!(server.received(Operation::AddTree).len(), 1);
+//! assert_eq!(server.received(Operation::AddOpen).len(), 2);
 //! # });
 //! ```
 pub use crate::runtime::mock::{
@@ -42,6 +46,8 @@ pub enum Operation {
     GetRecord,
     /// `addEvent`: `POST /events` ([`Client::add_event`](crate::Client::add_event)).
     AddEvent,
+    /// `addOpen`: `POST /open` ([`Client::add_open`](crate::Client::add_open)).
+    AddOpen,
     /// `addTree`: `POST /trees` ([`Client::add_tree`](crate::Client::add_tree)).
     AddTree,
 }
@@ -52,6 +58,7 @@ impl Operation {
         Operation::PutShape,
         Operation::GetRecord,
         Operation::AddEvent,
+        Operation::AddOpen,
         Operation::AddTree,
     ];
     /// The spec's `operationId`.
@@ -61,6 +68,7 @@ impl Operation {
             Operation::PutShape => "putShape",
             Operation::GetRecord => "getRecord",
             Operation::AddEvent => "addEvent",
+            Operation::AddOpen => "addOpen",
             Operation::AddTree => "addTree",
         }
     }
@@ -78,7 +86,8 @@ impl Operation {
             Operation::PutShape => 1usize,
             Operation::GetRecord => 2usize,
             Operation::AddEvent => 3usize,
-            Operation::AddTree => 4usize,
+            Operation::AddOpen => 4usize,
+            Operation::AddTree => 5usize,
         }
     }
 }
@@ -109,6 +118,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "addEvent",
         method: "POST",
         path: "/events",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "addOpen",
+        method: "POST",
+        path: "/open",
     },
     crate::runtime::mock::OperationInfo {
         id: "addTree",
@@ -212,6 +226,14 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn add_event(&self) -> Mock<'_, crate::types::Event, Json<crate::types::Event>> {
         self.inner.mock("addEvent")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `addOpen` (`POST /open`), which [`Client::add_open`](crate::Client::add_open) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn add_open(&self) -> Mock<'_, crate::types::Open, NoContent> {
+        self.inner.mock("addOpen")
     }
 }
 impl MockServer {

@@ -444,6 +444,106 @@ impl AddEventRequest {
     }
 }
 impl crate::Client {
+    /// `POST /open` (operation `addOpen`).
+    ///
+    /// Set the parameters on the returned [`AddOpenRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_schemas::Client) -> Result<(), fixture_schemas::Error> {
+    /// let answer = client
+    ///     .add_open()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_open(&self) -> AddOpenRequest {
+        AddOpenRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::add_open`](crate::Client::add_open): `POST /open`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct AddOpenRequest {
+    client: crate::Client,
+    name: Option<String>,
+    additional_properties: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl AddOpenRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            name: None,
+            additional_properties: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Properties beyond the declared ones.
+    pub fn additional_properties(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.additional_properties = Some(value);
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "addOpen",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, name, additional_properties } = self;
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["open"]);
+        let body = crate::types::Open {
+            name,
+            additional_properties: additional_properties.unwrap_or_default(),
+        };
+        request.json(&body);
+        Ok((client, request))
+    }
+}
+impl crate::Client {
     /// `POST /trees` (operation `addTree`).
     ///
     /// Set the parameters on the returned [`AddTreeRequest`], then call `send()`.

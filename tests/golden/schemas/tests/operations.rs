@@ -14,6 +14,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_put_shape(&server, &client).await;
     call_get_record(&server, &client).await;
     call_add_event(&server, &client).await;
+    call_add_open(&server, &client).await;
     call_add_tree(&server, &client).await;
     server.verify();
 }
@@ -102,6 +103,13 @@ async fn call_add_event(server: &MockServer, client: &fixture_schemas::Client) {
     assert_eq!(request.method(), "POST", "addEvent");
     let body: serde_json::Value = request.json().expect("addEvent: a JSON body");
     assert!(body.get("id").is_some(), "addEvent: body field id");
+}
+/// `addOpen`.
+async fn call_add_open(server: &MockServer, client: &fixture_schemas::Client) {
+    server.add_open().times(1).respond();
+    client.add_open().send().await.expect("addOpen");
+    let request = &server.received(Operation::AddOpen)[0];
+    assert_eq!(request.method(), "POST", "addOpen");
 }
 /// `addTree`.
 async fn call_add_tree(server: &MockServer, client: &fixture_schemas::Client) {
