@@ -107,7 +107,7 @@ impl std::convert::From<String> for UserIdType {
 }
 impl std::str::FromStr for UserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -411,7 +411,7 @@ impl std::convert::From<String> for UserDtoStatus {
 }
 impl std::str::FromStr for UserDtoStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -478,7 +478,7 @@ impl std::convert::From<String> for UserDtoWorkStatus {
 }
 impl std::str::FromStr for UserDtoWorkStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -553,7 +553,7 @@ impl std::convert::From<String> for UserDtoGender {
 }
 impl std::str::FromStr for UserDtoGender {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -647,7 +647,7 @@ impl std::convert::From<String> for UserDtoUserSourceType {
 }
 impl std::str::FromStr for UserDtoUserSourceType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1021,7 +1021,7 @@ impl std::convert::From<String> for IdentityDtoProvider {
 }
 impl std::str::FromStr for IdentityDtoProvider {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1262,7 +1262,7 @@ impl std::convert::From<String> for ListUsersAdvancedFilterItemDtoOperator {
 }
 impl std::str::FromStr for ListUsersAdvancedFilterItemDtoOperator {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1374,7 +1374,7 @@ impl std::convert::From<String> for DepartmentIdType {
 }
 impl std::str::FromStr for DepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1622,7 +1622,7 @@ impl std::convert::From<String> for ListUsersOptionsDtoFuzzySearchOnItem {
 }
 impl std::str::FromStr for ListUsersOptionsDtoFuzzySearchOnItem {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1857,7 +1857,7 @@ impl std::convert::From<String> for SortingDtoField {
 }
 impl std::str::FromStr for SortingDtoField {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1926,7 +1926,7 @@ impl std::convert::From<String> for SortingDtoOrder {
 }
 impl std::str::FromStr for SortingDtoOrder {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -2146,7 +2146,7 @@ impl std::convert::From<String> for UpdateUserInfoDtoStatus {
 }
 impl std::str::FromStr for UpdateUserInfoDtoStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -2218,7 +2218,7 @@ impl std::convert::From<String> for UpdateUserInfoDtoGender {
 }
 impl std::str::FromStr for UpdateUserInfoDtoGender {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -2344,7 +2344,7 @@ impl std::convert::From<String> for UpdateUserBatchOptionsDtoPasswordEncryptType
 }
 impl std::str::FromStr for UpdateUserBatchOptionsDtoPasswordEncryptType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -2987,7 +2987,7 @@ impl std::convert::From<String> for CreateDepartmentReqDtoDepartmentIdType {
 }
 impl std::str::FromStr for CreateDepartmentReqDtoDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3130,7 +3130,7 @@ impl std::convert::From<String> for UpdateDepartmentReqDtoDepartmentIdType {
 }
 impl std::str::FromStr for UpdateDepartmentReqDtoDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3240,7 +3240,7 @@ impl std::convert::From<String> for DeleteDepartmentReqDtoDepartmentIdType {
 }
 impl std::str::FromStr for DeleteDepartmentReqDtoDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3387,7 +3387,7 @@ impl std::convert::From<String> for SearchDepartmentsListReqDtoSortBy {
 }
 impl std::str::FromStr for SearchDepartmentsListReqDtoSortBy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3454,7 +3454,7 @@ impl std::convert::From<String> for SearchDepartmentsListReqDtoOrderBy {
 }
 impl std::str::FromStr for SearchDepartmentsListReqDtoOrderBy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3574,7 +3574,7 @@ impl std::convert::From<String> for SearchDepartmentsFilterItemDtoOperator {
 }
 impl std::str::FromStr for SearchDepartmentsFilterItemDtoOperator {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3666,7 +3666,7 @@ impl std::convert::From<String> for DepartmentSortingDtoField {
 }
 impl std::str::FromStr for DepartmentSortingDtoField {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3735,7 +3735,7 @@ impl std::convert::From<String> for DepartmentSortingDtoOrder {
 }
 impl std::str::FromStr for DepartmentSortingDtoOrder {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -3891,7 +3891,7 @@ impl std::convert::From<String> for AddDepartmentMembersReqDtoDepartmentIdType {
 }
 impl std::str::FromStr for AddDepartmentMembersReqDtoDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -4004,7 +4004,7 @@ impl std::convert::From<String> for RemoveDepartmentMembersReqDtoDepartmentIdTyp
 }
 impl std::str::FromStr for RemoveDepartmentMembersReqDtoDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -4150,7 +4150,7 @@ impl std::convert::From<String> for UserInfoDtoGender {
 }
 impl std::str::FromStr for UserInfoDtoGender {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -4345,7 +4345,7 @@ impl std::convert::From<String> for DeleteDepartmentSyncRelationReqDtoDepartment
 }
 impl std::str::FromStr for DeleteDepartmentSyncRelationReqDtoDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -4639,7 +4639,7 @@ impl std::convert::From<String> for CreateUserReqDtoStatus {
 }
 impl std::str::FromStr for CreateUserReqDtoStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -4711,7 +4711,7 @@ impl std::convert::From<String> for CreateUserReqDtoGender {
 }
 impl std::str::FromStr for CreateUserReqDtoGender {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -5087,7 +5087,7 @@ impl std::convert::From<String> for CreateIdentityDtoProvider {
 }
 impl std::str::FromStr for CreateIdentityDtoProvider {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -5230,7 +5230,7 @@ impl std::convert::From<String> for CreateUserOptionsDtoDepartmentIdType {
 }
 impl std::str::FromStr for CreateUserOptionsDtoDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -5305,7 +5305,7 @@ impl std::convert::From<String> for CreateUserOptionsDtoPasswordEncryptType {
 }
 impl std::str::FromStr for CreateUserOptionsDtoPasswordEncryptType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -5566,7 +5566,7 @@ impl std::convert::From<String> for CreateUserInfoDtoStatus {
 }
 impl std::str::FromStr for CreateUserInfoDtoStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -5638,7 +5638,7 @@ impl std::convert::From<String> for CreateUserInfoDtoGender {
 }
 impl std::str::FromStr for CreateUserInfoDtoGender {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -5856,7 +5856,7 @@ impl std::convert::From<String> for UpdateUserReqDtoStatus {
 }
 impl std::str::FromStr for UpdateUserReqDtoStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -5928,7 +5928,7 @@ impl std::convert::From<String> for UpdateUserReqDtoGender {
 }
 impl std::str::FromStr for UpdateUserReqDtoGender {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -6107,7 +6107,7 @@ impl std::convert::From<String> for UpdateUserOptionsDtoUserIdType {
 }
 impl std::str::FromStr for UpdateUserOptionsDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -6182,7 +6182,7 @@ impl std::convert::From<String> for UpdateUserOptionsDtoPasswordEncryptType {
 }
 impl std::str::FromStr for UpdateUserOptionsDtoPasswordEncryptType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -6325,7 +6325,7 @@ impl std::convert::From<String> for DeleteUsersBatchOptionsDtoUserIdType {
 }
 impl std::str::FromStr for DeleteUsersBatchOptionsDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -6580,7 +6580,7 @@ for ResetUserPrincipalAuthenticationInfoOptionsDtoUserIdType {
 }
 impl std::str::FromStr for ResetUserPrincipalAuthenticationInfoOptionsDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -6837,7 +6837,7 @@ impl std::convert::From<String> for SetUserDepartmentsOptionsDtoUserIdType {
 }
 impl std::str::FromStr for SetUserDepartmentsOptionsDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -7052,7 +7052,7 @@ impl std::convert::From<String> for KickUsersOptionsDtoUserIdType {
 }
 impl std::str::FromStr for KickUsersOptionsDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -7194,7 +7194,7 @@ impl std::convert::From<String> for AppDtoAppDefaultLoginStrategy {
 }
 impl std::str::FromStr for AppDtoAppDefaultLoginStrategy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -7348,7 +7348,7 @@ impl std::convert::From<String> for HasAnyRoleOptionsDtoUserIdType {
 }
 impl std::str::FromStr for HasAnyRoleOptionsDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -7627,7 +7627,7 @@ impl std::convert::From<String> for ResignUserReqDtoUserIdType {
 }
 impl std::str::FromStr for ResignUserReqDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -7786,7 +7786,7 @@ impl std::convert::From<String> for ResignUserBatchReqDtoUserIdType {
 }
 impl std::str::FromStr for ResignUserBatchReqDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -7925,7 +7925,7 @@ impl std::convert::From<String> for AuthorizedResourceDtoResourceType {
 }
 impl std::str::FromStr for AuthorizedResourceDtoResourceType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -7992,7 +7992,7 @@ impl std::convert::From<String> for AuthorizedResourceDtoEffect {
 }
 impl std::str::FromStr for AuthorizedResourceDtoEffect {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -8198,7 +8198,7 @@ impl std::convert::From<String> for PolicyConditionParam {
 }
 impl std::str::FromStr for PolicyConditionParam {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -8388,7 +8388,7 @@ impl std::convert::From<String> for PolicyConditionOperator {
 }
 impl std::str::FromStr for PolicyConditionOperator {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -8619,7 +8619,7 @@ impl std::convert::From<String> for GetUserPasswordCiphertextDtoUserIdType {
 }
 impl std::str::FromStr for GetUserPasswordCiphertextDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -8862,7 +8862,7 @@ impl std::convert::From<String> for SetMfaStatusDtoUserIdType {
 }
 impl std::str::FromStr for SetMfaStatusDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -9084,7 +9084,7 @@ impl std::convert::From<String> for DeleteUserSyncRelationReqDtoUserIdType {
 }
 impl std::str::FromStr for DeleteUserSyncRelationReqDtoUserIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -9395,7 +9395,7 @@ impl std::convert::From<String> for TargetDtoTargetType {
 }
 impl std::str::FromStr for TargetDtoTargetType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -9560,7 +9560,7 @@ impl std::convert::From<String> for RoleAuthorizedResourcesRespDtoResourceType {
 }
 impl std::str::FromStr for RoleAuthorizedResourcesRespDtoResourceType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -9896,7 +9896,7 @@ impl std::convert::From<String> for ListUsersLegacyStatus {
 }
 impl std::str::FromStr for ListUsersLegacyStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -9984,7 +9984,7 @@ impl std::convert::From<String> for GetDepartmentDepartmentIdType {
 }
 impl std::str::FromStr for GetDepartmentDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10072,7 +10072,7 @@ impl std::convert::From<String> for ListChildrenDepartmentsDepartmentIdType {
 }
 impl std::str::FromStr for ListChildrenDepartmentsDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10142,7 +10142,7 @@ impl std::convert::From<String> for GetAllDepartmentsDepartmentIdType {
 }
 impl std::str::FromStr for GetAllDepartmentsDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10209,7 +10209,7 @@ impl std::convert::From<String> for ListDepartmentMembersSortBy {
 }
 impl std::str::FromStr for ListDepartmentMembersSortBy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10276,7 +10276,7 @@ impl std::convert::From<String> for ListDepartmentMembersOrderBy {
 }
 impl std::str::FromStr for ListDepartmentMembersOrderBy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10364,7 +10364,7 @@ impl std::convert::From<String> for ListDepartmentMembersDepartmentIdType {
 }
 impl std::str::FromStr for ListDepartmentMembersDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10452,7 +10452,7 @@ impl std::convert::From<String> for ListDepartmentMemberIdsDepartmentIdType {
 }
 impl std::str::FromStr for ListDepartmentMemberIdsDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10540,7 +10540,7 @@ impl std::convert::From<String> for SearchDepartmentMembersDepartmentIdType {
 }
 impl std::str::FromStr for SearchDepartmentMembersDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10628,7 +10628,7 @@ impl std::convert::From<String> for GetParentDepartmentDepartmentIdType {
 }
 impl std::str::FromStr for GetParentDepartmentDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10716,7 +10716,7 @@ impl std::convert::From<String> for IsUserInDepartmentDepartmentIdType {
 }
 impl std::str::FromStr for IsUserInDepartmentDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10804,7 +10804,7 @@ impl std::convert::From<String> for GetDepartmentSyncRelationsDepartmentIdType {
 }
 impl std::str::FromStr for GetDepartmentSyncRelationsDepartmentIdType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10886,7 +10886,7 @@ impl std::convert::From<String> for GetUserDepartmentsSortBy {
 }
 impl std::str::FromStr for GetUserDepartmentsSortBy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -10953,7 +10953,7 @@ impl std::convert::From<String> for GetUserDepartmentsOrderBy {
 }
 impl std::str::FromStr for GetUserDepartmentsOrderBy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -11041,7 +11041,7 @@ impl std::convert::From<String> for GetUserAuthorizedResourcesResourceType {
 }
 impl std::str::FromStr for GetUserAuthorizedResourcesResourceType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -11129,7 +11129,7 @@ impl std::convert::From<String> for GetGroupAuthorizedResourcesResourceType {
 }
 impl std::str::FromStr for GetGroupAuthorizedResourcesResourceType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -11217,7 +11217,7 @@ impl std::convert::From<String> for GetRoleAuthorizedResourcesResourceType {
 }
 impl std::str::FromStr for GetRoleAuthorizedResourcesResourceType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -11284,7 +11284,7 @@ impl std::convert::From<String> for ListRoleAssignmentsTargetTypeItem {
 }
 impl std::str::FromStr for ListRoleAssignmentsTargetTypeItem {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

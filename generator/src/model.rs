@@ -1468,6 +1468,7 @@ impl<'a> Builder<'a> {
                 if let TypeRef::Named(type_name) = &body.ty
                     && matches!(body.kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart)
                     && let Some(fields) = self.struct_fields(type_name)
+                    && !fields.is_empty()
                     // Form and multipart fields go one by one: other keys go with the whole value.
                     && (body.kind == BodyKind::Json || !fields.iter().any(|f| f.flatten))
                 {

@@ -158,7 +158,7 @@ fn setter(input: &Input) -> TokenStream {
 }
 
 /// Checks of declared bounds, on the input and inside it, run before anything is sent.
-fn limit_checks(input: &Input, nested: &Checks) -> TokenStream {
+fn limit_checks(api: &Api, input: &Input, nested: &Checks) -> TokenStream {
     let name = ident(&input.setter);
     let wire = input.wire;
     let mut checks = TokenStream::new();
@@ -166,9 +166,10 @@ fn limit_checks(input: &Input, nested: &Checks) -> TokenStream {
         let (min, max) = (opt_usize(input.limits.min_items), opt_usize(input.limits.max_items));
         checks.extend(quote!(crate::runtime::checks::check_len(CALL.operation, #wire, value.len(), #min, #max)?;));
     }
-    if input.limits.minimum.is_some() || input.limits.maximum.is_some() {
+    // A `$ref` to a bounded number is an alias of it.
+    let number = as_f64(api.resolve(input.ty));
+    if (input.limits.minimum.is_some() || input.limits.maximum.is_some()) && !number.is_empty() {
         let (min, max) = (opt_f64(input.limits.minimum), opt_f64(input.limits.maximum));
-        let number = as_f64(input.ty);
         checks.extend(quote!(crate::runtime::checks::check_range(CALL.operation, #wire, #number, #min, #max)?;));
     }
     // Bounds declared inside its type (`options.pagination.limit`).
@@ -221,7 +222,7 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
             let #name = #name.ok_or(crate::Error::MissingParameter { operation: CALL.operation, parameter: #wire })?;
         }
     });
-    let checks: Vec<TokenStream> = inputs.iter().map(|i| limit_checks(i, nested)).collect();
+    let checks: Vec<TokenStream> = inputs.iter().map(|i| limit_checks(plan.api, i, nested)).collect();
     let refuses_early = inputs.iter().any(|i| i.required) || checks.iter().any(|c| !c.is_empty());
 
     // URL.
@@ -294,7 +295,12 @@ fn builder(plan: &Plan, nested: &Checks, op: &OpPlan) -> TokenStream {
                             let pushes = setters.iter().map(|input| {
                                 let setter = ident(&input.setter);
                                 let push = field_push(body, kind, input, &request);
-                                if input.required { quote!({ let value = #setter; #push }) } else { quote!(if let Some(value) = #setter { #push }) }
+                                // (A field named `value` is bound already.)
+                                match (input.required, input.setter == "value") {
+                                    (true, true) => quote!({ #push }),
+                                    (true, false) => quote!({ let value = #setter; #push }),
+                                    (false, _) => quote!(if let Some(value) = #setter { #push }),
+                                }
                             });
                             quote!(#(#pushes)*)
                         }

@@ -105,7 +105,14 @@ fn rust_value(api: &Api, krate: &str, input: &Input) -> String {
 }
 
 fn item_value(api: &Api, krate: &str, ty: &TypeRef, depth: usize) -> String {
-    scalar_value(api, krate, ty, &Limits::EMPTY, depth)
+    match ty {
+        // Setters take items as `impl Into<Option<T>>`: a value of `T` would need two conversions.
+        TypeRef::Nullable(inner) => {
+            let prefix: proc_macro2::TokenStream = format!("{krate}::types::").parse().expect("a path");
+            format!("Option::<{}>::None", crate::rust::rust_type(inner, &prefix))
+        }
+        _ => scalar_value(api, krate, ty, &Limits::EMPTY, depth),
+    }
 }
 
 fn scalar_value(api: &Api, krate: &str, ty: &TypeRef, limits: &Limits, depth: usize) -> String {
@@ -124,7 +131,7 @@ fn scalar_value(api: &Api, krate: &str, ty: &TypeRef, limits: &Limits, depth: us
         TypeRef::Nullable(inner) => scalar_value(api, krate, inner, limits, depth),
         TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
             // Enums convert from their wire text.
-            Some(TypeKind::Enum(values)) => format!("{:?}", values.first().map_or("x", |v| v.wire.as_str())),
+            Some(TypeKind::Enum(values)) => format!("{:?}", first_value(values)),
             Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => match target {
                 TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object | TypeRef::Any => from_json(krate, name, &sample(api, ty, depth)),
                 target => scalar_value(api, krate, target, limits, depth + 1),
@@ -152,6 +159,12 @@ fn whole(limits: &Limits) -> i64 {
     value.ceil() as i64
 }
 
+/// An enum's sample: its first value that is not empty (an empty path segment would not reach
+/// the operation).
+fn first_value(values: &[crate::model::EnumValue]) -> &str {
+    values.iter().map(|v| v.wire.as_str()).find(|v| !v.is_empty()).or(values.first().map(|v| v.wire.as_str())).unwrap_or("x")
+}
+
 /// A JSON sample of `ty`: required fields only, first enum values, one item per list.
 pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
     // Through aliases first (bounded, cycles included), at the same depth.
@@ -171,7 +184,7 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
         TypeRef::Any => json!("x"),
         TypeRef::Nullable(inner) => sample(api, inner, depth),
         TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
-            Some(TypeKind::Enum(values)) => json!(values.first().map_or("x", |v| v.wire.as_str())),
+            Some(TypeKind::Enum(values)) => json!(first_value(values)),
             Some(TypeKind::NumberEnum { values, .. }) => values.first().map_or(json!(1), |v| Value::Number(v.wire.clone())),
             Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => sample(api, target, depth + 1),
             Some(TypeKind::Union { variants, discriminator }) if depth < MAX_DEPTH => match variants.first() {

@@ -53,7 +53,7 @@ impl std::convert::From<String> for Color {
 }
 impl std::str::FromStr for Color {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -68,7 +68,7 @@ impl std::convert::From<String> for Provider {
 }
 impl std::str::FromStr for Provider {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -145,7 +145,7 @@ impl std::convert::From<String> for CountryCode {
 }
 impl std::str::FromStr for CountryCode {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -227,7 +227,7 @@ impl std::convert::From<String> for Operator {
 }
 impl std::str::FromStr for Operator {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -309,7 +309,7 @@ impl std::convert::From<String> for Status {
 }
 impl std::str::FromStr for Status {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -401,7 +401,7 @@ impl std::convert::From<String> for AccountKind {
 }
 impl std::str::FromStr for AccountKind {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -468,7 +468,7 @@ impl std::convert::From<String> for AccountTier {
 }
 impl std::str::FromStr for AccountTier {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -535,7 +535,7 @@ impl std::convert::From<String> for AccountRolesItem {
 }
 impl std::str::FromStr for AccountRolesItem {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -602,7 +602,7 @@ impl std::convert::From<String> for ListAccountsSort {
 }
 impl std::str::FromStr for ListAccountsSort {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

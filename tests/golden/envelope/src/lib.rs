@@ -67,6 +67,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![allow(clippy::type_complexity)]
+#![allow(clippy::large_enum_variant)]
 mod client;
 pub mod filters;
 #[cfg(feature = "mock")]

@@ -64,7 +64,7 @@ impl std::convert::From<String> for Kind {
 }
 impl std::str::FromStr for Kind {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -153,7 +153,7 @@ impl std::convert::From<String> for ConditionOp {
 }
 impl std::str::FromStr for ConditionOp {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -228,7 +228,7 @@ impl std::convert::From<String> for OrderBy {
 }
 impl std::str::FromStr for OrderBy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -295,7 +295,7 @@ impl std::convert::From<String> for OrderDir {
 }
 impl std::str::FromStr for OrderDir {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -81,7 +81,7 @@ impl std::convert::From<String> for U00dcNU00efCode {
 }
 impl std::str::FromStr for U00dcNU00efCode {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -119,7 +119,7 @@ impl std::convert::From<String> for Runtime {
 }
 impl std::str::FromStr for Runtime {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

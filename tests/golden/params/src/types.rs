@@ -68,7 +68,7 @@ impl std::convert::From<String> for SortOrder {
 }
 impl std::str::FromStr for SortOrder {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -165,7 +165,7 @@ impl std::convert::From<String> for GetProjectFileKindsItem {
 }
 impl std::str::FromStr for GetProjectFileKindsItem {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

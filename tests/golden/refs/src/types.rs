@@ -90,7 +90,7 @@ impl std::convert::From<String> for From {
 }
 impl std::str::FromStr for From {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -539,7 +539,7 @@ impl std::convert::From<String> for Size {
 }
 impl std::str::FromStr for Size {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -712,7 +712,7 @@ impl std::convert::From<String> for RecordTone {
 }
 impl std::str::FromStr for RecordTone {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -63,6 +63,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![allow(clippy::type_complexity)]
+#![allow(clippy::large_enum_variant)]
 mod client;
 #[cfg(feature = "mock")]
 pub mod mock;
