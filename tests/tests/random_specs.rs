@@ -401,6 +401,11 @@ impl Gen<'_> {
         let mut required = Vec::new();
         for _ in 0..count {
             let name = self.name(Place::Property);
+            // Once each: a required name stated again with a reference back would be a cycle of
+            // required properties, which no finite value satisfies.
+            if properties.contains_key(&name) {
+                continue;
+            }
             let is_required = self.rng.one_in(2);
             let mut prop = self.schema(depth.saturating_sub(1), breakable || !is_required);
             self.decorate(&mut prop);
@@ -1108,12 +1113,14 @@ fn without(doc: &Value, pointer: &str) -> Option<Value> {
     Some(doc)
 }
 
-/// The smallest document found, by removing one node at a time, that fails as `doc` does.
+/// The smallest document found, by removing one node at a time (for two minutes at most), that
+/// fails as `doc` does.
 fn shrink(spec: &Path, doc: &Value, failure: &str) -> Value {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut doc = doc.clone();
-    loop {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::time::Instant::now() < deadline {
         let mut progress = false;
         let mut all = Vec::new();
         places(&doc, "", &mut all);
