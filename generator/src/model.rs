@@ -1008,7 +1008,7 @@ impl<'a> Builder<'a> {
                     let (name, target) = self.resolve_schema(reference, &at)?;
                     (name.to_owned(), describe(target))
                 }
-                Node::Inline(s) => (s.schema_data.title.clone().unwrap_or_else(|| kind_label(s).to_owned()), describe(s)),
+                Node::Inline(s) => (s.schema_data.title.clone().or_else(|| object_label(s)).unwrap_or_else(|| kind_label(s).to_owned()), describe(s)),
             };
             let ty = self.ty_of(member, &at, &format!("{owner}{}", naming::pascal(&label)))?;
             raw.push((label, description, ty));
@@ -2206,6 +2206,17 @@ fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>
         }
         _ => None,
     }
+}
+
+/// A name for an untitled inline object member: its first required property, else its first
+/// property (`{required: [email], …}` → `Email`), which is what tells the variants apart.
+fn object_label(schema: &Schema) -> Option<String> {
+    let (properties, required) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+        SchemaKind::Any(a) => (&a.properties, &a.required),
+        _ => return None,
+    };
+    required.iter().find(|r| properties.contains_key(*r)).or_else(|| properties.keys().next()).cloned()
 }
 
 /// A name for an untitled union member, from its type.

@@ -168,3 +168,27 @@ async fn tagged_bodies_and_number_enum_parameters_go_over_the_wire() {
     let pet = client.add_pet().body(Pet::Cat(Cat { pet_type: "cat".into(), name: "Tom".into(), meows: None })).send().await.expect("pet");
     assert_eq!(pet, Pet::Dog(Dog { pet_type: "dog".into(), name: "Rex".into(), barks: true }));
 }
+
+/// Constructs the random valid-spec test found broken (`tests/golden/found`), on the wire.
+#[tokio::test]
+async fn constructs_the_random_specs_found_work() {
+    use fixture_found::types::{Card, Contact, ContactVariant, Outcome, Payment, PaymentVariant};
+    let server = TestServer::start(|r| match r.path.as_str() {
+        "/payments" => Reply::json(json!({"name": "Ann", "phone": "+1 555"})),
+        _ => Reply::raw(204, "application/json", ""),
+    });
+    let client = fixture_found::Client::builder().host(&server.base_url).build().expect("client");
+    // A bound declared on a referenced number is checked before sending.
+    let err = client.list_things().ratio(11.0).send().await.expect_err("above the maximum");
+    assert!(err.to_string().contains("ratio"), "{err}");
+    client.list_things().ratio(10.0).send().await.expect("within");
+    assert_eq!(server.count("/things"), 1);
+    // A union beside properties: the common field and the variant in one body; a union beside
+    // `allOf` decoded by shape.
+    let contact = client.add_payment().amount(5).variant(PaymentVariant::Card(Card { number: "4242".into() })).send().await.expect("payment");
+    assert_eq!(server.requests_to("/payments")[0].json(), json!({"amount": 5, "number": "4242"}));
+    assert_eq!(contact, Contact { name: "Ann".into(), variant: ContactVariant::Phone(serde_json::from_value(json!({"phone": "+1 555"})).unwrap()) });
+    let _: Payment = round_trip(json!({"amount": 1, "iban": "DE00"}));
+    // An enum value `Err`.
+    assert_eq!("Err".parse::<Outcome>(), Ok(Outcome::Err));
+}
