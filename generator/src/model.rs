@@ -595,6 +595,7 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
     let operations = builder.operations()?;
     builder.break_alias_cycles();
     builder.mark_recursive();
+    builder.open_endless_cycles();
     let doc = &spec.doc;
     // Printed in one-line places (`Cargo.toml`, doc headings, `Debug`): no control characters.
     let title = builder.one_line(&doc.info.title, "/info/title");
@@ -1326,6 +1327,73 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+
+    /// A struct that reaches itself through required, non-null properties only has no finite
+    /// value (`Node: {required: [next], properties: {next: $ref Node}}`): nothing could build
+    /// or decode it. Such a spec means a chain that ends somewhere, so one property on each such
+    /// cycle is read as optional (the first in document order), with a warning.
+    fn open_endless_cycles(&mut self) {
+        let index: HashMap<String, usize> = self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        loop {
+            let finite = self.finite_types(&index);
+            let holds = |ty: &TypeRef| match ty {
+                TypeRef::Named(n) => index.get(n).is_none_or(|&i| finite[i]),
+                _ => true,
+            };
+            // The first field to open: on a cycle (`recursive`) if the struct has one.
+            let mut pick = None;
+            for (t, def) in self.types.iter().enumerate() {
+                let TypeKind::Struct(fields) = &def.kind else { continue };
+                if finite[t] {
+                    continue;
+                }
+                let endless = |f: &&Field| f.required && !f.nullable && !holds(&f.ty);
+                let field = fields.iter().position(|f| f.recursive && endless(&f)).or_else(|| fields.iter().position(|f| endless(&f)));
+                if let Some(field) = field {
+                    pick = Some((t, field));
+                    break;
+                }
+            }
+            let Some((t, field)) = pick else { return };
+            let TypeKind::Struct(fields) = &mut self.types[t].kind else { return };
+            fields[field].required = false;
+            let (wire, name, source) = (fields[field].wire_name.clone(), self.types[t].name.clone(), self.types[t].source.clone());
+            self.warn(
+                &source,
+                format!("required property `{wire}` leads back to `{name}` through required properties only, so no finite value has it; read as optional"),
+            );
+        }
+    }
+
+    /// Which types have a finite value (least fixed point: a struct does when all its required,
+    /// non-null fields do; a union when one variant does; lists, maps and scalars always do).
+    fn finite_types(&self, index: &HashMap<String, usize>) -> Vec<bool> {
+        let mut finite = vec![false; self.types.len()];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (t, def) in self.types.iter().enumerate() {
+                if finite[t] {
+                    continue;
+                }
+                let holds = |ty: &TypeRef| match ty {
+                    TypeRef::Named(n) => index.get(n).is_none_or(|&i| finite[i]),
+                    _ => true,
+                };
+                let now = match &def.kind {
+                    TypeKind::Struct(fields) => fields.iter().filter(|f| f.required && !f.nullable).all(|f| holds(&f.ty)),
+                    TypeKind::Union { variants, .. } => variants.iter().any(|v| holds(&v.ty)),
+                    TypeKind::Alias(ty) => holds(ty),
+                    TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => true,
+                };
+                if now {
+                    finite[t] = true;
+                    changed = true;
+                }
+            }
+        }
+        finite
     }
 
     fn operations(&mut self) -> Result<Vec<Operation>, Error> {

@@ -1212,3 +1212,23 @@ fn random_valid_specs_are_generated_deterministically() {
     // The documents are not trivial.
     assert!(operations > count as usize && types > count as usize, "{operations} operations, {types} types");
 }
+
+/// The minimal repros of the defects random specs found (`tests/fixtures/random-found/`) stay
+/// accepted and deterministic; their constructs are compiled in `tests/fixtures/found.yaml`.
+#[test]
+fn the_repros_random_specs_found_are_generated() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/random-found");
+    let dir = std::env::temp_dir().join(format!("random-found-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut repros: Vec<_> = std::fs::read_dir(&root).expect("random-found").map(|e| e.expect("entry").path()).collect();
+    repros.sort();
+    assert!(repros.len() >= 10, "repros missing from {}", root.display());
+    for repro in repros {
+        let text = std::fs::read_to_string(&repro).expect("read");
+        let spec = dir.join(repro.file_name().expect("name"));
+        if let Err(failure) = check(&spec, &text) {
+            panic!("{}: {failure}", repro.display());
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -52,6 +52,8 @@ pub enum Operation {
     Paint,
     /// `addPayment`: `POST /payments` ([`Client::add_payment`](crate::Client::add_payment)).
     AddPayment,
+    /// `addPet`: `POST /pets` ([`Client::add_pet`](crate::Client::add_pet)).
+    AddPet,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -63,6 +65,7 @@ impl Operation {
         Operation::SaveSetting,
         Operation::Paint,
         Operation::AddPayment,
+        Operation::AddPet,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Operation {
             Operation::SaveSetting => "saveSetting",
             Operation::Paint => "paint",
             Operation::AddPayment => "addPayment",
+            Operation::AddPet => "addPet",
         }
     }
     /// The HTTP method.
@@ -93,6 +97,7 @@ impl Operation {
             Operation::SaveSetting => 4usize,
             Operation::Paint => 5usize,
             Operation::AddPayment => 6usize,
+            Operation::AddPet => 7usize,
         }
     }
 }
@@ -138,6 +143,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "addPayment",
         method: "POST",
         path: "/payments",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "addPet",
+        method: "POST",
+        path: "/pets",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -262,5 +272,13 @@ impl MockServer {
         &self,
     ) -> Mock<'_, crate::types::Payment, Json<crate::types::Contact>> {
         self.inner.mock("addPayment")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `addPet` (`POST /pets`), which [`Client::add_pet`](crate::Client::add_pet) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn add_pet(&self) -> Mock<'_, crate::types::Pet, NoContent> {
+        self.inner.mock("addPet")
     }
 }

@@ -678,6 +678,121 @@ impl AddPaymentRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A body whose schema requires itself without end (an `allOf` member restates a required property of its base as the schema itself): the property is read as optional.
+    ///
+    /// `POST /pets` (operation `addPet`).
+    ///
+    /// Set the parameters on the returned [`AddPetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// let answer = client
+    ///     .add_pet()
+    ///     .name("...")
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_pet(&self) -> AddPetRequest {
+        AddPetRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::add_pet`](crate::Client::add_pet): `POST /pets`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct AddPetRequest {
+    client: crate::Client,
+    name: Option<String>,
+    at: Option<Box<crate::types::Pet>>,
+    naive: Option<bool>,
+}
+impl AddPetRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            name: None,
+            at: None,
+            naive: None,
+        }
+    }
+    /// Sets `name`.
+    ///
+    /// Required.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `at`.
+    pub fn at(mut self, value: impl Into<crate::types::Pet>) -> Self {
+        self.at = Some(Box::new(value.into()));
+        self
+    }
+    /// Sets `naive`.
+    pub fn naive(mut self, value: bool) -> Self {
+        self.naive = Some(value);
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "addPet",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, name, at, naive } = self;
+        let name = name
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "name",
+            })?;
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["pets"]);
+        let body = crate::types::Pet {
+            name,
+            at,
+            naive,
+        };
+        request.json(&body);
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

@@ -258,6 +258,26 @@ pub struct Named {
     /// The `name` property.
     pub name: String,
 }
+/// The `Owner` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Owner {
+    /// The `name` property.
+    pub name: String,
+    /// The `at` property.
+    pub at: i64,
+}
+/// The `Pet` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Pet {
+    /// The `name` property.
+    pub name: String,
+    /// The `at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Box<Pet>>,
+    /// The `naive` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naive: Option<bool>,
+}
 /// The `GetThingsKind` values.
 ///
 /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service

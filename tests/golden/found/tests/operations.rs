@@ -17,6 +17,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_save_setting(&server, &client).await;
     call_paint(&server, &client).await;
     call_add_payment(&server, &client).await;
+    call_add_pet(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -99,4 +100,13 @@ async fn call_add_payment(server: &MockServer, client: &fixture_found::Client) {
     assert_eq!(request.method(), "POST", "addPayment");
     let body: serde_json::Value = request.json().expect("addPayment: a JSON body");
     assert!(body.get("amount").is_some(), "addPayment: body field amount");
+}
+/// `addPet`.
+async fn call_add_pet(server: &MockServer, client: &fixture_found::Client) {
+    server.add_pet().times(1).respond();
+    client.add_pet().name("x").send().await.expect("addPet");
+    let request = &server.received(Operation::AddPet)[0];
+    assert_eq!(request.method(), "POST", "addPet");
+    let body: serde_json::Value = request.json().expect("addPet: a JSON body");
+    assert!(body.get("name").is_some(), "addPet: body field name");
 }
