@@ -3,7 +3,9 @@
 //! Parsing (YAML/JSON → `openapiv3`) is the floor any generator pays, so it is the baseline,
 //! measured in the same run on the same machine. Measured: our spec, the official 420-path
 //! spec, and a scaled one (the official spec twice over, paths, operationIds and schemas
-//! renamed: ≈ 4.7 MB, 850 operations, 1,600+ schemas; budget 2 s in release and 300 MB peak).
+//! renamed: ≈ 4.7 MB, 850 operations, 1,600+ schemas; budget 2 s in release and 300 MB peak),
+//! and the official spec four times over, whose time and memory over the twice-over spec's show
+//! how generation grows (linear: 2x).
 //! Peak memory is measured in a child process per spec (Linux `/proc/self/status` `VmHWM`),
 //! with parsing alone as its baseline.
 
@@ -27,18 +29,19 @@ fn median(budget: Duration, mut f: impl FnMut()) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn bench(label: &str, path: &Path) {
+/// Measures one spec; returns its parse+generate time and peak memory (KiB) when measured.
+fn bench(label: &str, path: &Path) -> Option<(Duration, Option<u64>)> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
             println!("{label}: skipped, cannot read {}: {e}", path.display());
-            return;
+            return None;
         }
     };
-    bench_text(label, path, &text);
+    bench_text(label, path, &text)
 }
 
-fn bench_text(label: &str, path: &Path, text: &str) {
+fn bench_text(label: &str, path: &Path, text: &str) -> Option<(Duration, Option<u64>)> {
     let config = Config::new("bench-client");
     let provenance = Provenance {
         command: "cargo bench".into(),
@@ -48,12 +51,12 @@ fn bench_text(label: &str, path: &Path, text: &str) {
         Ok(spec) => spec,
         Err(e) => {
             println!("{label}: skipped, spec refused: {e}");
-            return;
+            return None;
         }
     };
     if let Err(e) = generate_from(&spec, &config, &provenance) {
         println!("{label}: generation not measured, spec refused: {e}");
-        return;
+        return None;
     }
     let budget = Duration::from_secs(3);
     let parse = median(budget, || {
@@ -68,13 +71,19 @@ fn bench_text(label: &str, path: &Path, text: &str) {
         full.as_secs_f64() / parse.as_secs_f64()
     );
     match (peak_in_child(label, "parse"), peak_in_child(label, "generate")) {
-        (Some(parse), Some(full)) => println!(
-            "{label}: peak memory parse {} MB (baseline), parse+generate {} MB, ratio {:.2}x",
-            parse / 1024,
-            full / 1024,
-            full as f64 / parse as f64
-        ),
-        _ => println!("{label}: peak memory not measured (no /proc/self/status)"),
+        (Some(parse), Some(peak)) => {
+            println!(
+                "{label}: peak memory parse {} MB (baseline), parse+generate {} MB, ratio {:.2}x",
+                parse / 1024,
+                peak / 1024,
+                peak as f64 / parse as f64
+            );
+            Some((full, Some(peak)))
+        }
+        _ => {
+            println!("{label}: peak memory not measured (no /proc/self/status)");
+            Some((full, None))
+        }
     }
 }
 
@@ -92,8 +101,9 @@ fn own_peak() -> Option<u64> {
     status.lines().find_map(|l| l.strip_prefix("VmHWM:")?.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// The official spec twice over, the copy's paths, operationIds and schema names suffixed.
-fn scaled(official: &str) -> Option<String> {
+/// The official spec `copies` times over, each copy's paths, operationIds and schema names
+/// suffixed.
+fn scaled(official: &str, copies: usize) -> Option<String> {
     use serde_json::Value;
     fn rename(value: &Value, suffix: &str) -> Value {
         match value {
@@ -117,12 +127,13 @@ fn scaled(official: &str) -> Option<String> {
     let paths = doc.get("paths")?.as_object()?.clone();
     let schemas = doc.pointer("/components/schemas")?.as_object()?.clone();
     let (mut all_paths, mut all_schemas) = (serde_json::Map::new(), serde_json::Map::new());
-    for (prefix, suffix) in [("", ""), ("/v1", "V1")] {
+    for copy in 0..copies {
+        let (prefix, suffix) = if copy == 0 { (String::new(), String::new()) } else { (format!("/v{copy}"), format!("V{copy}")) };
         for (path, item) in &paths {
-            all_paths.insert(format!("{prefix}{path}"), rename(item, suffix));
+            all_paths.insert(format!("{prefix}{path}"), rename(item, &suffix));
         }
         for (name, schema) in &schemas {
-            all_schemas.insert(format!("{name}{suffix}"), rename(schema, suffix));
+            all_schemas.insert(format!("{name}{suffix}"), rename(schema, &suffix));
         }
     }
     doc["paths"] = Value::Object(all_paths);
@@ -136,11 +147,13 @@ fn specs() -> Vec<(String, std::path::PathBuf, Option<String>)> {
     let ours = root.join("spec/genauth-management.yaml");
     let official = root.join("../shared/specs/genauth-management.json");
     let official_text = std::fs::read_to_string(&official).ok();
-    let scaled_text = official_text.as_deref().and_then(scaled);
+    let twice = official_text.as_deref().and_then(|t| scaled(t, 2));
+    let four_times = official_text.as_deref().and_then(|t| scaled(t, 4));
     vec![
         ("spec/genauth-management.yaml".to_owned(), ours.clone(), std::fs::read_to_string(&ours).ok()),
         ("shared/specs/genauth-management.json".to_owned(), official.clone(), official_text),
-        ("scaled: the official spec twice".to_owned(), official, scaled_text),
+        (TWICE.to_owned(), official.clone(), twice),
+        (FOUR_TIMES.to_owned(), official, four_times),
     ]
 }
 
@@ -165,10 +178,28 @@ fn main() {
         return;
     }
     // `cargo bench` passes `--bench`; nothing else is accepted.
+    let mut measured = std::collections::HashMap::new();
     for (label, path, text) in specs() {
-        match text {
+        let result = match text {
             Some(text) => bench_text(&label, &path, &text),
             None => bench(&label, &path),
+        };
+        if let Some(result) = result {
+            measured.insert(label, result);
         }
     }
+    // Twice the spec should cost twice as much, not four times.
+    if let (Some((t2, m2)), Some((t4, m4))) = (measured.get(TWICE), measured.get(FOUR_TIMES)) {
+        let memory = match (m2, m4) {
+            (Some(m2), Some(m4)) => format!("{:.2}x", *m4 as f64 / *m2 as f64),
+            _ => "not measured".to_owned(),
+        };
+        println!(
+            "growth from twice to four times the official spec (linear: 2x): time {:.2}x, peak memory {memory}",
+            t4.as_secs_f64() / t2.as_secs_f64()
+        );
+    }
 }
+
+const TWICE: &str = "scaled: the official spec twice";
+const FOUR_TIMES: &str = "scaled: the official spec four times";

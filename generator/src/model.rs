@@ -988,10 +988,20 @@ impl<'a> Builder<'a> {
                 None => self.warn(&format!("{at}/mapping/{}", escape_pointer_segment(key)), format!("the mapping names {target:?}, which is not one of the variants; ignored")),
             }
         }
-        for (variant, name) in variants.iter_mut().zip(&names) {
-            if variant.tags.is_empty() {
-                variant.tags.push(name.clone());
+        // A schema name is a tag only where the mapping has not given that value to another
+        // member (and a member listed twice is named once).
+        for i in 0..variants.len() {
+            if variants[i].tags.is_empty() && !variants.iter().any(|v| v.tags.contains(&names[i])) {
+                variants[i].tags.push(names[i].clone());
             }
+        }
+        if let Some(i) = variants.iter().position(|v| v.tags.is_empty()) {
+            self.warn(
+                &format!("{pointer}/{keyword}/{i}"),
+                format!("this member has no tag of its own (the value {:?} names another member); the variants are tried in order instead", names[i]),
+            );
+            variants.iter_mut().for_each(|v| v.tags.clear());
+            return Ok(TypeKind::Union { variants, discriminator: None });
         }
         Ok(TypeKind::Union { variants, discriminator: Some(discriminator.property_name.clone()) })
     }

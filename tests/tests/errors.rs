@@ -261,6 +261,7 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
             ("/components/schemas/Holder/properties/tone/enum", "`null` is among the `enum` values of a schema that is not `nullable`; read as nullable"),
             ("/components/schemas/Inline/oneOf/1", "a discriminator names `$ref` members only; this inline member has no tag, so the variants are tried in order instead"),
             ("/components/schemas/Mapped/discriminator/mapping/square", "the mapping names \"#/components/schemas/Square\", which is not one of the variants; ignored"),
+            ("/components/schemas/Claimed/oneOf/0", "this member has no tag of its own (the value \"Circle\" names another member); the variants are tried in order instead"),
             ("/components/schemas/Chain", "required property `next` leads back to `Chain` through required properties only, so no finite value has it; read as optional"),
         ],
     ),

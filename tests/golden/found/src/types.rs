@@ -278,6 +278,56 @@ pub struct Pet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naive: Option<bool>,
 }
+/// The mapping gives the value `user-id` to `String`, and `user-id` is the other member's schema name (both variants were decoded by one tag): read as untagged, warned.
+///
+/// Decoding tries each variant that can hold the JSON value's kind, in order, and keeps
+/// the first that fits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Name {
+    /// The `UserId` shape.
+    UserId(UserId),
+    /// The `String` shape.
+    String(String_),
+}
+impl<'de> serde::Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if value.is_object()
+            && let Ok(decoded) = <UserId as serde::Deserialize>::deserialize(&value)
+        {
+            return Ok(Self::UserId(decoded));
+        }
+        if value.is_object()
+            && let Ok(decoded) = <String_ as serde::Deserialize>::deserialize(&value)
+        {
+            return Ok(Self::String(decoded));
+        }
+        Err(
+            <D::Error as serde::de::Error>::custom(
+                format!("no variant of {} matches {}", "Name", value),
+            ),
+        )
+    }
+}
+/// The `UserId` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserId {
+    /// The `kind` property.
+    pub kind: String,
+}
+/// The `String_` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct String_ {
+    /// The `kind` property.
+    pub kind: String,
+    /// The `size` property.
+    pub size: f64,
+}
 /// The `GetThingsKind` values.
 ///
 /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
