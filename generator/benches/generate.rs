@@ -3,7 +3,7 @@
 //! Parsing (YAML/JSON → `openapiv3`) is the floor any generator pays, so it is the baseline,
 //! measured in the same run on the same machine. Measured: our spec, the official 420-path
 //! spec, and a scaled one (the official spec twice over, paths, operationIds and schemas
-//! renamed: ≈ 4.7 MB, 850 operations, 1,600+ schemas; budget 2 s in release and 300 MB peak),
+//! renamed: ≈ 4 MB, 850 operations, 1,600+ schemas; budget 2 s in release and 300 MB peak),
 //! and the official spec four times over, whose time and memory over the twice-over spec's show
 //! how generation grows (linear: 2x).
 //! Peak memory is measured in a child process per spec (Linux `/proc/self/status` `VmHWM`),
@@ -70,7 +70,15 @@ fn bench_text(label: &str, path: &Path, text: &str) -> Option<(Duration, Option<
         "{label}: parse {parse:?} (baseline), parse+generate {full:?}, ratio {:.2}x",
         full.as_secs_f64() / parse.as_secs_f64()
     );
-    match (peak_in_child(label, "parse"), peak_in_child(label, "generate")) {
+    // The child reads the text from a file, so its peak holds no other spec.
+    let text_file = std::env::temp_dir().join(format!("generator-bench-{}.txt", std::process::id()));
+    if let Err(e) = std::fs::write(&text_file, text) {
+        println!("{label}: peak memory not measured, cannot write {}: {e}", text_file.display());
+        return Some((full, None));
+    }
+    let peaks = (peak_in_child(path, &text_file, "parse"), peak_in_child(path, &text_file, "generate"));
+    std::fs::remove_file(&text_file).ok();
+    match peaks {
         (Some(parse), Some(peak)) => {
             println!(
                 "{label}: peak memory parse {} MB (baseline), parse+generate {} MB, ratio {:.2}x",
@@ -88,10 +96,15 @@ fn bench_text(label: &str, path: &Path, text: &str) -> Option<(Duration, Option<
 }
 
 /// The peak resident memory (KiB) of a child process that parses (`step` = `parse`) or parses
-/// and generates the spec `label` once.
-fn peak_in_child(label: &str, step: &str) -> Option<u64> {
+/// and generates once the spec in `text_file` (named `path` in messages).
+fn peak_in_child(path: &Path, text_file: &Path, step: &str) -> Option<u64> {
     let exe = std::env::current_exe().ok()?;
-    let out = std::process::Command::new(exe).env("BENCH_CHILD", format!("{step}:{label}")).output().ok()?;
+    let out = std::process::Command::new(exe)
+        .env("BENCH_CHILD", step)
+        .env("BENCH_SPEC", path)
+        .env("BENCH_TEXT", text_file)
+        .output()
+        .ok()?;
     String::from_utf8_lossy(&out.stdout).lines().find_map(|l| l.strip_prefix("peak-kib ")?.trim().parse().ok())
 }
 
@@ -158,14 +171,14 @@ fn specs() -> Vec<(String, std::path::PathBuf, Option<String>)> {
 }
 
 fn main() {
-    // A child measuring one step's peak memory: `BENCH_CHILD=<parse|generate>:<label>`.
-    if let Ok(job) = std::env::var("BENCH_CHILD") {
-        let (step, label) = job.split_once(':').expect("step:label");
-        if let Some((_, path, Some(text))) = specs().into_iter().find(|(l, ..)| l == label) {
-            // The spec text itself is not what is measured: start from the peak before.
+    // A child measuring one step's peak memory: `BENCH_CHILD=<parse|generate>`, the spec's text
+    // in the file `BENCH_TEXT`, named `BENCH_SPEC`.
+    if let Ok(step) = std::env::var("BENCH_CHILD") {
+        let path = std::path::PathBuf::from(std::env::var_os("BENCH_SPEC").expect("BENCH_SPEC"));
+        if let Some(text) = std::env::var_os("BENCH_TEXT").and_then(|file| std::fs::read_to_string(file).ok()) {
             let spec = load::parse(&path, &text).expect("parses");
             if step == "generate" {
-                let provenance = Provenance { command: "cargo bench".into(), spec_label: label.into() };
+                let provenance = Provenance { command: "cargo bench".into(), spec_label: "bench".into() };
                 // As `cargo xtask generate` does: the parsed document is dropped once modelled.
                 black_box(generate_spec(spec, &Config::new("bench-client"), &provenance).expect("generates"));
             } else {
