@@ -36,12 +36,24 @@ pub struct Api {
     pub warnings: Vec<Warning>,
     /// Type name → index into `types`.
     index: HashMap<String, usize>,
+    /// Per type, the least nesting of a finite value (see [`Api::least_depth`]).
+    least_depths: Vec<Option<usize>>,
 }
 
 impl Api {
     /// The named type `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.index.get(name).map(|&i| &self.types[i])
+    }
+
+    /// How deeply the smallest finite value of `ty` nests named structs and unions (required,
+    /// non-null fields only; lists, maps, null and scalars end a value), `None` when no finite
+    /// value exists (a union whose every variant leads back to itself). Samples follow it to end.
+    pub fn least_depth(&self, ty: &TypeRef) -> Option<usize> {
+        match ty {
+            TypeRef::Named(name) => self.index.get(name).map_or(Some(0), |&i| self.least_depths[i]),
+            _ => Some(0),
+        }
     }
 
     /// The type behind any aliases (bounded, so an alias cycle cannot be followed forever).
@@ -596,6 +608,8 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
     builder.break_alias_cycles();
     builder.mark_recursive();
     builder.open_endless_cycles();
+    let index: HashMap<String, usize> = builder.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let least_depths = builder.least_depths(&index);
     let doc = &spec.doc;
     // Printed in one-line places (`Cargo.toml`, doc headings, `Debug`): no control characters.
     let title = builder.one_line(&doc.info.title, "/info/title");
@@ -607,7 +621,8 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
         version,
         description,
         default_server: doc.servers.first().map(server_url),
-        index: builder.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect(),
+        index,
+        least_depths,
         types: builder.types,
         operations,
         warnings: builder.warnings,
@@ -1346,7 +1361,8 @@ impl<'a> Builder<'a> {
     fn open_endless_cycles(&mut self) {
         let index: HashMap<String, usize> = self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
         loop {
-            let finite = self.finite_types(&index);
+            let depths = self.least_depths(&index);
+            let finite: Vec<bool> = depths.iter().map(Option::is_some).collect();
             let holds = |ty: &TypeRef| match ty {
                 TypeRef::Named(n) => index.get(n).is_none_or(|&i| finite[i]),
                 _ => true,
@@ -1376,34 +1392,37 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Which types have a finite value (least fixed point: a struct does when all its required,
-    /// non-null fields do; a union when one variant does; lists, maps and scalars always do).
-    fn finite_types(&self, index: &HashMap<String, usize>) -> Vec<bool> {
-        let mut finite = vec![false; self.types.len()];
+    /// Per type, how deeply its smallest finite value nests named structs and unions (`None`:
+    /// no finite value). A least fixed point: a struct is one deeper than its deepest required,
+    /// non-null field; a union one deeper than its shallowest variant; an alias its target;
+    /// lists, maps and scalars end a value. Depths only fall while iterating, so it ends.
+    fn least_depths(&self, index: &HashMap<String, usize>) -> Vec<Option<usize>> {
+        let mut depths: Vec<Option<usize>> = vec![None; self.types.len()];
         let mut changed = true;
         while changed {
             changed = false;
             for (t, def) in self.types.iter().enumerate() {
-                if finite[t] {
-                    continue;
-                }
-                let holds = |ty: &TypeRef| match ty {
-                    TypeRef::Named(n) => index.get(n).is_none_or(|&i| finite[i]),
-                    _ => true,
+                let of = |ty: &TypeRef| match ty {
+                    TypeRef::Named(n) => index.get(n).map_or(Some(0), |&i| depths[i]),
+                    _ => Some(0),
                 };
                 let now = match &def.kind {
-                    TypeKind::Struct(fields) => fields.iter().filter(|f| f.required && !f.nullable).all(|f| holds(&f.ty)),
-                    TypeKind::Union { variants, .. } => variants.iter().any(|v| holds(&v.ty)),
-                    TypeKind::Alias(ty) => holds(ty),
-                    TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => true,
+                    TypeKind::Struct(fields) => fields
+                        .iter()
+                        .filter(|f| f.required && !f.nullable)
+                        .try_fold(0, |deepest, f| of(&f.ty).map(|d| deepest.max(d)))
+                        .map(|d| d + 1),
+                    TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| of(&v.ty)).min().map(|d| d + 1),
+                    TypeKind::Alias(ty) => of(ty),
+                    TypeKind::Enum(_) | TypeKind::NumberEnum { .. } => Some(0),
                 };
-                if now {
-                    finite[t] = true;
+                if now.is_some_and(|now| depths[t].is_none_or(|d| now < d)) {
+                    depths[t] = now;
                     changed = true;
                 }
             }
         }
-        finite
+        depths
     }
 
     fn operations(&mut self) -> Result<Vec<Operation>, Error> {

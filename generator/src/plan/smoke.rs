@@ -9,9 +9,16 @@ use super::{Input, OpPlan, Shape};
 use crate::model::{Api, BodyKind, Limits, ParamLocation, Payload, StatusKey, TypeKind, TypeRef};
 use crate::rust::raw_string;
 
-/// How deep samples of nested objects go; deeper required objects are left empty (only a cycle
-/// of required fields, which no finite value satisfies, gets there). Aliases do not count.
+/// How deep samples take the first variant of a union; deeper, they take the variant whose
+/// smallest value nests least ([`Api::least_depth`]), so a recursive sample ends. Aliases do not
+/// count.
 const MAX_DEPTH: usize = 16;
+
+/// Where samples stop whatever the type (only a type without a finite value gets there).
+const STOP_DEPTH: usize = 4 * MAX_DEPTH;
+
+/// The most items a sample list gets for its `minItems`.
+const MAX_SAMPLE_ITEMS: usize = 64;
 
 /// Lists deeper than this are sampled empty, which keeps samples small.
 const LIST_DEPTH: usize = 4;
@@ -99,7 +106,10 @@ fn rust_value(api: &Api, krate: &str, input: &Input) -> String {
         return from_json(krate, name, &Value::Object(object));
     }
     match input.ty {
-        TypeRef::Array(item) => format!("[{}]", item_value(api, krate, item, 0)),
+        TypeRef::Array(item) => {
+            let item = item_value(api, krate, item, 0);
+            format!("[{}]", vec![item; items(input.limits, 1)].join(", "))
+        }
         ty => scalar_value(api, krate, ty, input.limits, 0),
     }
 }
@@ -119,12 +129,12 @@ fn scalar_value(api: &Api, krate: &str, ty: &TypeRef, limits: &Limits, depth: us
     match ty {
         TypeRef::String { .. } => sample(api, ty, 0).to_string(),
         TypeRef::Integer { .. } => whole(limits).to_string(),
-        TypeRef::Number { .. } => {
-            let low = limits.minimum.unwrap_or(1.5);
-            format!("{:?}", limits.maximum.filter(|max| *max < low).unwrap_or(low))
-        }
+        TypeRef::Number { .. } => format!("{:?}", number(limits)),
         TypeRef::Boolean => "true".to_owned(),
-        TypeRef::Array(item) if depth < MAX_DEPTH => format!("vec![{}]", item_value(api, krate, item, depth + 1)),
+        TypeRef::Array(item) if depth < MAX_DEPTH => {
+            let item = item_value(api, krate, item, depth + 1);
+            format!("vec![{}]", vec![item; items(limits, 1)].join(", "))
+        }
         TypeRef::Map(_) => "std::collections::BTreeMap::new()".to_owned(),
         TypeRef::Object => "serde_json::Map::new()".to_owned(),
         TypeRef::Any => "serde_json::Value::from(\"x\")".to_owned(),
@@ -159,6 +169,33 @@ fn whole(limits: &Limits) -> i64 {
     value.ceil() as i64
 }
 
+/// A number within declared bounds: 1.5, else the minimum, else the maximum.
+fn number(limits: &Limits) -> f64 {
+    let low = limits.minimum.unwrap_or(1.5);
+    limits.maximum.filter(|max| *max < low).unwrap_or(low)
+}
+
+/// How many items a sample list gets: `usual`, at least `minItems` (at most
+/// [`MAX_SAMPLE_ITEMS`]), at most `maxItems`.
+fn items(limits: &Limits, usual: usize) -> usize {
+    let count = usual.max(limits.min_items.unwrap_or(0).min(MAX_SAMPLE_ITEMS));
+    limits.max_items.map_or(count, |max| count.min(max))
+}
+
+/// A JSON sample of a field or list of `ty` that declares `limits` (its own bounds).
+fn bounded_sample(api: &Api, ty: &TypeRef, limits: &Limits, depth: usize) -> Value {
+    match ty {
+        TypeRef::Integer { .. } if !limits.is_empty() => json!(whole(limits)),
+        TypeRef::Number { .. } if !limits.is_empty() => json!(number(limits)),
+        TypeRef::Array(item) if !limits.is_empty() => {
+            let usual = usize::from(depth < LIST_DEPTH);
+            Value::Array(vec![sample(api, item, depth + 1); items(limits, usual)])
+        }
+        TypeRef::Nullable(inner) => bounded_sample(api, inner, limits, depth),
+        ty => sample(api, ty, depth),
+    }
+}
+
 /// An enum's sample: its first value that is not empty (an empty path segment would not reach
 /// the operation).
 fn first_value(values: &[crate::model::EnumValue]) -> &str {
@@ -187,7 +224,8 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             Some(TypeKind::Enum(values)) => json!(first_value(values)),
             Some(TypeKind::NumberEnum { values, .. }) => values.first().map_or(json!(1), |v| Value::Number(v.wire.clone())),
             Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => sample(api, target, depth + 1),
-            Some(TypeKind::Union { variants, discriminator }) if depth < MAX_DEPTH => match variants.first() {
+            _ if depth >= STOP_DEPTH => json!({}),
+            Some(TypeKind::Union { variants, discriminator }) => match pick_variant(api, variants, depth) {
                 None => json!("x"),
                 Some(v) => {
                     let mut value = sample(api, &v.ty, depth + 1);
@@ -199,16 +237,14 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             },
             Some(TypeKind::Struct(fields)) => {
                 let mut object = Map::new();
-                if depth < MAX_DEPTH {
-                    for field in fields.iter().filter(|f| f.required) {
-                        let value = if field.nullable { Value::Null } else { sample(api, &field.ty, depth + 1) };
-                        match (field.flatten, value) {
-                            // The variant's properties sit beside the others.
-                            (true, Value::Object(more)) => object.extend(more),
-                            (true, _) => {}
-                            (false, value) => {
-                                object.insert(field.wire_name.clone(), value);
-                            }
+                for field in fields.iter().filter(|f| f.required) {
+                    let value = if field.nullable { Value::Null } else { bounded_sample(api, &field.ty, &field.limits, depth + 1) };
+                    match (field.flatten, value) {
+                        // The variant's properties sit beside the others.
+                        (true, Value::Object(more)) => object.extend(more),
+                        (true, _) => {}
+                        (false, value) => {
+                            object.insert(field.wire_name.clone(), value);
                         }
                     }
                 }
@@ -216,5 +252,14 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             }
             _ => json!({}),
         },
+    }
+}
+
+/// The union variant a sample takes: the first, unless it has no finite value or the sample is
+/// already deep (past [`MAX_DEPTH`]), when the one whose smallest value nests least.
+fn pick_variant<'a>(api: &Api, variants: &'a [crate::model::Variant], depth: usize) -> Option<&'a crate::model::Variant> {
+    match variants.first() {
+        Some(first) if depth < MAX_DEPTH && api.least_depth(&first.ty).is_some() => Some(first),
+        _ => variants.iter().filter(|v| api.least_depth(&v.ty).is_some()).min_by_key(|v| api.least_depth(&v.ty)).or(variants.first()),
     }
 }

@@ -54,6 +54,8 @@ pub enum Operation {
     AddPayment,
     /// `addPet`: `POST /pets` ([`Client::add_pet`](crate::Client::add_pet)).
     AddPet,
+    /// `plantTree`: `POST /trees` ([`Client::plant_tree`](crate::Client::plant_tree)).
+    PlantTree,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -66,6 +68,7 @@ impl Operation {
         Operation::Paint,
         Operation::AddPayment,
         Operation::AddPet,
+        Operation::PlantTree,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -78,6 +81,7 @@ impl Operation {
             Operation::Paint => "paint",
             Operation::AddPayment => "addPayment",
             Operation::AddPet => "addPet",
+            Operation::PlantTree => "plantTree",
         }
     }
     /// The HTTP method.
@@ -98,6 +102,7 @@ impl Operation {
             Operation::Paint => 5usize,
             Operation::AddPayment => 6usize,
             Operation::AddPet => 7usize,
+            Operation::PlantTree => 8usize,
         }
     }
 }
@@ -148,6 +153,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "addPet",
         method: "POST",
         path: "/pets",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "plantTree",
+        method: "POST",
+        path: "/trees",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -280,5 +290,13 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn add_pet(&self) -> Mock<'_, crate::types::Pet, NoContent> {
         self.inner.mock("addPet")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `plantTree` (`POST /trees`), which [`Client::plant_tree`](crate::Client::plant_tree) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn plant_tree(&self) -> Mock<'_, crate::types::Planting, NoContent> {
+        self.inner.mock("plantTree")
     }
 }

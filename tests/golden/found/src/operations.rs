@@ -793,6 +793,158 @@ impl AddPetRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A body whose first union variant leads back to the union (the smoke sample stopped at a depth with `{}`, which has no tag), with list and number bounds on required fields (the sample had one item and the number 1.5).
+    ///
+    /// `POST /trees` (operation `plantTree`).
+    ///
+    /// Set the parameters on the returned [`PlantTreeRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// # let tree: fixture_found :: types :: Tree = unimplemented!();
+    /// let answer = client
+    ///     .plant_tree()
+    ///     .tree(tree)
+    ///     .pair(["..."])
+    ///     .height(1.0)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn plant_tree(&self) -> PlantTreeRequest {
+        PlantTreeRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::plant_tree`](crate::Client::plant_tree): `POST /trees`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct PlantTreeRequest {
+    client: crate::Client,
+    tree: Option<crate::types::Tree>,
+    pair: Option<Vec<String>>,
+    height: Option<f64>,
+}
+impl PlantTreeRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            tree: None,
+            pair: None,
+            height: None,
+        }
+    }
+    /// Sets `tree`.
+    ///
+    /// Required.
+    pub fn tree(mut self, value: impl Into<crate::types::Tree>) -> Self {
+        self.tree = Some(value.into());
+        self
+    }
+    /// Sets `pair`.
+    ///
+    /// Required.
+    pub fn pair(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.pair = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `height`.
+    ///
+    /// Required.
+    pub fn height(mut self, value: f64) -> Self {
+        self.height = Some(value);
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "plantTree",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, tree, pair, height } = self;
+        let tree = tree
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "tree",
+            })?;
+        let pair = pair
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "pair",
+            })?;
+        let height = height
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "height",
+            })?;
+        {
+            let value = &pair;
+            crate::runtime::checks::check_len(
+                CALL.operation,
+                "pair",
+                value.len(),
+                Some(2),
+                Some(2),
+            )?;
+        }
+        {
+            let value = &height;
+            crate::runtime::checks::check_range(
+                CALL.operation,
+                "height",
+                *value,
+                Some(5.0),
+                Some(50.0),
+            )?;
+        }
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["trees"]);
+        let body = crate::types::Planting {
+            tree,
+            pair,
+            height,
+        };
+        request.json(&body);
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

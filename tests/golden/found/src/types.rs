@@ -328,6 +328,76 @@ pub struct String_ {
     /// The `size` property.
     pub size: f64,
 }
+/// The `Planting` object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Planting {
+    /// The `tree` property.
+    pub tree: Tree,
+    /// The `pair` property.
+    pub pair: Vec<String>,
+    /// The `height` property.
+    pub height: f64,
+}
+/// One of several kinds of `Tree`.
+///
+/// The `kind` property names the kind; unknown kinds decode to [`Self::Unknown`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Tree {
+    /// `kind`: `Branch`.
+    Branch(Box<Branch>),
+    /// `kind`: `Leaf`.
+    Leaf(Leaf),
+    /// A kind this version of the client does not know (another `kind`), kept as received.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for Tree {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Branch(value) => serde::Serialize::serialize(value, serializer),
+            Self::Leaf(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let decoded = match crate::runtime::union::discriminator(&value, "kind", "Tree")
+            .map_err(<D::Error as serde::de::Error>::custom)?
+        {
+            "Branch" => {
+                <Branch as serde::Deserialize>::deserialize(&value)
+                    .map(Box::new)
+                    .map(Self::Branch)
+            }
+            "Leaf" => <Leaf as serde::Deserialize>::deserialize(&value).map(Self::Leaf),
+            _ => return Ok(Self::Unknown(value)),
+        };
+        decoded.map_err(<D::Error as serde::de::Error>::custom)
+    }
+}
+/// The `Branch` object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Branch {
+    /// The `kind` property.
+    pub kind: String,
+    /// The `child` property.
+    pub child: Box<Tree>,
+}
+/// The `Leaf` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Leaf {
+    /// The `kind` property.
+    pub kind: String,
+}
 /// The `GetThingsKind` values.
 ///
 /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service

@@ -18,6 +18,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_paint(&server, &client).await;
     call_add_payment(&server, &client).await;
     call_add_pet(&server, &client).await;
+    call_plant_tree(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -109,4 +110,29 @@ async fn call_add_pet(server: &MockServer, client: &fixture_found::Client) {
     assert_eq!(request.method(), "POST", "addPet");
     let body: serde_json::Value = request.json().expect("addPet: a JSON body");
     assert!(body.get("name").is_some(), "addPet: body field name");
+}
+/// `plantTree`.
+async fn call_plant_tree(server: &MockServer, client: &fixture_found::Client) {
+    server.plant_tree().times(1).respond();
+    client
+        .plant_tree()
+        .tree(
+            serde_json::from_str::<
+                fixture_found::types::Tree,
+            >(
+                    r#"{"child":{"child":{"child":{"child":{"child":{"child":{"child":{"child":{"kind":"Leaf"},"kind":"Branch"},"kind":"Branch"},"kind":"Branch"},"kind":"Branch"},"kind":"Branch"},"kind":"Branch"},"kind":"Branch"},"kind":"Branch"}"#,
+                )
+                .expect("a sample value"),
+        )
+        .pair(["x", "x"])
+        .height(5.0)
+        .send()
+        .await
+        .expect("plantTree");
+    let request = &server.received(Operation::PlantTree)[0];
+    assert_eq!(request.method(), "POST", "plantTree");
+    let body: serde_json::Value = request.json().expect("plantTree: a JSON body");
+    assert!(body.get("tree").is_some(), "plantTree: body field tree");
+    assert!(body.get("pair").is_some(), "plantTree: body field pair");
+    assert!(body.get("height").is_some(), "plantTree: body field height");
 }
