@@ -68,6 +68,25 @@ impl Api {
         ty
     }
 
+    /// The kind of the named type behind `ty` and its aliases.
+    pub fn resolve_kind(&self, ty: &TypeRef) -> Option<&TypeKind> {
+        match self.resolve(ty) {
+            TypeRef::Named(name) => self.type_def(name).map(|t| &t.kind),
+            _ => None,
+        }
+    }
+
+    /// Whether two references name the same type, through aliases and `null`.
+    pub fn same_type(&self, a: &TypeRef, b: &TypeRef) -> bool {
+        let strip = |ty: &TypeRef| -> TypeRef {
+            match self.resolve(ty) {
+                TypeRef::Nullable(inner) => self.resolve(inner).clone(),
+                other => other.clone(),
+            }
+        };
+        strip(a) == strip(b)
+    }
+
     /// The fields of `ty` when it is a named struct (aliases are not followed).
     pub fn struct_fields(&self, ty: &TypeRef) -> Option<&[Field]> {
         let TypeRef::Named(name) = ty else { return None };
@@ -217,6 +236,9 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly: true`: in requests, not in answers (so never required).
     pub write_only: bool,
+    /// A variant of a union flattened beside it declares the same property: both must see its
+    /// key (serde's flattening would hand it to this field only).
+    pub shares_key: bool,
     /// Bounds declared on the property.
     pub limits: Limits,
     /// The declared default, as JSON.
@@ -608,6 +630,7 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
     builder.break_alias_cycles();
     builder.mark_recursive();
     builder.open_endless_cycles();
+    builder.mark_shared_keys();
     let index: HashMap<String, usize> = builder.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
     let least_depths = builder.least_depths(&index);
     let doc = &spec.doc;
@@ -1184,6 +1207,7 @@ impl<'a> Builder<'a> {
                     flatten: false,
                     read_only: data.read_only,
                     write_only: data.write_only,
+                    shares_key: false,
                     limits,
                     default,
                     example,
@@ -1389,6 +1413,78 @@ impl<'a> Builder<'a> {
                 &source,
                 format!("required property `{wire}` leads back to `{name}` through required properties only, so no finite value has it; read as optional"),
             );
+        }
+    }
+
+    /// Marks the properties that a variant of a union flattened beside them also declares (a
+    /// common base restated by the variants: `allOf: [Base]` + `oneOf: [Cat, Dog]` where `Cat`
+    /// is `allOf: [Base, …]` too).
+    fn mark_shared_keys(&mut self) {
+        fn through_aliases<'t>(builder: &'t Builder<'_>, mut ty: &'t TypeRef) -> Option<&'t TypeKind> {
+            for _ in 0..64 {
+                match ty {
+                    TypeRef::Named(n) => match builder.type_def(n).map(|t| &t.kind) {
+                        Some(TypeKind::Alias(target)) => ty = target,
+                        kind => return kind,
+                    },
+                    _ => return None,
+                }
+            }
+            None
+        }
+        // The type behind aliases and `null`, to compare.
+        fn plain<'t>(builder: &'t Builder<'_>, mut ty: &'t TypeRef) -> &'t TypeRef {
+            for _ in 0..64 {
+                ty = match ty {
+                    TypeRef::Nullable(inner) => inner,
+                    TypeRef::Named(n) => match builder.type_def(n).map(|t| &t.kind) {
+                        Some(TypeKind::Alias(target)) => target,
+                        _ => return ty,
+                    },
+                    _ => return ty,
+                };
+            }
+            ty
+        }
+        let through_aliases = |ty| through_aliases(self, ty);
+        let mut marks = Vec::new();
+        let mut conflicts = Vec::new();
+        for (t, def) in self.types.iter().enumerate() {
+            let TypeKind::Struct(fields) = &def.kind else { continue };
+            let mut keys = HashSet::new();
+            for field in fields.iter().filter(|f| f.flatten) {
+                let Some(TypeKind::Union { variants, .. }) = through_aliases(&field.ty) else { continue };
+                for variant in variants {
+                    if let Some(TypeKind::Struct(inner)) = through_aliases(&variant.ty) {
+                        keys.extend(inner.iter().filter(|f| !f.flatten).map(|f| f.wire_name.as_str()));
+                        let clash = inner.iter().find(|i| {
+                            fields.iter().any(|f| !f.flatten && !i.flatten && f.wire_name == i.wire_name && plain(self, &f.ty) != plain(self, &i.ty))
+                        });
+                        if let Some(clash) = clash {
+                            conflicts.push((
+                                def.source.clone(),
+                                format!(
+                                    "property `{}` of `{}` is typed differently by its variant `{}`; no value fits both, so that variant cannot be decoded",
+                                    clash.wire_name, def.name, variant.name
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            for (i, field) in fields.iter().enumerate() {
+                if !field.flatten && keys.contains(field.wire_name.as_str()) {
+                    marks.push((t, i));
+                }
+            }
+        }
+        for (t, i) in marks {
+            if let TypeKind::Struct(fields) = &mut self.types[t].kind {
+                fields[i].shares_key = true;
+            }
+        }
+        for (pointer, message) in conflicts {
+            self.warn(&pointer, message);
         }
     }
 
@@ -2141,6 +2237,7 @@ fn flattened(keyword: &str, name: &str, ty: TypeRef, description: Option<&str>) 
         flatten: true,
         read_only: false,
         write_only: false,
+        shares_key: false,
         limits: Limits::default(),
         default: None,
         example: None,

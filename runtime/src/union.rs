@@ -1,5 +1,6 @@
 //! Discriminated unions (`oneOf` with a `discriminator`): reading the tag, and writing it for
-//! variants whose own type does not hold it. Generated `Serialize`/`Deserialize` impls call these.
+//! variants whose own type does not hold it; and objects whose variant restates some of their
+//! properties (`beside`). Generated `Serialize`/`Deserialize` impls call these.
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -29,6 +30,26 @@ pub fn serialize_tagged<S: Serializer, T: Serialize + ?Sized>(serializer: S, pro
     json.serialize(serializer)
 }
 
+/// The object of `parts` (each an object) merged in order, a later part's keys replacing an
+/// earlier one's: the variants of an object and then its own properties, when a variant declares
+/// some of the same properties (serde's flattening would write those keys twice).
+pub fn beside(parts: Vec<Value>, type_name: &str) -> Result<Value, String> {
+    let mut object = serde_json::Map::new();
+    for part in parts {
+        match part {
+            Value::Object(map) => object.extend(map),
+            other => return Err(format!("{type_name}: a variant written beside properties must be an object, not {}", preview(&other))),
+        }
+    }
+    Ok(Value::Object(object))
+}
+
+/// `skip_serializing_if` for a borrowed optional property (`&Option<T>`).
+#[allow(clippy::ref_option_ref)] // the generated struct borrows its fields
+pub fn absent<T>(value: &&Option<T>) -> bool {
+    value.is_none()
+}
+
 /// The start of a value's JSON text, for messages.
 fn preview(value: &Value) -> String {
     let text = value.to_string();
@@ -50,6 +71,15 @@ mod tests {
         assert!(missing.contains("Pet") && missing.contains("`kind` is missing"), "{missing}");
         let wrong = discriminator(&json!({"kind": 3}), "kind", "Pet").unwrap_err();
         assert!(wrong.contains("must be a string, not 3"), "{wrong}");
+    }
+
+    #[test]
+    fn merges_variants_and_properties() {
+        let merged = beside(vec![json!({"id": 1, "meow": true}), json!({"id": 2, "name": "x"})], "Pet").unwrap();
+        assert_eq!(merged, json!({"id": 2, "meow": true, "name": "x"}));
+        let err = beside(vec![json!(3), json!({"id": 2})], "Pet").unwrap_err();
+        assert!(err.contains("Pet") && err.contains("must be an object, not 3"), "{err}");
+        assert!(absent(&&None::<u8>) && !absent(&&Some(1)));
     }
 
     #[test]

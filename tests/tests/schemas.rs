@@ -4,7 +4,7 @@
 //! read-only/write-only properties and recursion, by serde round trip and over a loopback server.
 
 use fixture_schemas::types::{
-    Branch, Cat, Circle, Closed, Dog, Event, EventVariant, ExtendedTree, HttpCode, Labelled, LabelledVariant, Level, Login, Logout, Open, Pet, Ratio, Record,
+    Animal, AnimalVariant, Branch, Canine, Feline, Cat, Circle, Closed, Dog, Event, EventVariant, ExtendedTree, HttpCode, Labelled, LabelledVariant, Level, Login, Logout, Open, Pet, Ratio, Record,
     RecordTone, Shape, Square, Tree,
 };
 use fixture_schemas::Client;
@@ -71,6 +71,27 @@ fn a_oneof_beside_properties_is_a_common_part_and_a_variant() {
     let labelled: Labelled = round_trip(json!({"label": "wheel", "radius": 0.5}));
     assert_eq!(labelled.label, "wheel");
     assert_eq!(labelled.variant, LabelledVariant::Circle(Circle { radius: 0.5 }));
+}
+
+#[test]
+fn variants_that_restate_the_common_part_see_its_keys() {
+    // `Feline` and `Canine` are whole schemas built on the base too: `id` is the common part's and
+    // the variant's (serde's flattening would give it to the common part only, and the variant
+    // would miss its required `id`).
+    let cat: Animal = round_trip(json!({"id": 7, "nickname": "Tom", "meows": true}));
+    assert_eq!(cat.id, 7);
+    assert_eq!(cat.nickname.as_deref(), Some("Tom"));
+    assert_eq!(cat.variant, AnimalVariant::Feline(Feline { id: 7, nickname: Some("Tom".into()), meows: true }));
+    let dog: Animal = round_trip(json!({"id": 8, "barks": false}));
+    assert_eq!(dog.variant, AnimalVariant::Canine(Canine { id: 8, nickname: None, barks: false }));
+    // Written once per key, the common part's value winning over the variant's.
+    let edited = Animal { id: 9, ..dog };
+    let text = serde_json::to_string(&edited).expect("encodes");
+    assert_eq!(text.matches("\"id\"").count(), 1, "{text}");
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), json!({"id": 9, "barks": false}));
+    // A value neither variant holds is an error naming what is missing.
+    let err = serde_json::from_value::<Animal>(json!({"nickname": "x", "meows": true})).expect_err("id is required");
+    assert!(err.to_string().contains("id"), "{err}");
 }
 
 #[test]

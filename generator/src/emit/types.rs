@@ -6,7 +6,7 @@ use quote::quote;
 use super::checks::Checks;
 use crate::docs::{default_line, doc_attrs, doc_lines, lines_to_attrs};
 use crate::model::{Api, Field, NumberValue, TypeDef, TypeKind, TypeRef, Variant};
-use crate::rust::{field_type, ident, rust_type};
+use crate::rust::{field_type, ident, rust_type, types_prefix};
 
 /// The body of `types.rs`. Schemas may take any name not in `naming`'s reserved list (`From`,
 /// `Default`, …), so traits are named by their full path here.
@@ -198,11 +198,13 @@ fn emit_tagged_union(api: &Api, t: &TypeDef, variants: &[Variant], property: &st
     }
 }
 
-fn emit_struct(t: &TypeDef, fields: &[Field], default: bool) -> TokenStream {
+fn emit_struct(t: &TypeDef, fields_in: &[Field], default: bool) -> TokenStream {
     let docs = doc_attrs(t.description.as_deref().or(Some(&format!("The `{}` object.", t.name))));
     let name = ident(&t.name);
     let derive_default = default.then(|| quote!(Default,));
-    let fields = fields.iter().map(|f| {
+    // A struct whose variant shares keys has its own serde impls: no attributes on its fields.
+    let custom = fields_in.iter().any(|f| f.shares_key);
+    let fields = fields_in.iter().map(|f| {
         let mut lines = doc_lines(f.description.as_deref().unwrap_or(""));
         if lines.is_empty() {
             lines.push(if f.flatten {
@@ -222,32 +224,116 @@ fn emit_struct(t: &TypeDef, fields: &[Field], default: bool) -> TokenStream {
         if let Some(default) = &f.default {
             lines.push(String::new());
             lines.push(default_line(default));
-        }        let docs = lines_to_attrs(&lines);
+        }
+        let docs = lines_to_attrs(&lines);
         let field = ident(&f.name);
         let ty = field_type(f, &quote!());
-        let wire = &f.wire_name;
-        let rename = (f.name != *wire).then(|| quote!(rename = #wire,));
-        let serde = if f.flatten {
-            Some(quote!(#[serde(flatten)]))
-        } else if f.required && !f.nullable {
-            rename.map(|r| quote!(#[serde(#r)]))
-        } else if f.required {
-            // Required but nullable: always sent, `null` when unset.
-            Some(quote!(#[serde(#rename default)]))
-        } else {
-            Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
-        };
+        let serde = if custom { None } else { serde_attrs(f) };
         quote! {
             #docs
             #serde
             pub #field: #ty,
         }
     });
+    if !custom {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+            pub struct #name {
+                #(#fields)*
+            }
+        };
+    }
+    let codec = emit_shared_key_codec(t, fields_in);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
         pub struct #name {
             #(#fields)*
+        }
+        #codec
+    }
+}
+
+/// A field's serde attributes.
+fn serde_attrs(f: &Field) -> Option<TokenStream> {
+    let wire = &f.wire_name;
+    let rename = (f.name != *wire).then(|| quote!(rename = #wire,));
+    if f.flatten {
+        Some(quote!(#[serde(flatten)]))
+    } else if f.required && !f.nullable {
+        rename.map(|r| quote!(#[serde(#r)]))
+    } else if f.required {
+        // Required but nullable: always sent, `null` when unset.
+        Some(quote!(#[serde(#rename default)]))
+    } else {
+        Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
+    }
+}
+
+/// `Serialize`/`Deserialize` of a struct whose flattened variant declares some of its own
+/// properties: serde's flattening would hand such a key to the property only (the variant then
+/// misses it) and write it twice. Here each side reads the whole object, and the object is
+/// written as the variant's keys and then the struct's own.
+fn emit_shared_key_codec(t: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&t.name);
+    let type_name = &t.name;
+    let prefix = types_prefix();
+    // Variants: flattened unions (named types); the rest, a flattened map included, is the
+    // struct's own part.
+    let (variants, own): (Vec<&Field>, Vec<&Field>) = fields.iter().partition(|f| f.flatten && matches!(f.ty, TypeRef::Named(_)));
+    let variant_names: Vec<Ident> = variants.iter().map(|f| ident(&f.name)).collect();
+    let own_names: Vec<Ident> = own.iter().map(|f| ident(&f.name)).collect();
+    let owned = own.iter().map(|f| {
+        let (field, ty, wire) = (ident(&f.name), field_type(f, &prefix), &f.wire_name);
+        let rename = (f.name != *wire).then(|| quote!(rename = #wire,));
+        let serde = if f.flatten {
+            Some(quote!(#[serde(flatten)]))
+        } else if f.required && !f.nullable {
+            rename.map(|r| quote!(#[serde(#r)]))
+        } else {
+            Some(quote!(#[serde(#rename default)]))
+        };
+        quote!(#serde #field: #ty,)
+    });
+    let borrowed = own.iter().map(|f| {
+        let (field, ty, wire) = (ident(&f.name), field_type(f, &prefix), &f.wire_name);
+        let rename = (f.name != *wire).then(|| quote!(rename = #wire,));
+        let serde = if f.flatten {
+            Some(quote!(#[serde(flatten)]))
+        } else if f.required {
+            rename.map(|r| quote!(#[serde(#r)]))
+        } else {
+            Some(quote!(#[serde(#rename skip_serializing_if = "crate::runtime::union::absent")]))
+        };
+        quote!(#serde #field: &'a #ty,)
+    });
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                #[derive(serde::Serialize)]
+                struct Own<'a> { #(#borrowed)* }
+                let own = Own { #(#own_names: &self.#own_names,)* };
+                let parts = Vec::from([
+                    #(serde_json::to_value(&self.#variant_names).map_err(<S::Error as serde::ser::Error>::custom)?,)*
+                    serde_json::to_value(&own).map_err(<S::Error as serde::ser::Error>::custom)?,
+                ]);
+                let value = crate::runtime::union::beside(parts, #type_name).map_err(<S::Error as serde::ser::Error>::custom)?;
+                serde::Serialize::serialize(&value, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                #[derive(serde::Deserialize)]
+                struct Own { #(#owned)* }
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let own = <Own as serde::Deserialize>::deserialize(&value).map_err(<D::Error as serde::de::Error>::custom)?;
+                Ok(Self {
+                    #(#own_names: own.#own_names,)*
+                    #(#variant_names: serde::Deserialize::deserialize(&value).map_err(<D::Error as serde::de::Error>::custom)?,)*
+                })
+            }
         }
     }
 }

@@ -225,20 +225,26 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             Some(TypeKind::NumberEnum { values, .. }) => values.first().map_or(json!(1), |v| Value::Number(v.wire.clone())),
             Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => sample(api, target, depth + 1),
             _ if depth >= STOP_DEPTH => json!({}),
-            Some(TypeKind::Union { variants, discriminator }) => match pick_variant(api, variants, depth) {
-                None => json!("x"),
-                Some(v) => {
-                    let mut value = sample(api, &v.ty, depth + 1);
-                    if let (Some(property), Value::Object(object), Some(tag)) = (discriminator, &mut value, v.tags.first()) {
-                        object.insert(property.clone(), json!(tag));
-                    }
-                    value
-                }
-            },
+            Some(TypeKind::Union { variants, discriminator }) => variant_sample(api, pick_variant(api, variants, depth), discriminator.as_deref(), depth),
             Some(TypeKind::Struct(fields)) => {
                 let mut object = Map::new();
                 for field in fields.iter().filter(|f| f.required) {
-                    let value = if field.nullable { Value::Null } else { bounded_sample(api, &field.ty, &field.limits, depth + 1) };
+                    let value = if field.nullable {
+                        Value::Null
+                    } else if field.flatten
+                        && let Some(TypeKind::Union { variants, discriminator }) = api.resolve_kind(&field.ty)
+                    {
+                        // A variant beside the struct's own properties: one that agrees with them.
+                        let agrees = |v: &&crate::model::Variant| {
+                            api.object_fields(&v.ty).is_none_or(|inner| {
+                                inner.iter().all(|i| fields.iter().filter(|f| !f.flatten && f.wire_name == i.wire_name).all(|f| api.same_type(&f.ty, &i.ty)))
+                            })
+                        };
+                        let chosen = variants.iter().filter(agrees).find(|v| api.least_depth(&v.ty).is_some());
+                        variant_sample(api, chosen.or_else(|| pick_variant(api, variants, depth + 1)), discriminator.as_deref(), depth + 1)
+                    } else {
+                        bounded_sample(api, &field.ty, &field.limits, depth + 1)
+                    };
                     match (field.flatten, value) {
                         // The variant's properties sit beside the others.
                         (true, Value::Object(more)) => object.extend(more),
@@ -262,4 +268,14 @@ fn pick_variant<'a>(api: &Api, variants: &'a [crate::model::Variant], depth: usi
         Some(first) if depth < MAX_DEPTH && api.least_depth(&first.ty).is_some() => Some(first),
         _ => variants.iter().filter(|v| api.least_depth(&v.ty).is_some()).min_by_key(|v| api.least_depth(&v.ty)).or(variants.first()),
     }
+}
+
+/// The sample of a union's variant `v`, its tag set when the union has a discriminator.
+fn variant_sample(api: &Api, v: Option<&crate::model::Variant>, discriminator: Option<&str>, depth: usize) -> Value {
+    let Some(v) = v else { return json!("x") };
+    let mut value = sample(api, &v.ty, depth + 1);
+    if let (Some(property), Value::Object(object), Some(tag)) = (discriminator, &mut value, v.tags.first()) {
+        object.insert(property.to_owned(), json!(tag));
+    }
+    value
 }

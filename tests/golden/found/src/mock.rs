@@ -56,6 +56,8 @@ pub enum Operation {
     AddPet,
     /// `plantTree`: `POST /trees` ([`Client::plant_tree`](crate::Client::plant_tree)).
     PlantTree,
+    /// `getReading`: `GET /readings` ([`Client::get_reading`](crate::Client::get_reading)).
+    GetReading,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -69,6 +71,7 @@ impl Operation {
         Operation::AddPayment,
         Operation::AddPet,
         Operation::PlantTree,
+        Operation::GetReading,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -82,6 +85,7 @@ impl Operation {
             Operation::AddPayment => "addPayment",
             Operation::AddPet => "addPet",
             Operation::PlantTree => "plantTree",
+            Operation::GetReading => "getReading",
         }
     }
     /// The HTTP method.
@@ -103,6 +107,7 @@ impl Operation {
             Operation::AddPayment => 6usize,
             Operation::AddPet => 7usize,
             Operation::PlantTree => 8usize,
+            Operation::GetReading => 9usize,
         }
     }
 }
@@ -158,6 +163,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "plantTree",
         method: "POST",
         path: "/trees",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "getReading",
+        method: "GET",
+        path: "/readings",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -298,5 +308,13 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn plant_tree(&self) -> Mock<'_, crate::types::Planting, NoContent> {
         self.inner.mock("plantTree")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `getReading` (`GET /readings`), which [`Client::get_reading`](crate::Client::get_reading) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn get_reading(&self) -> Mock<'_, (), Json<crate::types::Reading>> {
+        self.inner.mock("getReading")
     }
 }

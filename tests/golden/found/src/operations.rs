@@ -945,6 +945,88 @@ impl PlantTreeRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// An answer whose first variant types a common property differently (no value fits it): the smoke sample takes the variant that agrees with the common part.
+    ///
+    /// `GET /readings` (operation `getReading`).
+    ///
+    /// Set the parameters on the returned [`GetReadingRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// let answer = client
+    ///     .get_reading()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_reading(&self) -> GetReadingRequest {
+        GetReadingRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::get_reading`](crate::Client::get_reading): `GET /readings`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct GetReadingRequest {
+    client: crate::Client,
+}
+impl GetReadingRequest {
+    fn new(client: crate::Client) -> Self {
+        Self { client }
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Reading, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Reading>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Reading>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "getReading",
+            read_only: true,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client } = self;
+        let request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["readings"]);
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

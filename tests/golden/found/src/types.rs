@@ -398,6 +398,110 @@ pub struct Leaf {
     /// The `kind` property.
     pub kind: String,
 }
+/// The `Reading` object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The `at` property.
+    pub at: String,
+    /// The variant (`oneOf`), whose properties are written beside the others.
+    pub variant: ReadingVariant,
+}
+impl serde::Serialize for Reading {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Own<'a> {
+            at: &'a String,
+        }
+        let own = Own { at: &self.at };
+        let parts = Vec::from([
+            serde_json::to_value(&self.variant)
+                .map_err(<S::Error as serde::ser::Error>::custom)?,
+            serde_json::to_value(&own).map_err(<S::Error as serde::ser::Error>::custom)?,
+        ]);
+        let value = crate::runtime::union::beside(parts, "Reading")
+            .map_err(<S::Error as serde::ser::Error>::custom)?;
+        serde::Serialize::serialize(&value, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Reading {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Own {
+            at: String,
+        }
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let own = <Own as serde::Deserialize>::deserialize(&value)
+            .map_err(<D::Error as serde::de::Error>::custom)?;
+        Ok(Self {
+            at: own.at,
+            variant: serde::Deserialize::deserialize(&value)
+                .map_err(<D::Error as serde::de::Error>::custom)?,
+        })
+    }
+}
+/// One of several shapes of `ReadingVariant`.
+///
+/// Decoding tries each variant that can hold the JSON value's kind, in order, and keeps
+/// the first that fits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ReadingVariant {
+    /// The `Stamped` shape.
+    Stamped(Stamped),
+    /// The `Plain` shape.
+    Plain(Plain),
+}
+impl<'de> serde::Deserialize<'de> for ReadingVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if value.is_object()
+            && let Ok(decoded) = <Stamped as serde::Deserialize>::deserialize(&value)
+        {
+            return Ok(Self::Stamped(decoded));
+        }
+        if value.is_object()
+            && let Ok(decoded) = <Plain as serde::Deserialize>::deserialize(&value)
+        {
+            return Ok(Self::Plain(decoded));
+        }
+        Err(
+            <D::Error as serde::de::Error>::custom(
+                format!("no variant of {} matches {}", "ReadingVariant", value),
+            ),
+        )
+    }
+}
+/// The `Stamped` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Stamped {
+    /// The `at` property.
+    pub at: StampedAt,
+}
+/// The `StampedAt` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct StampedAt {
+    /// The `zone` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+}
+/// The `Plain` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Plain {
+    /// The `value` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
 /// The `GetThingsKind` values.
 ///
 /// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service

@@ -19,6 +19,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_add_payment(&server, &client).await;
     call_add_pet(&server, &client).await;
     call_plant_tree(&server, &client).await;
+    call_get_reading(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -135,4 +136,14 @@ async fn call_plant_tree(server: &MockServer, client: &fixture_found::Client) {
     assert!(body.get("tree").is_some(), "plantTree: body field tree");
     assert!(body.get("pair").is_some(), "plantTree: body field pair");
     assert!(body.get("height").is_some(), "plantTree: body field height");
+}
+/// `getReading`.
+async fn call_get_reading(server: &MockServer, client: &fixture_found::Client) {
+    server
+        .get_reading()
+        .times(1)
+        .respond(serde_json::from_str(r#"{"at":"x"}"#).expect("a sample answer"));
+    client.get_reading().send().await.expect("getReading");
+    let request = &server.received(Operation::GetReading)[0];
+    assert_eq!(request.method(), "GET", "getReading");
 }

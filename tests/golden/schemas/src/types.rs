@@ -820,3 +820,128 @@ impl<'de> serde::Deserialize<'de> for Branch {
         )
     }
 }
+/// A common base beside variants that restate it (each variant is a whole schema built on the base): the shared keys reach both the common part and the variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Animal {
+    /// The animal's number.
+    pub id: i64,
+    /// What it answers to.
+    pub nickname: Option<String>,
+    /// The variant (`oneOf`), whose properties are written beside the others.
+    pub variant: AnimalVariant,
+}
+impl serde::Serialize for Animal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Own<'a> {
+            id: &'a i64,
+            #[serde(skip_serializing_if = "crate::runtime::union::absent")]
+            nickname: &'a Option<String>,
+        }
+        let own = Own {
+            id: &self.id,
+            nickname: &self.nickname,
+        };
+        let parts = Vec::from([
+            serde_json::to_value(&self.variant)
+                .map_err(<S::Error as serde::ser::Error>::custom)?,
+            serde_json::to_value(&own).map_err(<S::Error as serde::ser::Error>::custom)?,
+        ]);
+        let value = crate::runtime::union::beside(parts, "Animal")
+            .map_err(<S::Error as serde::ser::Error>::custom)?;
+        serde::Serialize::serialize(&value, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Animal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Own {
+            id: i64,
+            #[serde(default)]
+            nickname: Option<String>,
+        }
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let own = <Own as serde::Deserialize>::deserialize(&value)
+            .map_err(<D::Error as serde::de::Error>::custom)?;
+        Ok(Self {
+            id: own.id,
+            nickname: own.nickname,
+            variant: serde::Deserialize::deserialize(&value)
+                .map_err(<D::Error as serde::de::Error>::custom)?,
+        })
+    }
+}
+/// One of several shapes of `AnimalVariant`.
+///
+/// Decoding tries each variant that can hold the JSON value's kind, in order, and keeps
+/// the first that fits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AnimalVariant {
+    /// A cat, the base and its own properties.
+    Feline(Feline),
+    /// A dog, the base and its own properties.
+    Canine(Canine),
+}
+impl<'de> serde::Deserialize<'de> for AnimalVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if value.is_object()
+            && let Ok(decoded) = <Feline as serde::Deserialize>::deserialize(&value)
+        {
+            return Ok(Self::Feline(decoded));
+        }
+        if value.is_object()
+            && let Ok(decoded) = <Canine as serde::Deserialize>::deserialize(&value)
+        {
+            return Ok(Self::Canine(decoded));
+        }
+        Err(
+            <D::Error as serde::de::Error>::custom(
+                format!("no variant of {} matches {}", "AnimalVariant", value),
+            ),
+        )
+    }
+}
+/// The `AnimalBase` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AnimalBase {
+    /// The animal's number.
+    pub id: i64,
+    /// What it answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+}
+/// A cat, the base and its own properties.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Feline {
+    /// The animal's number.
+    pub id: i64,
+    /// What it answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Whether it meows.
+    pub meows: bool,
+}
+/// A dog, the base and its own properties.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Canine {
+    /// The animal's number.
+    pub id: i64,
+    /// What it answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Whether it barks.
+    pub barks: bool,
+}
