@@ -105,6 +105,14 @@ fn rust_value(api: &Api, krate: &str, input: &Input) -> String {
         let object: Map<String, Value> = fields.iter().filter(|f| !f.flatten).map(|f| (f.wire_name.clone(), sample(api, &f.ty, MAX_DEPTH))).collect();
         return from_json(krate, name, &Value::Object(object));
     }
+    // An enum whose only value is empty: any other text (an open enum keeps it) reaches the path.
+    if input.param.is_some_and(|p| p.location == ParamLocation::Path)
+        && let TypeRef::Named(name) = input.ty
+        && let Some(TypeKind::Enum(values)) = api.type_def(name).map(|t| &t.kind)
+        && first_value(values).is_empty()
+    {
+        return "\"x\"".to_owned();
+    }
     match input.ty {
         TypeRef::Array(item) => {
             let item = item_value(api, krate, item, 0);

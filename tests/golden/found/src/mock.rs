@@ -58,6 +58,8 @@ pub enum Operation {
     PlantTree,
     /// `getReading`: `GET /readings` ([`Client::get_reading`](crate::Client::get_reading)).
     GetReading,
+    /// `emptyBin`: `DELETE /bins/{bin}` ([`Client::empty_bin`](crate::Client::empty_bin)).
+    EmptyBin,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -72,6 +74,7 @@ impl Operation {
         Operation::AddPet,
         Operation::PlantTree,
         Operation::GetReading,
+        Operation::EmptyBin,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -86,6 +89,7 @@ impl Operation {
             Operation::AddPet => "addPet",
             Operation::PlantTree => "plantTree",
             Operation::GetReading => "getReading",
+            Operation::EmptyBin => "emptyBin",
         }
     }
     /// The HTTP method.
@@ -108,6 +112,7 @@ impl Operation {
             Operation::AddPet => 7usize,
             Operation::PlantTree => 8usize,
             Operation::GetReading => 9usize,
+            Operation::EmptyBin => 10usize,
         }
     }
 }
@@ -168,6 +173,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "getReading",
         method: "GET",
         path: "/readings",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "emptyBin",
+        method: "DELETE",
+        path: "/bins/{bin}",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -316,5 +326,13 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn get_reading(&self) -> Mock<'_, (), Json<crate::types::Reading>> {
         self.inner.mock("getReading")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `emptyBin` (`DELETE /bins/{bin}`), which [`Client::empty_bin`](crate::Client::empty_bin) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn empty_bin(&self) -> Mock<'_, (), NoContent> {
+        self.inner.mock("emptyBin")
     }
 }

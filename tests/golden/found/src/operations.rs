@@ -1027,6 +1027,98 @@ impl GetReadingRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A path enum whose only value is empty (the smoke test called `/bins/`, which reaches no operation): the sample is other text, which the open enum keeps.
+    ///
+    /// `DELETE /bins/{bin}` (operation `emptyBin`).
+    ///
+    /// Set the parameters on the returned [`EmptyBinRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// let answer = client
+    ///     .empty_bin()
+    ///     .bin(fixture_found::types::EmptyBinBin::Empty)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn empty_bin(&self) -> EmptyBinRequest {
+        EmptyBinRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::empty_bin`](crate::Client::empty_bin): `DELETE /bins/{bin}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct EmptyBinRequest {
+    client: crate::Client,
+    bin: Option<crate::types::EmptyBinBin>,
+}
+impl EmptyBinRequest {
+    fn new(client: crate::Client) -> Self {
+        Self { client, bin: None }
+    }
+    /// Sets `bin`.
+    ///
+    /// Required.
+    pub fn bin(mut self, value: impl Into<crate::types::EmptyBinBin>) -> Self {
+        self.bin = Some(value.into());
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "emptyBin",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, bin } = self;
+        let bin = bin
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "bin",
+            })?;
+        let request = client
+            .inner
+            .request(CALL, crate::runtime::Method::DELETE, &["bins", &bin.to_string()]);
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

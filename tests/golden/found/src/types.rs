@@ -653,3 +653,65 @@ impl<'de> serde::Deserialize<'de> for PaintBodyColorsItem {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+/// The `EmptyBinBin` values.
+///
+/// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
+/// adds later does not break this client.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EmptyBinBin {
+    /// ``
+    Empty,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl EmptyBinBin {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[""];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Empty => "",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for EmptyBinBin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::convert::From<&str> for EmptyBinBin {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => Self::Empty,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::convert::From<String> for EmptyBinBin {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "" => Self::Empty,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl std::str::FromStr for EmptyBinBin {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::from(value))
+    }
+}
+impl serde::Serialize for EmptyBinBin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmptyBinBin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}

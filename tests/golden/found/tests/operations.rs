@@ -20,6 +20,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_add_pet(&server, &client).await;
     call_plant_tree(&server, &client).await;
     call_get_reading(&server, &client).await;
+    call_empty_bin(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -146,4 +147,11 @@ async fn call_get_reading(server: &MockServer, client: &fixture_found::Client) {
     client.get_reading().send().await.expect("getReading");
     let request = &server.received(Operation::GetReading)[0];
     assert_eq!(request.method(), "GET", "getReading");
+}
+/// `emptyBin`.
+async fn call_empty_bin(server: &MockServer, client: &fixture_found::Client) {
+    server.empty_bin().times(1).respond();
+    client.empty_bin().bin("x").send().await.expect("emptyBin");
+    let request = &server.received(Operation::EmptyBin)[0];
+    assert_eq!(request.method(), "DELETE", "emptyBin");
 }
