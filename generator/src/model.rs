@@ -652,6 +652,19 @@ pub fn build(spec: &Spec) -> Result<Api, Error> {
     })
 }
 
+/// The component `reference` names among `components` (under `prefix`), through `$ref`s to
+/// other components of the kind (a bounded chain: a cycle is unresolved), with its name.
+fn follow<'t, T: 't>(components: impl Fn(&str) -> Option<(&'t String, &'t ReferenceOr<T>)>, prefix: &str, mut reference: &'t str) -> Option<(&'t str, &'t T)> {
+    for _ in 0..32 {
+        let (name, component) = components(reference.strip_prefix(prefix)?)?;
+        match component {
+            ReferenceOr::Item(item) => return Some((name.as_str(), item)),
+            ReferenceOr::Reference { reference: next } => reference = next.as_str(),
+        }
+    }
+    None
+}
+
 /// A schema reached through a `$ref` or given inline.
 enum Node<'a> {
     Ref(&'a str),
@@ -1649,7 +1662,14 @@ impl<'a> Builder<'a> {
             None => None,
             Some(body) => self.body(body, &format!("{pointer}/requestBody"), &hint)?,
         };
-        let answers = self.responses(&op.responses, &format!("{pointer}/responses"), &hint)?;
+        let mut answers = self.responses(&op.responses, &format!("{pointer}/responses"), &hint)?;
+        if method == Method::Head {
+            // HTTP gives an answer to HEAD no body, whatever the spec declares.
+            for answer in answers.success.iter_mut().chain(answers.errors.iter_mut()).filter(|a| a.payload != Payload::Empty) {
+                answer.payload = Payload::Empty;
+                self.warn(&format!("{pointer}/responses/{}/content", answer.status), "an answer to HEAD has no body; its content is ignored");
+            }
+        }
 
         // Setter names: parameters first, then flattened body fields.
         let mut setters = Namespace::with_reserved(naming::BUILDER_MEMBERS);
@@ -1745,9 +1765,9 @@ impl<'a> Builder<'a> {
         match p {
             ReferenceOr::Item(p) => Ok((p, None)),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/");
-                name.and_then(|n| self.schemas()?.parameters.get_key_value(n))
-                    .and_then(|(n, p)| Some((p.as_item()?, Some(n.as_str()))))
+                self.schemas()
+                    .and_then(|c| follow(|n| c.parameters.get_key_value(n), "#/components/parameters/", reference))
+                    .map(|(n, p)| (p, Some(n)))
                     .ok_or_else(|| {
                         self.unsupported(
                             &format!("{pointer}/$ref"),
@@ -1885,12 +1905,10 @@ impl<'a> Builder<'a> {
         let (body, pointer, hint) = match body {
             ReferenceOr::Item(b) => (b, pointer.to_owned(), format!("{hint}Body")),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/");
-                let body = name
-                    .and_then(|n| self.schemas()?.request_bodies.get(n))
-                    .and_then(|b| b.as_item())
+                let (name, body) = self
+                    .schemas()
+                    .and_then(|c| follow(|n| c.request_bodies.get_key_value(n), "#/components/requestBodies/", reference))
                     .ok_or_else(|| self.unsupported(&format!("{pointer}/$ref"), format!("unresolved request body `$ref` {reference:?}")))?;
-                let name = name.unwrap_or_default();
                 (body, format!("/components/requestBodies/{}", escape_pointer_segment(name)), naming::pascal(name))
             }
         };
@@ -2035,10 +2053,7 @@ impl<'a> Builder<'a> {
             let response = match response {
                 ReferenceOr::Item(r) => r,
                 ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/responses/")
-                        .and_then(|n| self.schemas()?.responses.get_key_value(n))
-                        .and_then(|(n, r)| Some((n, r.as_item()?)));
+                    let found = self.schemas().and_then(|c| follow(|n| c.responses.get_key_value(n), "#/components/responses/", reference));
                     let Some((name, response)) = found else {
                         return Err(self.unsupported(&format!("{at}/$ref"), format!("unresolved response `$ref` {reference:?}")));
                     };
@@ -2055,7 +2070,9 @@ impl<'a> Builder<'a> {
                     if !out.headers.iter().any(|h: &ResponseHeader| h.name.eq_ignore_ascii_case(name)) {
                         let description = match &response.headers[name] {
                             ReferenceOr::Item(h) => h.description.clone(),
-                            ReferenceOr::Reference { .. } => None,
+                            ReferenceOr::Reference { reference } => {
+                                self.schemas().and_then(|c| follow(|n| c.headers.get_key_value(n), "#/components/headers/", reference)).and_then(|(_, h)| h.description.clone())
+                            }
                         };
                         out.headers.push(ResponseHeader { name: name.clone(), description });
                     }

@@ -231,6 +231,7 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
         "examples-list.yaml",
         &[("/paths/~1things/get/responses/200/content/application~1json/examples", "`examples` must be a mapping of names to examples (one example goes in `example`); ignored")],
     ),
+    ("head-answer-body.yaml", &[("/paths/~1ping/head/responses/200/content", "an answer to HEAD has no body; its content is ignored")]),
     (
         "ignored-headers.yaml",
         &[

@@ -67,7 +67,7 @@ pub(super) fn call(api: &Api, crate_ident: &str, client: &str, op: &Operation, i
     let mut hidden = Vec::new();
     let mut chain = vec![format!(".{}()", op.name)];
     for input in inputs.iter().filter(|i| i.required) {
-        let value = match sample(api, &types, input.ty, input.example, 0) {
+        let value = match sample(api, &types, input.ty, input.example, 0, false) {
             Some(literal) => literal,
             None => {
                 let prefix: proc_macro2::TokenStream = types.parse().unwrap_or_default();
@@ -88,15 +88,19 @@ pub(super) fn call(api: &Api, crate_ident: &str, client: &str, op: &Operation, i
     }
 }
 
-/// A Rust literal for a value of `ty`, from the spec's example when it fits.
-fn sample(api: &Api, types: &str, ty: &TypeRef, example: Option<&serde_json::Value>, depth: usize) -> Option<String> {
+/// A Rust literal for a value of `ty`, from the spec's example when it fits. A `nested` value is
+/// an item of a list inside a list, which takes no `Into` conversion: its type must be exact.
+fn sample(api: &Api, types: &str, ty: &TypeRef, example: Option<&serde_json::Value>, depth: usize, nested: bool) -> Option<String> {
     use serde_json::Value;
     // Aliases can chain (or loop, in a broken spec): give up rather than recurse forever.
     if depth > 16 {
         return None;
     }
+    let (open, close) = if nested { ("vec![", "]") } else { ("[", "]") };
     match (ty, example) {
+        (TypeRef::String { .. }, Some(Value::String(s))) if nested => Some(format!("String::from({s:?})")),
         (TypeRef::String { .. }, Some(Value::String(s))) => Some(format!("{s:?}")),
+        (TypeRef::String { .. }, _) if nested => Some("String::from(\"...\")".to_owned()),
         (TypeRef::String { .. }, _) => Some("\"...\"".to_owned()),
         (TypeRef::Integer { .. }, Some(Value::Number(n))) if n.is_i64() => Some(n.to_string()),
         (TypeRef::Integer { .. }, _) => Some("1".to_owned()),
@@ -105,10 +109,10 @@ fn sample(api: &Api, types: &str, ty: &TypeRef, example: Option<&serde_json::Val
         (TypeRef::Boolean, Some(Value::Bool(b))) => Some(b.to_string()),
         (TypeRef::Boolean, _) => Some("true".to_owned()),
         (TypeRef::Array(item), Some(Value::Array(items))) if !items.is_empty() => {
-            let samples: Option<Vec<String>> = items.iter().take(3).map(|v| sample(api, types, item, Some(v), depth + 1)).collect();
-            samples.map(|s| format!("[{}]", s.join(", ")))
+            let samples: Option<Vec<String>> = items.iter().take(3).map(|v| sample(api, types, item, Some(v), depth + 1, depth > 0 || nested)).collect();
+            samples.map(|s| format!("{open}{}{close}", s.join(", ")))
         }
-        (TypeRef::Array(item), _) => sample(api, types, item, None, depth + 1).map(|s| format!("[{s}]")),
+        (TypeRef::Array(item), _) => sample(api, types, item, None, depth + 1, depth > 0 || nested).map(|s| format!("{open}{s}{close}")),
         (TypeRef::Named(name), _) => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Enum(values)) => {
                 let wanted = example.and_then(Value::as_str);
@@ -119,7 +123,7 @@ fn sample(api: &Api, types: &str, ty: &TypeRef, example: Option<&serde_json::Val
                 let value = values.iter().find(|v| example.and_then(Value::as_number) == Some(&v.wire)).or(values.first())?;
                 Some(format!("{types}{name}::{}", value.name))
             }
-            Some(TypeKind::Alias(target)) => sample(api, types, target, example, depth + 1),
+            Some(TypeKind::Alias(target)) => sample(api, types, target, example, depth + 1, nested),
             _ => None,
         },
         _ => None,

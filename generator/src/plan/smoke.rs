@@ -140,7 +140,7 @@ fn scalar_value(api: &Api, krate: &str, ty: &TypeRef, limits: &Limits, depth: us
         TypeRef::Number { .. } => format!("{:?}", number(limits)),
         TypeRef::Boolean => "true".to_owned(),
         TypeRef::Array(item) if depth < MAX_DEPTH => {
-            let item = item_value(api, krate, item, depth + 1);
+            let item = exact(api, krate, item, item_value(api, krate, item, depth + 1));
             format!("vec![{}]", vec![item; items(limits, 1)].join(", "))
         }
         TypeRef::Map(_) => "std::collections::BTreeMap::new()".to_owned(),
@@ -157,6 +157,16 @@ fn scalar_value(api: &Api, krate: &str, ty: &TypeRef, limits: &Limits, depth: us
             _ => from_json(krate, name, &sample(api, ty, depth)),
         },
         TypeRef::Array(_) => "Vec::new()".to_owned(),
+    }
+}
+
+/// `text` (a sample of `ty`) as a value of exactly that type: an item of a `vec![…]`, where no
+/// `Into` conversion applies (a text literal is a `&str`, not a `String` or a string enum).
+fn exact(api: &Api, krate: &str, ty: &TypeRef, text: String) -> String {
+    match api.resolve(ty) {
+        TypeRef::String { .. } => format!("String::from({text})"),
+        TypeRef::Named(name) if matches!(api.type_def(name).map(|t| &t.kind), Some(TypeKind::Enum(_))) => format!("{krate}::types::{name}::from({text})"),
+        _ => text,
     }
 }
 

@@ -60,6 +60,10 @@ pub enum Operation {
     GetReading,
     /// `emptyBin`: `DELETE /bins/{bin}` ([`Client::empty_bin`](crate::Client::empty_bin)).
     EmptyBin,
+    /// `addLesson`: `POST /lessons` ([`Client::add_lesson`](crate::Client::add_lesson)).
+    AddLesson,
+    /// `headPing`: `HEAD /ping` ([`Client::head_ping`](crate::Client::head_ping)).
+    HeadPing,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -75,6 +79,8 @@ impl Operation {
         Operation::PlantTree,
         Operation::GetReading,
         Operation::EmptyBin,
+        Operation::AddLesson,
+        Operation::HeadPing,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -90,6 +96,8 @@ impl Operation {
             Operation::PlantTree => "plantTree",
             Operation::GetReading => "getReading",
             Operation::EmptyBin => "emptyBin",
+            Operation::AddLesson => "addLesson",
+            Operation::HeadPing => "headPing",
         }
     }
     /// The HTTP method.
@@ -113,6 +121,8 @@ impl Operation {
             Operation::PlantTree => 8usize,
             Operation::GetReading => 9usize,
             Operation::EmptyBin => 10usize,
+            Operation::AddLesson => 11usize,
+            Operation::HeadPing => 12usize,
         }
     }
 }
@@ -178,6 +188,16 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "emptyBin",
         method: "DELETE",
         path: "/bins/{bin}",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "addLesson",
+        method: "POST",
+        path: "/lessons",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "headPing",
+        method: "HEAD",
+        path: "/ping",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -334,5 +354,21 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn empty_bin(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("emptyBin")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `addLesson` (`POST /lessons`), which [`Client::add_lesson`](crate::Client::add_lesson) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn add_lesson(&self) -> Mock<'_, crate::types::AddLessonBody, NoContent> {
+        self.inner.mock("addLesson")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `headPing` (`HEAD /ping`), which [`Client::head_ping`](crate::Client::head_ping) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn head_ping(&self) -> Mock<'_, (), NoContent> {
+        self.inner.mock("headPing")
     }
 }

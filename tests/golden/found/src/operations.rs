@@ -1119,6 +1119,207 @@ impl EmptyBinRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// Lists of lists of text and of a string enum in a body (found in OpenAI's spec: the smoke test passed `[vec!["x"]]`, and a `Vec<&str>` is no `Vec<String>`).
+    ///
+    /// `POST /lessons` (operation `addLesson`).
+    ///
+    /// Set the parameters on the returned [`AddLessonRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// let answer = client
+    ///     .add_lesson()
+    ///     .examples([[String::from("...")]])
+    ///     .grades([[fixture_found::types::AddLessonBodyGradesItemItem::Pass]])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_lesson(&self) -> AddLessonRequest {
+        AddLessonRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::add_lesson`](crate::Client::add_lesson): `POST /lessons`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct AddLessonRequest {
+    client: crate::Client,
+    examples: Option<Vec<Vec<String>>>,
+    grades: Option<Vec<Vec<crate::types::AddLessonBodyGradesItemItem>>>,
+}
+impl AddLessonRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            examples: None,
+            grades: None,
+        }
+    }
+    /// Sets `examples`.
+    ///
+    /// Required.
+    pub fn examples(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Vec<String>>>,
+    ) -> Self {
+        self.examples = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `grades`.
+    ///
+    /// Required.
+    pub fn grades(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<Vec<crate::types::AddLessonBodyGradesItemItem>>,
+        >,
+    ) -> Self {
+        self.grades = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "addLesson",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, examples, grades } = self;
+        let examples = examples
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "examples",
+            })?;
+        let grades = grades
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "grades",
+            })?;
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["lessons"]);
+        let body = crate::types::AddLessonBody {
+            examples,
+            grades,
+        };
+        request.json(&body);
+        Ok((client, request))
+    }
+}
+impl crate::Client {
+    /// An answer to HEAD declared with JSON content (Prowlarr's spec, written by Swashbuckle): HTTP sends no body, which the client tried to decode.
+    ///
+    /// `HEAD /ping` (operation `headPing`).
+    ///
+    /// Set the parameters on the returned [`HeadPingRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// let answer = client
+    ///     .head_ping()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn head_ping(&self) -> HeadPingRequest {
+        HeadPingRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::head_ping`](crate::Client::head_ping): `HEAD /ping`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct HeadPingRequest {
+    client: crate::Client,
+}
+impl HeadPingRequest {
+    fn new(client: crate::Client) -> Self {
+        Self { client }
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "headPing",
+            read_only: true,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client } = self;
+        let request = client
+            .inner
+            .request(CALL, crate::runtime::Method::HEAD, &["ping"]);
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

@@ -715,3 +715,85 @@ impl<'de> serde::Deserialize<'de> for EmptyBinBin {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+/// The `AddLessonBody` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AddLessonBody {
+    /// The `examples` property.
+    pub examples: Vec<Vec<String>>,
+    /// The `grades` property.
+    pub grades: Vec<Vec<AddLessonBodyGradesItemItem>>,
+}
+/// The `AddLessonBodyGradesItemItem` values.
+///
+/// Unknown values decode to [`Self::Unknown`] instead of failing, so a value the service
+/// adds later does not break this client.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AddLessonBodyGradesItemItem {
+    /// `pass`
+    Pass,
+    /// `fail`
+    Fail,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl AddLessonBodyGradesItemItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["pass", "fail"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for AddLessonBodyGradesItemItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::convert::From<&str> for AddLessonBodyGradesItemItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "pass" => Self::Pass,
+            "fail" => Self::Fail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::convert::From<String> for AddLessonBodyGradesItemItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "pass" => Self::Pass,
+            "fail" => Self::Fail,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl std::str::FromStr for AddLessonBodyGradesItemItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::from(value))
+    }
+}
+impl serde::Serialize for AddLessonBodyGradesItemItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddLessonBodyGradesItemItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The `HeadPingResponse` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct HeadPingResponse {
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}

@@ -21,6 +21,8 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_plant_tree(&server, &client).await;
     call_get_reading(&server, &client).await;
     call_empty_bin(&server, &client).await;
+    call_add_lesson(&server, &client).await;
+    call_head_ping(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -154,4 +156,27 @@ async fn call_empty_bin(server: &MockServer, client: &fixture_found::Client) {
     client.empty_bin().bin("x").send().await.expect("emptyBin");
     let request = &server.received(Operation::EmptyBin)[0];
     assert_eq!(request.method(), "DELETE", "emptyBin");
+}
+/// `addLesson`.
+async fn call_add_lesson(server: &MockServer, client: &fixture_found::Client) {
+    server.add_lesson().times(1).respond();
+    client
+        .add_lesson()
+        .examples([vec![String::from("x")]])
+        .grades([vec![fixture_found::types::AddLessonBodyGradesItemItem::from("pass")]])
+        .send()
+        .await
+        .expect("addLesson");
+    let request = &server.received(Operation::AddLesson)[0];
+    assert_eq!(request.method(), "POST", "addLesson");
+    let body: serde_json::Value = request.json().expect("addLesson: a JSON body");
+    assert!(body.get("examples").is_some(), "addLesson: body field examples");
+    assert!(body.get("grades").is_some(), "addLesson: body field grades");
+}
+/// `headPing`.
+async fn call_head_ping(server: &MockServer, client: &fixture_found::Client) {
+    server.head_ping().times(1).respond();
+    client.head_ping().send().await.expect("headPing");
+    let request = &server.received(Operation::HeadPing)[0];
+    assert_eq!(request.method(), "HEAD", "headPing");
 }

@@ -3,7 +3,7 @@
 
 //! Client for the Refs fixture (version 1.0.0).
 //!
-//! $ref between component schemas, chains of refs, bare $ref properties, and schema names the generated code also uses.
+//! $ref between component schemas, chains of refs (of schemas, and of parameters, request bodies, answers and headers, as the 1Password Events spec writes them), bare $ref properties, and schema names the generated code also uses.
 //!
 //! # Getting started
 //!

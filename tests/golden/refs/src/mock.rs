@@ -38,15 +38,22 @@ pub enum Operation {
     GetOwner,
     /// `listPets`: `GET /pets` ([`Client::list_pets`](crate::Client::list_pets)).
     ListPets,
+    /// `updatePet`: `PUT /pets/{petId}` ([`Client::update_pet`](crate::Client::update_pet)).
+    UpdatePet,
 }
 impl Operation {
     /// Every operation, in the spec's order.
-    pub const ALL: &'static [Operation] = &[Operation::GetOwner, Operation::ListPets];
+    pub const ALL: &'static [Operation] = &[
+        Operation::GetOwner,
+        Operation::ListPets,
+        Operation::UpdatePet,
+    ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
         match self {
             Operation::GetOwner => "getOwner",
             Operation::ListPets => "listPets",
+            Operation::UpdatePet => "updatePet",
         }
     }
     /// The HTTP method.
@@ -61,6 +68,7 @@ impl Operation {
         match self {
             Operation::GetOwner => 0usize,
             Operation::ListPets => 1usize,
+            Operation::UpdatePet => 2usize,
         }
     }
 }
@@ -81,6 +89,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "listPets",
         method: "GET",
         path: "/pets",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "updatePet",
+        method: "PUT",
+        path: "/pets/{petId}",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -163,5 +176,13 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn list_pets(&self) -> Mock<'_, (), Json<crate::types::PetList>> {
         self.inner.mock("listPets")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `updatePet` (`PUT /pets/{petId}`), which [`Client::update_pet`](crate::Client::update_pet) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn update_pet(&self) -> Mock<'_, crate::types::Pet, Json<crate::types::Pet>> {
+        self.inner.mock("updatePet")
     }
 }

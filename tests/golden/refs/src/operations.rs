@@ -180,3 +180,136 @@ impl ListPetsRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// `PUT /pets/{petId}` (operation `updatePet`).
+    ///
+    /// Set the parameters on the returned [`UpdatePetRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_refs::Client) -> Result<(), fixture_refs::Error> {
+    /// # let owner: fixture_refs :: types :: OwnerAlias = unimplemented!();
+    /// let answer = client
+    ///     .update_pet()
+    ///     .pet_id("...")
+    ///     .name("...")
+    ///     .owner(owner)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_pet(&self) -> UpdatePetRequest {
+        UpdatePetRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::update_pet`](crate::Client::update_pet): `PUT /pets/{petId}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct UpdatePetRequest {
+    client: crate::Client,
+    pet_id: Option<String>,
+    name: Option<String>,
+    owner: Option<crate::types::OwnerAlias>,
+}
+impl UpdatePetRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            pet_id: None,
+            name: None,
+            owner: None,
+        }
+    }
+    /// Sets `petId`.
+    ///
+    /// Required.
+    pub fn pet_id(mut self, value: impl Into<String>) -> Self {
+        self.pet_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    ///
+    /// Required.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Someone who owns pets.
+    ///
+    /// Required.
+    pub fn owner(mut self, value: impl Into<crate::types::OwnerAlias>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<crate::types::Pet, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// The API declares these answer headers:
+    /// - `X-Rate-Limit`: Calls left this minute.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<crate::types::Pet>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::Pet>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "updatePet",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, pet_id, name, owner } = self;
+        let pet_id = pet_id
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "petId",
+            })?;
+        let name = name
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "name",
+            })?;
+        let owner = owner
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "owner",
+            })?;
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::PUT, &["pets", &pet_id.to_string()]);
+        let body = crate::types::Pet { name, owner };
+        request.json(&body);
+        Ok((client, request))
+    }
+}

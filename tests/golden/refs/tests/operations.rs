@@ -12,6 +12,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     let client = server.client();
     call_get_owner(&server, &client).await;
     call_list_pets(&server, &client).await;
+    call_update_pet(&server, &client).await;
     server.verify();
 }
 /// `getOwner`.
@@ -41,4 +42,34 @@ async fn call_list_pets(server: &MockServer, client: &fixture_refs::Client) {
     client.list_pets().send().await.expect("listPets");
     let request = &server.received(Operation::ListPets)[0];
     assert_eq!(request.method(), "GET", "listPets");
+}
+/// `updatePet`.
+async fn call_update_pet(server: &MockServer, client: &fixture_refs::Client) {
+    server
+        .update_pet()
+        .times(1)
+        .respond(
+            serde_json::from_str(
+                    r#"{"name":"x","owner":{"home":{"street":"x"},"id":"x"}}"#,
+                )
+                .expect("a sample answer"),
+        );
+    client
+        .update_pet()
+        .pet_id("x")
+        .name("x")
+        .owner(
+            serde_json::from_str::<
+                fixture_refs::types::Owner,
+            >(r#"{"home":{"street":"x"},"id":"x"}"#)
+                .expect("a sample value"),
+        )
+        .send()
+        .await
+        .expect("updatePet");
+    let request = &server.received(Operation::UpdatePet)[0];
+    assert_eq!(request.method(), "PUT", "updatePet");
+    let body: serde_json::Value = request.json().expect("updatePet: a JSON body");
+    assert!(body.get("name").is_some(), "updatePet: body field name");
+    assert!(body.get("owner").is_some(), "updatePet: body field owner");
 }
