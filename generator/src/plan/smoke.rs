@@ -61,8 +61,13 @@ pub struct SmokeCall {
 pub(super) fn call(api: &Api, krate: &str, op: &OpPlan, key_setters: &[(String, String)]) -> SmokeCall {
     let mut setters = Vec::new();
     for input in op.inputs.iter().filter(|i| i.required) {
+        let form = op.op.body.as_ref().is_some_and(|b| matches!(b.kind, BodyKind::Form | BodyKind::Multipart));
         let value = match key_setters.iter().find(|(setter, _)| *setter == input.setter) {
             Some((_, constant)) => format!("{krate}::mock::{constant}"),
+            // A form without a schema is any value, and only an object can be a form.
+            None if form && input.param.is_none() && *input.ty == TypeRef::Any => {
+                format!("serde_json::from_str::<serde_json::Value>({}).expect(\"a sample value\")", raw_string(r#"{"x":"x"}"#))
+            }
             None => rust_value(api, krate, input),
         };
         setters.push((input.setter.clone(), value));

@@ -64,6 +64,8 @@ pub enum Operation {
     AddLesson,
     /// `headPing`: `HEAD /ping` ([`Client::head_ping`](crate::Client::head_ping)).
     HeadPing,
+    /// `issueToken`: `POST /oauth/token` ([`Client::issue_token`](crate::Client::issue_token)).
+    IssueToken,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -81,6 +83,7 @@ impl Operation {
         Operation::EmptyBin,
         Operation::AddLesson,
         Operation::HeadPing,
+        Operation::IssueToken,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -98,6 +101,7 @@ impl Operation {
             Operation::EmptyBin => "emptyBin",
             Operation::AddLesson => "addLesson",
             Operation::HeadPing => "headPing",
+            Operation::IssueToken => "issueToken",
         }
     }
     /// The HTTP method.
@@ -123,6 +127,7 @@ impl Operation {
             Operation::EmptyBin => 10usize,
             Operation::AddLesson => 11usize,
             Operation::HeadPing => 12usize,
+            Operation::IssueToken => 13usize,
         }
     }
 }
@@ -198,6 +203,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "headPing",
         method: "HEAD",
         path: "/ping",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "issueToken",
+        method: "POST",
+        path: "/oauth/token",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -370,5 +380,13 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn head_ping(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("headPing")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `issueToken` (`POST /oauth/token`), which [`Client::issue_token`](crate::Client::issue_token) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn issue_token(&self) -> Mock<'_, (), NoContent> {
+        self.inner.mock("issueToken")
     }
 }

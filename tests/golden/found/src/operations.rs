@@ -1320,6 +1320,103 @@ impl HeadPingRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A required form body without a schema (found by tests/scripts/mutation-compile.sh, seed 40): any value, and the smoke test sent text, which is no form.
+    ///
+    /// `POST /oauth/token` (operation `issueToken`).
+    ///
+    /// Set the parameters on the returned [`IssueTokenRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// # let body: serde_json :: Value = unimplemented!();
+    /// let answer = client
+    ///     .issue_token()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn issue_token(&self) -> IssueTokenRequest {
+        IssueTokenRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::issue_token`](crate::Client::issue_token): `POST /oauth/token`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct IssueTokenRequest {
+    client: crate::Client,
+    body: Option<serde_json::Value>,
+}
+impl IssueTokenRequest {
+    fn new(client: crate::Client) -> Self {
+        Self { client, body: None }
+    }
+    /// Sets `body`.
+    ///
+    /// Required.
+    pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<()>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => Ok(answer.with_meta(())),
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "issueToken",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, body } = self;
+        let body = body
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "body",
+            })?;
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::POST, &["oauth", "token"]);
+        {
+            let value = body;
+            request.form(&value);
+        }
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

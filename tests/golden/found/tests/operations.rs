@@ -23,6 +23,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_empty_bin(&server, &client).await;
     call_add_lesson(&server, &client).await;
     call_head_ping(&server, &client).await;
+    call_issue_token(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -179,4 +180,19 @@ async fn call_head_ping(server: &MockServer, client: &fixture_found::Client) {
     client.head_ping().send().await.expect("headPing");
     let request = &server.received(Operation::HeadPing)[0];
     assert_eq!(request.method(), "HEAD", "headPing");
+}
+/// `issueToken`.
+async fn call_issue_token(server: &MockServer, client: &fixture_found::Client) {
+    server.issue_token().times(1).respond();
+    client
+        .issue_token()
+        .body(
+            serde_json::from_str::<serde_json::Value>(r#"{"x":"x"}"#)
+                .expect("a sample value"),
+        )
+        .send()
+        .await
+        .expect("issueToken");
+    let request = &server.received(Operation::IssueToken)[0];
+    assert_eq!(request.method(), "POST", "issueToken");
 }
