@@ -66,7 +66,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
     // but by trying every variant of its untagged enums at every level (time doubles with each
     // level of nesting) and would only name the outermost schema.
     let mut pointer = String::new();
-    let checked = check_paths(&tree).and_then(|ignored| check_schemas_in(&tree, &mut pointer, false).map(|()| ignored));
+    let mut repairs = Vec::new();
+    let checked = check_paths(&tree).and_then(|ignored| check_schemas_in(&tree, &mut pointer, false, &mut repairs).map(|()| ignored));
     let ignored = checked.map_err(|(pointer, message)| Error::Parse {
         location: at(&pointer, None),
         message: format!("not a valid OpenAPI 3.0 document: {message}"),
@@ -84,6 +85,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
             message: "`examples` must be a mapping of names to examples (one example goes in `example`); ignored".to_owned(),
         });
     }
+    repairs.extend(missing_info(&tree, path));
+    for repair in &repairs {
+        if let Some(message) = repair.apply(&mut tree) {
+            warnings.push(Warning { location: at(&repair.pointer, None), message });
+        }
+    }
 
     // YAML's `.inf` and `.nan` have no JSON form (openapiv3 panics on them): read as absent.
     let non_finite = if is_json { Vec::new() } else { non_finite_numbers(text) };
@@ -95,7 +102,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, Error> {
     // Then the typed document, straight from the text so errors keep their line (from the tree,
     // where those values are already absent, when there are any).
     let raw = RawFacts::of(&tree);
-    let result = if !non_finite.is_empty() || !ignored.is_empty() {
+    let result = if !non_finite.is_empty() || !ignored.is_empty() || !repairs.is_empty() {
         serde_path_to_error::deserialize(tree).map_err(|e| (pointer_of(e.path()), None, e.into_inner().to_string()))
     } else if is_json {
         // The tree is not needed any more: freed before the typed document is built.
@@ -249,10 +256,10 @@ fn check_paths(tree: &serde_json::Value) -> Result<Vec<String>, (String, String)
 
 /// Finds schema objects in `value` (under `schema` keys and in `components.schemas`) and checks
 /// their keywords' kinds; `is_schema` says `value` itself is one.
-fn check_schemas_in(value: &serde_json::Value, pointer: &mut String, is_schema: bool) -> Result<(), (String, String)> {
+fn check_schemas_in(value: &serde_json::Value, pointer: &mut String, is_schema: bool, repairs: &mut Vec<Repair>) -> Result<(), (String, String)> {
     use serde_json::Value;
     if is_schema {
-        return check_schema(value, pointer);
+        return check_schema(value, pointer, repairs);
     }
     match value {
         Value::Object(map) => {
@@ -267,12 +274,12 @@ fn check_schemas_in(value: &serde_json::Value, pointer: &mut String, is_schema: 
                             let len = pointer.len();
                             pointer.push('/');
                             pointer.push_str(&escape_pointer_segment(name));
-                            check_schema(schema, pointer)?;
+                            check_schema(schema, pointer, repairs)?;
                             pointer.truncate(len);
                         }
                     }
                 } else {
-                    check_schemas_in(item, pointer, schema)?;
+                    check_schemas_in(item, pointer, schema, repairs)?;
                 }
                 pointer.truncate(len);
             }
@@ -281,7 +288,7 @@ fn check_schemas_in(value: &serde_json::Value, pointer: &mut String, is_schema: 
             for (i, item) in items.iter().enumerate() {
                 let len = pointer.len();
                 pointer.push_str(&format!("/{i}"));
-                check_schemas_in(item, pointer, false)?;
+                check_schemas_in(item, pointer, false, repairs)?;
                 pointer.truncate(len);
             }
         }
@@ -291,7 +298,7 @@ fn check_schemas_in(value: &serde_json::Value, pointer: &mut String, is_schema: 
 }
 
 /// Checks one schema object's keywords (and its subschemas'): the kind each keyword must have.
-fn check_schema(value: &serde_json::Value, pointer: &mut String) -> Result<(), (String, String)> {
+fn check_schema(value: &serde_json::Value, pointer: &mut String, repairs: &mut Vec<Repair>) -> Result<(), (String, String)> {
     use serde_json::Value;
     let Value::Object(map) = value else {
         // `true`/`false` schemas and other kinds are left to openapiv3's message.
@@ -304,7 +311,18 @@ fn check_schema(value: &serde_json::Value, pointer: &mut String) -> Result<(), (
         let len = pointer.len();
         pointer.push('/');
         pointer.push_str(&escape_pointer_segment(key));
+        let integer = map.get("type").and_then(Value::as_str) == Some("integer");
         let expected = match (key.as_str(), item) {
+            // OpenAPI 3.1 writes the bound itself in `exclusiveMinimum`; its meaning is clear.
+            ("exclusiveMinimum" | "exclusiveMaximum", Value::Number(n)) => {
+                repairs.push(Repair { pointer: pointer.clone(), kind: RepairKind::ExclusiveBound(n.clone()) });
+                None
+            }
+            // `minimum: 0.0` on an integer: openapiv3 reads integer bounds as integers only.
+            ("minimum" | "maximum", Value::Number(n)) if integer && !n.is_i64() && !n.is_u64() => {
+                repairs.push(Repair { pointer: pointer.clone(), kind: RepairKind::IntegerBound(n.as_f64().unwrap_or_default()) });
+                None
+            }
             ("type" | "format" | "title" | "pattern", Value::String(_)) => None,
             ("type" | "format" | "title" | "pattern", _) => Some("a string"),
             ("description", Value::String(_) | Value::Null) => None,
@@ -320,13 +338,13 @@ fn check_schema(value: &serde_json::Value, pointer: &mut String) -> Result<(), (
             ("enum", Value::Array(_)) => None,
             ("enum", _) => Some("a list of values"),
             ("items" | "not", Value::Object(_)) => {
-                check_schema(item, pointer)?;
+                check_schema(item, pointer, repairs)?;
                 None
             }
             ("items" | "not", _) => Some("a schema (a mapping)"),
             ("additionalProperties", Value::Bool(_)) => None,
             ("additionalProperties", Value::Object(_)) => {
-                check_schema(item, pointer)?;
+                check_schema(item, pointer, repairs)?;
                 None
             }
             ("additionalProperties", _) => Some("true, false or a schema"),
@@ -338,7 +356,7 @@ fn check_schema(value: &serde_json::Value, pointer: &mut String) -> Result<(), (
                     if !property.is_object() {
                         return Err((pointer.clone(), format!("property {name:?}: expected a schema (a mapping)")));
                     }
-                    check_schema(property, pointer)?;
+                    check_schema(property, pointer, repairs)?;
                     pointer.truncate(len);
                 }
                 None
@@ -351,7 +369,7 @@ fn check_schema(value: &serde_json::Value, pointer: &mut String) -> Result<(), (
                     if !member.is_object() {
                         return Err((pointer.clone(), "expected a schema (a mapping)".to_owned()));
                     }
-                    check_schema(member, pointer)?;
+                    check_schema(member, pointer, repairs)?;
                     pointer.truncate(len);
                 }
                 None
@@ -365,6 +383,66 @@ fn check_schema(value: &serde_json::Value, pointer: &mut String) -> Result<(), (
         pointer.truncate(len);
     }
     Ok(())
+}
+
+/// A change to the document before it is typed: something sloppy whose meaning is clear.
+#[derive(Debug)]
+struct Repair {
+    /// Where: the keyword changed.
+    pointer: String,
+    kind: RepairKind,
+}
+
+#[derive(Debug)]
+enum RepairKind {
+    /// An OpenAPI 3.1 `exclusiveMinimum: n` (or maximum): `minimum: n` + `exclusiveMinimum: true`.
+    ExclusiveBound(serde_json::Number),
+    /// A fractional bound of an integer schema: the nearest whole number within it.
+    IntegerBound(f64),
+    /// A required `info` field that is missing: this text.
+    InfoField(String),
+}
+
+impl Repair {
+    /// Applies the repair to `tree`; the warning to print, if the change is worth one.
+    fn apply(&self, tree: &mut serde_json::Value) -> Option<String> {
+        use serde_json::Value;
+        let (parent, key) = self.pointer.rsplit_once('/')?;
+        let Some(Value::Object(map)) = tree.pointer_mut(parent) else { return None };
+        match &self.kind {
+            RepairKind::ExclusiveBound(n) => {
+                let bound = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                map.insert(bound.to_owned(), Value::Number(n.clone()));
+                map.insert(key.to_owned(), Value::Bool(true));
+                Some(format!("`{key}: {n}` is OpenAPI 3.1; read as `{bound}: {n}` with `{key}: true`"))
+            }
+            RepairKind::IntegerBound(value) => {
+                let whole = if key == "minimum" { value.ceil() } else { value.floor() };
+                // Bounds beyond i64 mean no bound an i64 could break.
+                if !(i64::MIN as f64..=i64::MAX as f64).contains(&whole) {
+                    map.remove(key);
+                    return Some(format!("`{key}: {value}` lies beyond any 64-bit integer; ignored"));
+                }
+                map.insert(key.to_owned(), Value::from(whole as i64));
+                (whole != *value).then(|| format!("`{key}: {value}` bounds an integer; read as {whole}"))
+            }
+            RepairKind::InfoField(text) => {
+                map.insert(key.to_owned(), Value::String(text.clone()));
+                Some(format!("`info.{key}` is required; read as {text:?}"))
+            }
+        }
+    }
+}
+
+/// `info.title` and `info.version` when missing (a title from the file name).
+fn missing_info(tree: &serde_json::Value, path: &Path) -> Vec<Repair> {
+    let Some(serde_json::Value::Object(info)) = tree.get("info") else { return Vec::new() };
+    let title = path.file_stem().map_or_else(|| "API".to_owned(), |s| s.to_string_lossy().into_owned());
+    [("title", title), ("version", "0.0.0".to_owned())]
+        .into_iter()
+        .filter(|(key, _)| !info.contains_key(*key))
+        .map(|(key, text)| Repair { pointer: format!("/info/{key}"), kind: RepairKind::InfoField(text) })
+        .collect()
 }
 
 /// JSON pointers of YAML numbers that are infinite or not a number; parses only when the text

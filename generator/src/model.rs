@@ -916,8 +916,10 @@ impl<'a> Builder<'a> {
                 }
             }
             SchemaKind::Type(Type::Object(o)) => self.map_of(o.additional_properties.as_ref(), pointer, hint),
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                self.ty_of(&all_of[0], &format!("{pointer}/allOf/0"), hint)
+            // One member that constrains (the others only describe, as in `allOf: [$ref, {description}]`).
+            SchemaKind::AllOf { all_of } if constraining(all_of).count() == 1 => {
+                let (i, member) = constraining(all_of).next().expect("one member");
+                self.ty_of(member, &format!("{pointer}/allOf/{i}"), hint)
             }
             // An empty `allOf` constrains nothing: any value.
             SchemaKind::AllOf { .. } => Ok(TypeRef::Any),
@@ -932,8 +934,9 @@ impl<'a> Builder<'a> {
                     return Ok(TypeRef::Any);
                 }
                 // `type: object` beside a one-member `allOf` (and nothing else): that member.
-                if any.all_of.len() == 1 && matches!(any.typ.as_deref(), None | Some("object")) {
-                    return self.ty_of(&any.all_of[0], &format!("{pointer}/allOf/0"), hint);
+                if constraining(&any.all_of).count() == 1 && matches!(any.typ.as_deref(), None | Some("object")) {
+                    let (i, member) = constraining(&any.all_of).next().expect("one member");
+                    return self.ty_of(member, &format!("{pointer}/allOf/{i}"), hint);
                 }
                 if let Some(typ) = &any.typ {
                     // `type` beside keywords of another type: `type` decides.
@@ -1185,7 +1188,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if !is_object_like(member_schema) {
-                return Err(self.unsupported(&member_pointer, "`allOf` members must all be objects"));
+                return Err(self.unsupported(&format!("{pointer}/allOf/{i}"), "`allOf` members must all be objects"));
             }
             self.collect_fields(member_schema, &member_pointer, owner, out, depth + 1)?;
         }
@@ -1542,6 +1545,15 @@ impl<'a> Builder<'a> {
         for (path, item) in &self.doc.paths.paths {
             let path_pointer = format!("/paths/{}", escape_pointer_segment(path));
             let item = self.path_item(item, &path_pointer)?;
+            // `/tags/{arn}#TagKeys` (AWS specs keep such keys apart this way): a URL fragment,
+            // which HTTP never sends.
+            let path = match path.split_once('#') {
+                Some((before, _)) => {
+                    self.warn(&path_pointer, format!("the `#{}` of path {path:?} is a URL fragment, which HTTP does not send; left out", path.split_once('#').map_or("", |(_, f)| f)));
+                    before
+                }
+                None => path.as_str(),
+            };
             let methods = [
                 ("get", Method::Get, &item.get),
                 ("put", Method::Put, &item.put),
@@ -2212,12 +2224,19 @@ fn is_json(media: &str) -> bool {
 
 /// The description of a schema, or its title when it has no description.
 fn describe(schema: &Schema) -> Option<String> {
-    schema
-        .schema_data
-        .description
-        .clone()
-        .or_else(|| schema.schema_data.title.clone())
-        .filter(|d| !d.trim().is_empty())
+    let own = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone()).filter(|d| !d.trim().is_empty());
+    // `allOf: [$ref, {description: …}]`: the description is in a member.
+    let all_of = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of.as_slice(),
+        SchemaKind::Any(any) => any.all_of.as_slice(),
+        _ => &[],
+    };
+    own.or_else(|| {
+        all_of.iter().find_map(|member| match member {
+            ReferenceOr::Item(s) => s.schema_data.description.clone().filter(|d| !d.trim().is_empty()),
+            ReferenceOr::Reference { .. } => None,
+        })
+    })
 }
 
 fn limits(schema: &Schema) -> Limits {
@@ -2377,11 +2396,17 @@ fn enum_has_null(schema: &Schema) -> bool {
 }
 /// An object with declared properties, or an `allOf` of several members (or of members and
 /// properties of its own), or properties beside `oneOf`/`anyOf`: becomes a struct.
+/// The members of an `allOf` that constrain the value, with their index: not `{}` or a member
+/// that only describes (`{description: …}`).
+fn constraining(all_of: &[ReferenceOr<Schema>]) -> impl Iterator<Item = (usize, &ReferenceOr<Schema>)> {
+    all_of.iter().enumerate().filter(|(_, member)| !matches!(member, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())))
+}
+
 fn is_struct(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
-        SchemaKind::AllOf { all_of } => all_of.len() > 1,
-        SchemaKind::Any(a) => is_object_like(schema) && (!a.properties.is_empty() || a.all_of.len() > 1 || has_union(schema)),
+        SchemaKind::AllOf { all_of } => constraining(all_of).count() > 1,
+        SchemaKind::Any(a) => is_object_like(schema) && (!a.properties.is_empty() || constraining(&a.all_of).count() > 1 || has_union(schema)),
         _ => false,
     }
 }

@@ -216,6 +216,14 @@ fn a_missing_file_is_a_read_error_naming_it() {
 /// in order.
 const WARNINGS: &[(&str, &[(&str, &str)])] = &[
     (
+        "bounds-and-info.yaml",
+        &[
+            ("/components/schemas/Limits/properties/above/exclusiveMinimum", "`exclusiveMinimum: 0` is OpenAPI 3.1; read as `minimum: 0` with `exclusiveMinimum: true`"),
+            ("/components/schemas/Limits/properties/ratio/minimum", "`minimum: 0.5` bounds an integer; read as 1"),
+            ("/info/title", "`info.title` is required; read as \"bounds-and-info\""),
+        ],
+    ),
+    (
         "control-chars.yaml",
         &[
             ("/paths/~1a/get/operationId", "control characters (line breaks, NUL, DEL, …) where one line is expected; read as spaces"),
@@ -253,6 +261,7 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
     ("non-finite-numbers.yaml", &[("/components/schemas/A/maximum", "an infinite or not-a-number value (`.inf`, `.nan`) has no JSON form; it is read as absent")]),
     ("non-json-body.yaml", &[]),
     ("not.yaml", &[("/components/schemas/NotAString/not", "`not` cannot be expressed as a type; the value is any JSON value")]),
+    ("path-fragment.yaml", &[("/paths/~1tags~1{arn}#TagKeys", "the `#TagKeys` of path \"/tags/{arn}#TagKeys\" is a URL fragment, which HTTP does not send; left out")]),
     ("path-param-not-in-path.yaml", &[("/paths/~1items/get/parameters/0/name", "path parameter \"id\" does not appear in path \"/items\"; it is left out")]),
     (
         "schema-leniency.yaml",

@@ -66,6 +66,8 @@ pub enum Operation {
     HeadPing,
     /// `issueToken`: `POST /oauth/token` ([`Client::issue_token`](crate::Client::issue_token)).
     IssueToken,
+    /// `untagResource`: `DELETE /tags/{arn}` ([`Client::untag_resource`](crate::Client::untag_resource)).
+    UntagResource,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -84,6 +86,7 @@ impl Operation {
         Operation::AddLesson,
         Operation::HeadPing,
         Operation::IssueToken,
+        Operation::UntagResource,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -102,6 +105,7 @@ impl Operation {
             Operation::AddLesson => "addLesson",
             Operation::HeadPing => "headPing",
             Operation::IssueToken => "issueToken",
+            Operation::UntagResource => "untagResource",
         }
     }
     /// The HTTP method.
@@ -128,6 +132,7 @@ impl Operation {
             Operation::AddLesson => 11usize,
             Operation::HeadPing => 12usize,
             Operation::IssueToken => 13usize,
+            Operation::UntagResource => 14usize,
         }
     }
 }
@@ -208,6 +213,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "issueToken",
         method: "POST",
         path: "/oauth/token",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "untagResource",
+        method: "DELETE",
+        path: "/tags/{arn}",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -388,5 +398,15 @@ impl MockServer {
     /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
     pub fn issue_token(&self) -> Mock<'_, (), NoContent> {
         self.inner.mock("issueToken")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `untagResource` (`DELETE /tags/{arn}`), which [`Client::untag_resource`](crate::Client::untag_resource) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn untag_resource(
+        &self,
+    ) -> Mock<'_, (), Json<crate::types::UntagResourceResponse>> {
+        self.inner.mock("untagResource")
     }
 }

@@ -1417,6 +1417,134 @@ impl IssueTokenRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// AWS style (the scheduler spec from aws2openapi): a path key with a fragment, which is not sent, and a property that is `allOf` of a `$ref` to a string and a description (refused before: "`allOf` members must all be objects").
+    ///
+    /// `DELETE /tags/{arn}` (operation `untagResource`).
+    ///
+    /// Set the parameters on the returned [`UntagResourceRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// let answer = client
+    ///     .untag_resource()
+    ///     .arn("...")
+    ///     .tag_keys(["..."])
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn untag_resource(&self) -> UntagResourceRequest {
+        UntagResourceRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::untag_resource`](crate::Client::untag_resource): `DELETE /tags/{arn}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct UntagResourceRequest {
+    client: crate::Client,
+    arn: Option<String>,
+    tag_keys: Option<Vec<String>>,
+}
+impl UntagResourceRequest {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            arn: None,
+            tag_keys: None,
+        }
+    }
+    /// Sets `arn`.
+    ///
+    /// Required.
+    pub fn arn(mut self, value: impl Into<String>) -> Self {
+        self.arn = Some(value.into());
+        self
+    }
+    /// Sets `TagKeys`.
+    ///
+    /// Required.
+    pub fn tag_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tag_keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::UntagResourceResponse, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingParameter`](crate::Error::MissingParameter) or [`Error::InvalidParameter`](crate::Error::InvalidParameter) before anything is sent; otherwise the transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<
+        crate::runtime::Response<crate::types::UntagResourceResponse>,
+        crate::Error,
+    > {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer
+                            .json::<crate::types::UntagResourceResponse>()
+                            .map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "untagResource",
+            read_only: false,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client, arn, tag_keys } = self;
+        let arn = arn
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "arn",
+            })?;
+        let tag_keys = tag_keys
+            .ok_or(crate::Error::MissingParameter {
+                operation: CALL.operation,
+                parameter: "TagKeys",
+            })?;
+        let mut request = client
+            .inner
+            .request(CALL, crate::runtime::Method::DELETE, &["tags", &arn.to_string()]);
+        {
+            let value = &tag_keys;
+            for value in value {
+                request.query("TagKeys", value);
+            }
+        }
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

@@ -2,6 +2,8 @@
 // change the spec, the templates or the generator, then run it again.
 
 //! The API's data types, one per schema of the spec.
+/// `ScheduleArn` in the spec.
+pub type ScheduleArn = String;
 /// `Ratio` in the spec.
 pub type Ratio = f64;
 /// The `Empty` object.
@@ -796,4 +798,11 @@ pub struct HeadPingResponse {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+/// The `UntagResourceResponse` object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UntagResourceResponse {
+    /// The schedule's ARN.
+    #[serde(rename = "ScheduleArn")]
+    pub schedule_arn: ScheduleArn,
 }

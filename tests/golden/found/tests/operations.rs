@@ -24,6 +24,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_add_lesson(&server, &client).await;
     call_head_ping(&server, &client).await;
     call_issue_token(&server, &client).await;
+    call_untag_resource(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -195,4 +196,23 @@ async fn call_issue_token(server: &MockServer, client: &fixture_found::Client) {
         .expect("issueToken");
     let request = &server.received(Operation::IssueToken)[0];
     assert_eq!(request.method(), "POST", "issueToken");
+}
+/// `untagResource`.
+async fn call_untag_resource(server: &MockServer, client: &fixture_found::Client) {
+    server
+        .untag_resource()
+        .times(1)
+        .respond(
+            serde_json::from_str(r#"{"ScheduleArn":"x"}"#).expect("a sample answer"),
+        );
+    client
+        .untag_resource()
+        .arn("x")
+        .tag_keys(["x"])
+        .send()
+        .await
+        .expect("untagResource");
+    let request = &server.received(Operation::UntagResource)[0];
+    assert_eq!(request.method(), "DELETE", "untagResource");
+    assert!(request.query("TagKeys").is_some(), "untagResource: query TagKeys");
 }

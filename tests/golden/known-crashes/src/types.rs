@@ -98,14 +98,7 @@ pub type Nested = Vec<serde_json::Value>;
 pub struct Recursive {
     /// The `p` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p: Option<RecursiveP>,
-}
-/// The `RecursiveP` object.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RecursiveP {
-    /// The `p` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p: Option<Box<RecursiveP>>,
+    pub p: Option<Box<Recursive>>,
 }
 /// `SelfAllOf` in the spec.
 pub type SelfAllOf = serde_json::Value;
