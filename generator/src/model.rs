@@ -2147,6 +2147,11 @@ impl<'a> Builder<'a> {
                 format!("path parameter {:?} does not appear in path {path:?}; add `{{{}}}` to the path or declare it `in: query`", p.wire_name, p.wire_name),
             ));
         }
+        // `/items/` is not `/items` (FastAPI answers the other one with a redirect): the trailing
+        // slash is an empty last segment.
+        if path.len() > 1 && path.ends_with('/') {
+            segments.push(PathSegment::Parts(vec![PathPart::Literal(String::new())]));
+        }
         Ok(segments)
     }
 }

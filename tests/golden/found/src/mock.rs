@@ -68,6 +68,8 @@ pub enum Operation {
     IssueToken,
     /// `untagResource`: `DELETE /tags/{arn}` ([`Client::untag_resource`](crate::Client::untag_resource)).
     UntagResource,
+    /// `listCapabilities`: `GET /capabilities/` ([`Client::list_capabilities`](crate::Client::list_capabilities)).
+    ListCapabilities,
 }
 impl Operation {
     /// Every operation, in the spec's order.
@@ -87,6 +89,7 @@ impl Operation {
         Operation::HeadPing,
         Operation::IssueToken,
         Operation::UntagResource,
+        Operation::ListCapabilities,
     ];
     /// The spec's `operationId`.
     pub fn id(self) -> &'static str {
@@ -106,6 +109,7 @@ impl Operation {
             Operation::HeadPing => "headPing",
             Operation::IssueToken => "issueToken",
             Operation::UntagResource => "untagResource",
+            Operation::ListCapabilities => "listCapabilities",
         }
     }
     /// The HTTP method.
@@ -133,6 +137,7 @@ impl Operation {
             Operation::HeadPing => 12usize,
             Operation::IssueToken => 13usize,
             Operation::UntagResource => 14usize,
+            Operation::ListCapabilities => 15usize,
         }
     }
 }
@@ -218,6 +223,11 @@ static OPERATIONS: &[crate::runtime::mock::OperationInfo] = &[
         id: "untagResource",
         method: "DELETE",
         path: "/tags/{arn}",
+    },
+    crate::runtime::mock::OperationInfo {
+        id: "listCapabilities",
+        method: "GET",
+        path: "/capabilities/",
     },
 ];
 /// A loopback HTTP/1.1 server answering the API's operations as set up; see the
@@ -408,5 +418,13 @@ impl MockServer {
         &self,
     ) -> Mock<'_, (), Json<crate::types::UntagResourceResponse>> {
         self.inner.mock("untagResource")
+    }
+}
+impl MockServer {
+    /// Sets up an answer to `listCapabilities` (`GET /capabilities/`), which [`Client::list_capabilities`](crate::Client::list_capabilities) sends.
+    ///
+    /// Add expectations to the returned [`Mock`], then finish it with `respond`, `fail` or `respond_raw`.
+    pub fn list_capabilities(&self) -> Mock<'_, (), Json<Vec<String>>> {
+        self.inner.mock("listCapabilities")
     }
 }

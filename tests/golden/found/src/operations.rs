@@ -1545,6 +1545,86 @@ impl UntagResourceRequest {
         Ok((client, request))
     }
 }
+impl crate::Client {
+    /// A path with a trailing slash (FastAPI's Prefect spec): the client sent `/capabilities`, which FastAPI answers with a redirect and the mock with 501.
+    ///
+    /// `GET /capabilities/` (operation `listCapabilities`).
+    ///
+    /// Set the parameters on the returned [`ListCapabilitiesRequest`], then call `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_found::Client) -> Result<(), fixture_found::Error> {
+    /// let answer = client
+    ///     .list_capabilities()
+    ///     .send()
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_capabilities(&self) -> ListCapabilitiesRequest {
+        ListCapabilitiesRequest::new(self.clone())
+    }
+}
+/// Request builder for [`Client::list_capabilities`](crate::Client::list_capabilities): `GET /capabilities/`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ListCapabilitiesRequest {
+    client: crate::Client,
+}
+impl ListCapabilitiesRequest {
+    fn new(client: crate::Client) -> Self {
+        Self { client }
+    }
+    /// Sends the request and returns the answer's payload.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send_with_meta`].
+    pub async fn send(self) -> Result<Vec<String>, crate::Error> {
+        self.send_with_meta().await.map(|answer| answer.data)
+    }
+    /// Sends the request and returns the decoded answer with its HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The transport, HTTP or decoding failure.
+    pub async fn send_with_meta(
+        self,
+    ) -> Result<crate::runtime::Response<Vec<String>>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .inner
+            .send_with(
+                request,
+                |answer| match answer.status() {
+                    200..=299 => {
+                        answer.json::<Vec<String>>().map(|data| answer.with_meta(data))
+                    }
+                    _ => Err(answer.unexpected()),
+                },
+            )
+            .await
+    }
+    /// The request to send: required inputs and declared bounds checked, everything encoded.
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, crate::runtime::Request), crate::Error> {
+        const CALL: crate::runtime::Call = crate::runtime::Call {
+            operation: "listCapabilities",
+            read_only: true,
+            authenticated: false,
+            sensitive: false,
+        };
+        let Self { client } = self;
+        let request = client
+            .inner
+            .request(CALL, crate::runtime::Method::GET, &["capabilities", ""]);
+        Ok((client, request))
+    }
+}
 /// The successful answers of [`Client::get_report`](crate::Client::get_report), by HTTP status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReportAnswer {

@@ -25,6 +25,7 @@ async fn every_operation_goes_through_the_mock_kit() {
     call_head_ping(&server, &client).await;
     call_issue_token(&server, &client).await;
     call_untag_resource(&server, &client).await;
+    call_list_capabilities(&server, &client).await;
     server.verify();
 }
 /// `listThings`.
@@ -215,4 +216,14 @@ async fn call_untag_resource(server: &MockServer, client: &fixture_found::Client
     let request = &server.received(Operation::UntagResource)[0];
     assert_eq!(request.method(), "DELETE", "untagResource");
     assert!(request.query("TagKeys").is_some(), "untagResource: query TagKeys");
+}
+/// `listCapabilities`.
+async fn call_list_capabilities(server: &MockServer, client: &fixture_found::Client) {
+    server
+        .list_capabilities()
+        .times(1)
+        .respond(serde_json::from_str(r#"["x"]"#).expect("a sample answer"));
+    client.list_capabilities().send().await.expect("listCapabilities");
+    let request = &server.received(Operation::ListCapabilities)[0];
+    assert_eq!(request.method(), "GET", "listCapabilities");
 }
