@@ -292,8 +292,15 @@ impl Gen<'_> {
                 let mut sample = json!(7);
                 if self.rng.one_in(3) && bounded {
                     let low = self.rng.below(5) as i64 - 2;
-                    s.insert("minimum".into(), json!(low));
-                    s.insert("maximum".into(), json!(low + self.rng.below(100) as i64));
+                    let high = low + self.rng.below(100) as i64;
+                    // As FastAPI writes them now and then: `minimum: 0.0`.
+                    if self.rng.one_in(3) {
+                        s.insert("minimum".into(), json!(low as f64));
+                        s.insert("maximum".into(), json!(high as f64));
+                    } else {
+                        s.insert("minimum".into(), json!(low));
+                        s.insert("maximum".into(), json!(high));
+                    }
                     sample = json!(low);
                 }
                 self.default_and_example(&mut s, sample);
@@ -393,6 +400,11 @@ impl Gen<'_> {
             let is_required = self.rng.one_in(2);
             let mut prop = self.schema(depth.saturating_sub(1), breakable || !is_required);
             self.decorate(&mut prop);
+            // A reference described beside it through `allOf`, as aws2openapi writes it.
+            if prop.get("$ref").is_some() && self.rng.one_in(5) {
+                let description = self.description();
+                prop = json!({"allOf": [prop, {"description": description}]});
+            }
             if is_required && !required.contains(&json!(name)) {
                 required.push(json!(name));
             }
@@ -813,8 +825,17 @@ impl Gen<'_> {
                     shape.push_str(&format!("/{segment}"));
                 }
             }
+            // A trailing slash now and then (`/items/` is not `/items`).
+            if self.rng.one_in(6) {
+                template.push('/');
+                shape.push('/');
+            }
             if !shapes.insert(shape) {
                 continue;
+            }
+            // A fragment now and then, as AWS specs write to keep keys apart (not sent).
+            if self.rng.one_in(10) {
+                template.push_str("#Keys");
             }
             let mut item = Map::new();
             // Path parameters declared once for every method, or by each operation.
