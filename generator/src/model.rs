@@ -1675,6 +1675,10 @@ impl<'a> Builder<'a> {
             Some(body) => self.body(body, &format!("{pointer}/requestBody"), &hint)?,
         };
         let mut answers = self.responses(&op.responses, &format!("{pointer}/responses"), &hint)?;
+        if !op.callbacks.is_empty() {
+            // Callbacks are requests the service sends to the caller's server, not calls to make.
+            self.warn(&format!("{pointer}/callbacks"), "callbacks are requests the service sends to you; no client code is generated for them");
+        }
         if method == Method::Head {
             // HTTP gives an answer to HEAD no body, whatever the spec declares.
             for answer in answers.success.iter_mut().chain(answers.errors.iter_mut()).filter(|a| a.payload != Payload::Empty) {

@@ -223,6 +223,7 @@ const WARNINGS: &[(&str, &[(&str, &str)])] = &[
             ("/info/title", "`info.title` is required; read as \"bounds-and-info\""),
         ],
     ),
+    ("callbacks.yaml", &[("/paths/~1sessions/post/callbacks", "callbacks are requests the service sends to you; no client code is generated for them")]),
     (
         "control-chars.yaml",
         &[
