@@ -1436,19 +1436,7 @@ impl<'a> Builder<'a> {
     /// common base restated by the variants: `allOf: [Base]` + `oneOf: [Cat, Dog]` where `Cat`
     /// is `allOf: [Base, …]` too).
     fn mark_shared_keys(&mut self) {
-        fn through_aliases<'t>(builder: &'t Builder<'_>, mut ty: &'t TypeRef) -> Option<&'t TypeKind> {
-            for _ in 0..64 {
-                match ty {
-                    TypeRef::Named(n) => match builder.type_def(n).map(|t| &t.kind) {
-                        Some(TypeKind::Alias(target)) => ty = target,
-                        kind => return kind,
-                    },
-                    _ => return None,
-                }
-            }
-            None
-        }
-        // The type behind aliases and `null`, to compare.
+        // The type behind aliases and `null`: to compare, and to find what a name stands for.
         fn plain<'t>(builder: &'t Builder<'_>, mut ty: &'t TypeRef) -> &'t TypeRef {
             for _ in 0..64 {
                 ty = match ty {
@@ -1462,7 +1450,10 @@ impl<'a> Builder<'a> {
             }
             ty
         }
-        let through_aliases = |ty| through_aliases(self, ty);
+        let through_aliases = |ty| match plain(self, ty) {
+            TypeRef::Named(n) => self.type_def(n).map(|t| &t.kind),
+            _ => None,
+        };
         let mut marks = Vec::new();
         let mut conflicts = Vec::new();
         for (t, def) in self.types.iter().enumerate() {
@@ -1548,8 +1539,8 @@ impl<'a> Builder<'a> {
             // `/tags/{arn}#TagKeys` (AWS specs keep such keys apart this way): a URL fragment,
             // which HTTP never sends.
             let path = match path.split_once('#') {
-                Some((before, _)) => {
-                    self.warn(&path_pointer, format!("the `#{}` of path {path:?} is a URL fragment, which HTTP does not send; left out", path.split_once('#').map_or("", |(_, f)| f)));
+                Some((before, fragment)) => {
+                    self.warn(&path_pointer, format!("the `#{fragment}` of path {path:?} is a URL fragment, which HTTP does not send; left out"));
                     before
                 }
                 None => path.as_str(),

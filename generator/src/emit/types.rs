@@ -284,16 +284,9 @@ fn emit_shared_key_codec(t: &TypeDef, fields: &[Field]) -> TokenStream {
     let (variants, own): (Vec<&Field>, Vec<&Field>) = fields.iter().partition(|f| f.flatten && matches!(f.ty, TypeRef::Named(_)));
     let variant_names: Vec<Ident> = variants.iter().map(|f| ident(&f.name)).collect();
     let own_names: Vec<Ident> = own.iter().map(|f| ident(&f.name)).collect();
+    // Decoded with the struct's usual attributes (`skip_serializing_if` means nothing here).
     let owned = own.iter().map(|f| {
-        let (field, ty, wire) = (ident(&f.name), field_type(f, &prefix), &f.wire_name);
-        let rename = (f.name != *wire).then(|| quote!(rename = #wire,));
-        let serde = if f.flatten {
-            Some(quote!(#[serde(flatten)]))
-        } else if f.required && !f.nullable {
-            rename.map(|r| quote!(#[serde(#r)]))
-        } else {
-            Some(quote!(#[serde(#rename default)]))
-        };
+        let (field, ty, serde) = (ident(&f.name), field_type(f, &prefix), serde_attrs(f));
         quote!(#serde #field: #ty,)
     });
     let borrowed = own.iter().map(|f| {

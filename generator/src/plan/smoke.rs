@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{Input, OpPlan, Shape};
-use crate::model::{Api, BodyKind, Limits, ParamLocation, Payload, StatusKey, TypeKind, TypeRef};
+use crate::model::{Api, BodyKind, Limits, ParamLocation, Payload, StatusKey, TypeKind, TypeRef, Variant};
 use crate::rust::raw_string;
 
 /// How deep samples take the first variant of a union; deeper, they take the variant whose
@@ -60,8 +60,8 @@ pub struct SmokeCall {
 /// get the mock's access key instead of samples.
 pub(super) fn call(api: &Api, krate: &str, op: &OpPlan, key_setters: &[(String, String)]) -> SmokeCall {
     let mut setters = Vec::new();
+    let form = op.op.body.as_ref().is_some_and(|b| matches!(b.kind, BodyKind::Form | BodyKind::Multipart));
     for input in op.inputs.iter().filter(|i| i.required) {
-        let form = op.op.body.as_ref().is_some_and(|b| matches!(b.kind, BodyKind::Form | BodyKind::Multipart));
         let value = match key_setters.iter().find(|(setter, _)| *setter == input.setter) {
             Some((_, constant)) => format!("{krate}::mock::{constant}"),
             // A form without a schema is any value, and only an object can be a form.
@@ -258,7 +258,7 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
                         && let Some(TypeKind::Union { variants, discriminator }) = api.resolve_kind(&field.ty)
                     {
                         // A variant beside the struct's own properties: one that agrees with them.
-                        let agrees = |v: &&crate::model::Variant| {
+                        let agrees = |v: &&Variant| {
                             api.object_fields(&v.ty).is_none_or(|inner| {
                                 inner.iter().all(|i| fields.iter().filter(|f| !f.flatten && f.wire_name == i.wire_name).all(|f| api.same_type(&f.ty, &i.ty)))
                             })
@@ -286,7 +286,7 @@ pub(super) fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
 
 /// The union variant a sample takes: the first, unless it has no finite value or the sample is
 /// already deep (past [`MAX_DEPTH`]), when the one whose smallest value nests least.
-fn pick_variant<'a>(api: &Api, variants: &'a [crate::model::Variant], depth: usize) -> Option<&'a crate::model::Variant> {
+fn pick_variant<'a>(api: &Api, variants: &'a [Variant], depth: usize) -> Option<&'a Variant> {
     match variants.first() {
         Some(first) if depth < MAX_DEPTH && api.least_depth(&first.ty).is_some() => Some(first),
         _ => variants.iter().filter(|v| api.least_depth(&v.ty).is_some()).min_by_key(|v| api.least_depth(&v.ty)).or(variants.first()),
@@ -294,7 +294,7 @@ fn pick_variant<'a>(api: &Api, variants: &'a [crate::model::Variant], depth: usi
 }
 
 /// The sample of a union's variant `v`, its tag set when the union has a discriminator.
-fn variant_sample(api: &Api, v: Option<&crate::model::Variant>, discriminator: Option<&str>, depth: usize) -> Value {
+fn variant_sample(api: &Api, v: Option<&Variant>, discriminator: Option<&str>, depth: usize) -> Value {
     let Some(v) = v else { return json!("x") };
     let mut value = sample(api, &v.ty, depth + 1);
     if let (Some(property), Value::Object(object), Some(tag)) = (discriminator, &mut value, v.tags.first()) {

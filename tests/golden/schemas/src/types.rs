@@ -862,7 +862,7 @@ impl<'de> serde::Deserialize<'de> for Animal {
         #[derive(serde::Deserialize)]
         struct Own {
             id: i64,
-            #[serde(default)]
+            #[serde(default, skip_serializing_if = "Option::is_none")]
             nickname: Option<String>,
         }
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
